@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Woolly load suite: start the binary on a fresh database, seed it, run wrk against each
+# endpoint on loopback with fixed settings, print one table.
+#
+#   bench/run.sh [--backend sqlite|postgres] [--accounts N] [--duration 10s] [--bin PATH] [--tiny]
+#
+# --tiny: 300 accounts, 1 s runs, debug binary allowed (CI smoke run so the suite never rots).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BACKEND=sqlite
+ACCOUNTS=100000
+DURATION=10s
+WARMUP=2s
+BIN=""
+TINY=0
+PG_URL_BASE="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --backend) BACKEND="$2"; shift 2 ;;
+    --accounts) ACCOUNTS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --bin) BIN="$2"; shift 2 ;;
+    --tiny) TINY=1; ACCOUNTS=300; DURATION=1s; WARMUP=1s; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+if [ -z "$BIN" ]; then
+  if [ "$TINY" = 1 ] && [ -x target/debug/woolly ]; then BIN=target/debug/woolly
+  else cargo build --release -p woolly-server >&2; BIN=target/release/woolly; fi
+fi
+
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export WOOLLY_DATA_DIR="$WORK/data" WOOLLY_LISTEN="127.0.0.1:$PORT" WOOLLY_DOMAIN="127.0.0.1:$PORT" \
+  WOOLLY_SCHEME=http WOOLLY_RATE_LIMITS=false RUST_LOG=warn
+if [ "$BACKEND" = postgres ]; then
+  DBNAME="woolly_bench_$$"
+  psql "$PG_URL_BASE/test" -qc "CREATE DATABASE $DBNAME" >/dev/null
+  export DATABASE_URL="$PG_URL_BASE/$DBNAME"
+fi
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [ "$BACKEND" = postgres ] && psql "$PG_URL_BASE/test" -qc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+echo "== seeding $ACCOUNTS accounts ($BACKEND)" >&2
+SEED_START=$(date +%s.%N)
+"$BIN" admin seed --accounts "$ACCOUNTS" --follows-per-account 10 --statuses-per-account 2 >&2
+SEED_SECS=$(python3 -c "import time; print(round(time.time()-$SEED_START,1))")
+"$BIN" admin create-account benchadmin --email benchadmin@example.com --role Owner --confirmed --password benchpassword >/dev/null
+TOKEN=$("$BIN" admin token benchadmin --scopes "read write follow profile admin:read admin:write")
+
+# Start time to first served request on the migrated, seeded database.
+T0=$(date +%s%N)
+"$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/v1/instance"; do sleep 0.005; done
+T1=$(date +%s%N)
+STARTUP_MS=$(( (T1 - T0) / 1000000 ))
+sleep 1
+IDLE_RSS=$(rss_kb $SERVER_PID)
+
+BASE="http://127.0.0.1:$PORT"
+AUTH="Authorization: Bearer $TOKEN"
+json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
+ADMIN_PAGE=$(curl -sf -H "$AUTH" "$BASE/api/v2/admin/accounts?origin=local&limit=40" || echo '[]')
+LOCAL_ID=$(echo "$ADMIN_PAGE" | json "d[-1]['id'] if d else ''")
+IDS40=$(echo "$ADMIN_PAGE" | json "'&'.join('id[]='+a['id'] for a in d[:40])")
+IDS2=$(echo "$ADMIN_PAGE" | json "'&'.join('id[]='+a['id'] for a in d[:2])")
+FOLLOW_IDS=$(echo "$ADMIN_PAGE" | json "','.join(a['id'] for a in d[:40])")
+EMAIL=$(echo "$ADMIN_PAGE" | json "d[-1]['email'] if d else ''")
+USERPREFIX=$(echo "$ADMIN_PAGE" | json "d[-1]['username'][:4] if d else 'a'")
+POPULAR=$(curl -sf "$BASE/api/v1/accounts/search?q=a&limit=1" | json "d[0]['id'] if d else ''" 2>/dev/null || echo "$LOCAL_ID")
+[ -n "$POPULAR" ] || POPULAR=$LOCAL_ID
+
+printf "| endpoint | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" > "$WORK/table.md"
+MAX_RSS=$IDLE_RSS
+run() { # name, path, [extra wrk args...]
+  local name="$1" path="$2"; shift 2
+  local THREADS="${THREADS:-2}" CONNS="${CONNS:-32}"
+  wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$BASE$path" >/dev/null 2>&1 || true
+  local out; out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$BASE$path" 2>&1 || true)
+  local rss; rss=$(rss_kb $SERVER_PID); [ "$rss" -gt "$MAX_RSS" ] && MAX_RSS=$rss
+  local rps p50 p99 errs non2xx
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errs=$(echo "$out" | awk '/Socket errors/ {gsub(",","");s=$4+$6+$8+$10} END {print s+0}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  printf "| %s | %s | %s | %s | %s | %s MB |\n" "$name" "${rps:-0}" "${p50:--}" "${p99:--}" "$(( errs + ${non2xx:-0} ))" "$(( rss / 1024 ))" >> "$WORK/table.md"
+}
+
+run "GET /health (ceiling, no database)" "/health"
+run "GET /api/v1/accounts/:id" "/api/v1/accounts/$LOCAL_ID"
+run "GET verify_credentials" "/api/v1/accounts/verify_credentials" -H "$AUTH"
+run "GET relationships (2 ids)" "/api/v1/accounts/relationships?$IDS2" -H "$AUTH"
+run "GET relationships (40 ids)" "/api/v1/accounts/relationships?$IDS40" -H "$AUTH"
+run "GET followers page" "/api/v1/accounts/$POPULAR/followers" -H "$AUTH"
+run "GET account statuses page" "/api/v1/accounts/$LOCAL_ID/statuses" -H "$AUTH"
+# Admin list filters: latency of one page of 100 with no queueing (1 connection).
+printf "\n| admin list filter (1 connection) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"
+for f in "status=active" "username=$USERPREFIX" "email=$EMAIL" "by_domain=mastodon.social" "role_ids%5B%5D=1" "status=pending" "origin=remote" "ip=10.1.0.0/16"; do
+  THREADS=1 CONNS=1 run "v2 ?$f" "/api/v2/admin/accounts?$f" -H "$AUTH"
+done
+printf "\n| endpoint (32 connections) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"
+run "GET v2 admin status=active" "/api/v2/admin/accounts?status=active" -H "$AUTH"
+run "GET v2 admin username=prefix" "/api/v2/admin/accounts?username=$USERPREFIX" -H "$AUTH"
+run "GET v2 admin email=exact" "/api/v2/admin/accounts?email=$EMAIL" -H "$AUTH"
+run "GET v2 admin by_domain" "/api/v2/admin/accounts?by_domain=mastodon.social" -H "$AUTH"
+run "GET v2 admin role_ids[]" "/api/v2/admin/accounts?role_ids[]=1" -H "$AUTH"
+BENCH_IDS="$FOLLOW_IDS" BENCH_TOKEN="$TOKEN" run "write mix (follow/unfollow/update_credentials)" "/" -s bench/follow_mix.lua
+
+echo
+echo "Woolly load suite — backend: $BACKEND, accounts: $ACCOUNTS, wrk -t2 -c32 -d$DURATION unless noted (after $WARMUP warm-up)"
+echo "binary: $BIN; seeding took ${SEED_SECS}s"
+echo
+cat "$WORK/table.md"
+echo
+echo "startup to first response: ${STARTUP_MS} ms; idle RSS: $(( IDLE_RSS / 1024 )) MB; max RSS under load: $(( MAX_RSS / 1024 )) MB"

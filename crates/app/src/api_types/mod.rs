@@ -1,0 +1,33 @@
+//! Mastodon wire entities (serde types). Field order follows upstream's serializers.
+
+pub mod account;
+pub mod application;
+pub mod instance;
+pub mod oauth;
+pub mod role;
+pub mod token;
+
+pub use account::{
+    Account, CredentialAccount, CustomEmoji, Field, MutedAccount, RoleBadge, Source,
+};
+pub use application::{Application, CredentialApplication};
+pub use role::Role;
+pub use token::Token;
+pub mod action_log;
+pub mod admin_account;
+pub mod admin_report;
+pub use action_log::ActionLog;
+pub use admin_account::{AdminAccount, AdminIp};
+pub use admin_report::{AdminReport, Report};
+// social graph
+pub mod familiar_followers;
+pub mod featured_tag;
+pub mod list;
+pub mod notification;
+pub mod relationship;
+pub use relationship::Relationship;
+// statuses
+pub mod media_attachment;
+pub mod status;
+pub use media_attachment::MediaAttachment;
+pub use status::Status;

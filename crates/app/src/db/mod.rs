@@ -1,0 +1,193 @@
+//! The database: native SQLite and PostgreSQL pools behind one enum. Repositories write one
+//! SQL text (portable subset, `$n` placeholders) and run it through [`on!`], which expands the
+//! same code once per driver.
+
+pub mod migrate;
+pub mod repo;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+
+/// Run `$body` with `$c` bound to the driver's `&mut Connection`.
+///
+/// `$ex` is a `&mut Exec<'_>`; the body is compiled once per backend.
+#[macro_export]
+macro_rules! on {
+    ($ex:expr, $c:ident => $body:expr) => {
+        match $ex {
+            $crate::db::Exec::Sqlite(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
+            $crate::db::Exec::Pg(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
+        }
+    };
+}
+
+/// Which SQL dialect is in use, for the rare query that truly differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// A borrowed connection of either backend: what repository functions take.
+pub enum Exec<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl Exec<'_> {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A pooled connection for reads and single statements.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Conn {
+    pub fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Self::Sqlite(c) => Exec::Sqlite(&mut *c),
+            Self::Pg(c) => Exec::Pg(&mut *c),
+        }
+    }
+}
+
+/// A write transaction. Dropping it without `commit` rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Self::Sqlite(t) => Exec::Sqlite(&mut *t),
+            Self::Pg(t) => Exec::Pg(&mut *t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(t) => t.commit().await,
+            Self::Pg(t) => t.commit().await,
+        }
+    }
+}
+
+impl Db {
+    /// Opens the pool for a `sqlite://path` or `postgres://…` URL. SQLite files are created,
+    /// with WAL, a busy timeout and foreign keys on.
+    pub async fn connect(url: &str, pool_size: u32) -> Result<Self, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            Self::connect_pg(options, pool_size).await
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?;
+            Self::connect_sqlite(options, pool_size).await
+        }
+    }
+
+    pub async fn connect_sqlite(
+        options: SqliteConnectOptions,
+        pool_size: u32,
+    ) -> Result<Self, sqlx::Error> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("cache_size", "-16000")
+            .statement_cache_capacity(256);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    pub async fn connect_pg(
+        options: PgConnectOptions,
+        pool_size: u32,
+    ) -> Result<Self, sqlx::Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Self::Pg(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Self::Pg(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// Begins a write transaction; on SQLite `BEGIN IMMEDIATE` so writers queue on the
+    /// database lock up front instead of failing to upgrade a read lock later.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(p) => {
+                let conn = p.acquire().await?;
+                Tx::Sqlite(
+                    sqlx::Transaction::begin(
+                        conn,
+                        Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE")),
+                    )
+                    .await?,
+                )
+            }
+            Self::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(p) => p.close().await,
+            Self::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// Keeps `Connection` in scope for callers that open single connections.
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    let mut conn = db.conn().await?;
+    match conn.exec() {
+        Exec::Sqlite(c) => c.ping().await,
+        Exec::Pg(c) => c.ping().await,
+    }
+}

@@ -1,0 +1,201 @@
+//! The `accounts` table, joined with the owning user and role where the API needs them.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub domain: Option<String>,
+    pub display_name: String,
+    pub note: String,
+    pub note_html: String,
+    pub fields: String,
+    pub attribution_domains: String,
+    pub uri: String,
+    pub url: Option<String>,
+    pub actor_type: String,
+    pub locked: bool,
+    pub discoverable: Option<bool>,
+    pub indexable: bool,
+    pub hide_collections: Option<bool>,
+    pub show_media: bool,
+    pub show_media_replies: bool,
+    pub show_featured: bool,
+    pub memorial: bool,
+    pub avatar_key: Option<String>,
+    pub avatar_static_key: Option<String>,
+    pub avatar_description: String,
+    pub header_key: Option<String>,
+    pub header_static_key: Option<String>,
+    pub header_description: String,
+    pub avatar_remote_url: Option<String>,
+    pub header_remote_url: Option<String>,
+    pub moved_to_account_id: Option<i64>,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<i64>,
+    pub silenced_at: Option<i64>,
+    pub suspended_at: Option<i64>,
+    pub suspension_origin: Option<String>,
+    pub sensitized_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An account with what rendering it needs from its user and role (NULL for remote ones).
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRecord {
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+    pub user_id: Option<i64>,
+    pub user_approved: Option<bool>,
+    pub user_confirmed_at: Option<i64>,
+    pub user_disabled: Option<bool>,
+    pub user_noindex: Option<bool>,
+    pub role_id: Option<i64>,
+    pub role_name: Option<String>,
+    pub role_color: Option<String>,
+    pub role_highlighted: Option<bool>,
+    pub role_position: Option<i64>,
+    pub role_permissions: Option<i64>,
+    /// The everyone role's bits, so a viewer's standing needs no second query.
+    pub everyone_permissions: Option<i64>,
+    pub deletion_requested: Option<i64>,
+}
+
+/// The select list every account lookup shares; append a WHERE clause.
+pub const SELECT_RECORD: &str = "SELECT a.*, u.id AS user_id, u.approved AS user_approved, \
+    u.confirmed_at AS user_confirmed_at, u.disabled AS user_disabled, u.setting_noindex AS user_noindex, \
+    r.id AS role_id, r.name AS role_name, r.color AS role_color, r.highlighted AS role_highlighted, \
+    r.position AS role_position, r.permissions AS role_permissions, \
+    (SELECT e.permissions FROM user_roles e WHERE e.id = -99) AS everyone_permissions, \
+    d.created_at AS deletion_requested \
+    FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
+    LEFT JOIN user_roles r ON r.id = u.role_id \
+    LEFT JOIN account_deletion_requests d ON d.account_id = a.id ";
+
+pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
+    let sql = format!("{SELECT_RECORD} WHERE a.id = $1");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
+pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("{SELECT_RECORD} WHERE a.id IN ({})", placeholders.join(","));
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// Case-insensitive lookup by username and domain (None = local).
+pub async fn find_by_username(
+    ex: &mut Exec<'_>,
+    username: &str,
+    domain: Option<&str>,
+) -> Result<Option<AccountRecord>, sqlx::Error> {
+    let lower = username.to_lowercase();
+    match domain {
+        None => {
+            let sql = format!("{SELECT_RECORD} WHERE a.username_lower = $1 AND a.domain IS NULL");
+            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).fetch_optional(c).await)
+        }
+        Some(d) => {
+            let sql = format!(
+                "{SELECT_RECORD} WHERE a.username_lower = $1 AND COALESCE(a.domain, '') = $2"
+            );
+            let d = d.to_lowercase();
+            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).bind(&d).fetch_optional(c).await)
+        }
+    }
+}
+
+/// What a new account needs; the rest takes column defaults.
+pub struct NewAccount<'a> {
+    pub id: i64,
+    pub username: &'a str,
+    pub domain: Option<&'a str>,
+    pub display_name: &'a str,
+    pub uri: &'a str,
+    pub url: Option<&'a str>,
+    pub locked: bool,
+    pub discoverable: Option<bool>,
+    pub indexable: bool,
+    pub now: i64,
+}
+
+pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO accounts (id, username, username_lower, domain, display_name, display_name_lower, \
+        uri, url, locked, discoverable, indexable, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(a.id)
+        .bind(a.username)
+        .bind(a.username.to_lowercase())
+        .bind(a.domain)
+        .bind(a.display_name)
+        .bind(a.display_name.to_lowercase())
+        .bind(a.uri)
+        .bind(a.url)
+        .bind(a.locked)
+        .bind(a.discoverable)
+        .bind(a.indexable)
+        .bind(a.now)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn username_taken(ex: &mut Exec<'_>, username: &str) -> Result<bool, sqlx::Error> {
+    let sql = "SELECT id FROM accounts WHERE username_lower = $1 AND domain IS NULL";
+    let lower = username.to_lowercase();
+    let row: Option<(i64,)> =
+        on!(ex, c => sqlx::query_as(sql).bind(&lower).fetch_optional(c).await)?;
+    Ok(row.is_some())
+}
+
+/// Emoji shortcodes of one domain (None = local) that exist, enabled, among `shortcodes`.
+#[derive(Debug, Clone, FromRow)]
+pub struct EmojiRow {
+    pub shortcode: String,
+    pub image_key: Option<String>,
+    pub image_remote_url: Option<String>,
+    pub visible_in_picker: bool,
+    pub category: Option<String>,
+}
+
+pub async fn emojis(
+    ex: &mut Exec<'_>,
+    domain: Option<&str>,
+    shortcodes: &[String],
+) -> Result<Vec<EmojiRow>, sqlx::Error> {
+    if shortcodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..shortcodes.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category FROM custom_emojis \
+         WHERE COALESCE(domain, '') = $1 AND disabled = FALSE AND shortcode IN ({}) ORDER BY shortcode",
+        placeholders.join(",")
+    );
+    let domain = domain.unwrap_or("").to_owned();
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&domain);
+        for s in shortcodes {
+            q = q.bind(s);
+        }
+        q.fetch_all(c).await
+    })
+}

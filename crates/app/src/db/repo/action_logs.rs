@@ -1,0 +1,87 @@
+//! `admin_action_logs`: the audit trail.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ActionLogRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: i64,
+    pub target_account_id: Option<i64>,
+    pub human_identifier: Option<String>,
+    pub text: String,
+    pub created_at: i64,
+}
+
+pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO admin_action_logs (id, account_id, action, target_type, target_id, \
+         target_account_id, human_identifier, text, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(r.id)
+        .bind(r.account_id)
+        .bind(&r.action)
+        .bind(&r.target_type)
+        .bind(r.target_id)
+        .bind(r.target_account_id)
+        .bind(&r.human_identifier)
+        .bind(&r.text)
+        .bind(r.created_at)
+        .execute(c)
+        .await
+        .map(|x| x.rows_affected()))?;
+    Ok(())
+}
+
+/// Filters of the trail; each is served by an `(x, id)` index.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub account_id: Option<i64>,
+    pub target_account_id: Option<i64>,
+    pub action: Option<String>,
+}
+
+pub async fn list(
+    ex: &mut Exec<'_>,
+    f: &LogFilter,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<ActionLogRow>, sqlx::Error> {
+    let mut conds = Conditions::default();
+    if let Some(id) = f.account_id {
+        let p = conds.arg(Arg::Int(id));
+        conds.push(format!("account_id = {p}"));
+    }
+    if let Some(id) = f.target_account_id {
+        let p = conds.arg(Arg::Int(id));
+        conds.push(format!("target_account_id = {p}"));
+    }
+    if let Some(action) = &f.action {
+        let p = conds.arg(Arg::Text(action.clone()));
+        conds.push(format!("action = {p}"));
+    }
+    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
+    let sql = format!("SELECT * FROM admin_action_logs{}{tail}", conds.sql());
+    let mut rows: Vec<ActionLogRow> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in &conds.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.fetch_all(c).await
+    })?;
+    if min_id.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}

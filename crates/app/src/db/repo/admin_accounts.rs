@@ -1,0 +1,394 @@
+//! SQL of the admin accounts API: the filtered, id-paginated account list, the batch loads
+//! that render a page of Admin::Account, and the moderation changes to accounts and users.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::db::repo::users::UserRow;
+use crate::on;
+
+/// A bound value of a dynamically built query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// A WHERE clause under construction: `$n` placeholders numbered as values are pushed.
+#[derive(Debug, Default, Clone)]
+pub struct Conditions {
+    pub parts: Vec<String>,
+    pub args: Vec<Arg>,
+}
+
+impl Conditions {
+    /// Adds a value and returns its placeholder.
+    pub fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+
+    pub fn push(&mut self, sql: impl Into<String>) {
+        self.parts.push(sql.into());
+    }
+
+    pub fn sql(&self) -> String {
+        if self.parts.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.parts.join(" AND "))
+        }
+    }
+}
+
+/// Runs `SELECT <i64 column> …` built from `conds` and returns the ids in row order.
+pub async fn select_ids(
+    ex: &mut Exec<'_>,
+    sql: &str,
+    args: &[Arg],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.fetch_all(c).await
+    })?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Cursor conditions and ordering of an id-paginated query over `col`; returns the
+/// ORDER BY … LIMIT tail. With `min_id` the rows come ascending (the caller reverses them).
+pub fn paginate(
+    conds: &mut Conditions,
+    col: &str,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> String {
+    if let Some(max) = max_id {
+        let p = conds.arg(Arg::Int(max));
+        conds.push(format!("{col} < {p}"));
+    }
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let p_limit = conds.arg(Arg::Int(limit));
+    if let Some(min) = min_id {
+        let p = conds.arg(Arg::Int(min));
+        conds.push(format!("{col} > {p}"));
+        format!(" ORDER BY {col} ASC LIMIT {p_limit}")
+    } else {
+        if let Some(since) = since_id {
+            let p = conds.arg(Arg::Int(since));
+            conds.push(format!("{col} > {p}"));
+        }
+        format!(" ORDER BY {col} DESC LIMIT {p_limit}")
+    }
+}
+
+/// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
+pub async fn page_ids(
+    ex: &mut Exec<'_>,
+    mut conds: Conditions,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let tail = paginate(&mut conds, "a.id", max_id, since_id, min_id, limit);
+    let sql = format!("SELECT a.id FROM accounts a{}{tail}", conds.sql());
+    let mut ids = select_ids(ex, &sql, &conds.args).await?;
+    if min_id.is_some() {
+        ids.reverse();
+    }
+    Ok(ids)
+}
+
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub async fn users_of_accounts(
+    ex: &mut Exec<'_>,
+    account_ids: &[i64],
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    if account_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM users WHERE account_id IN ({})",
+        placeholders(1, account_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in account_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// Per user: the invite request text and the inviting user's account id.
+#[derive(Debug, Clone, FromRow)]
+pub struct UserExtras {
+    pub user_id: i64,
+    pub invite_request: Option<String>,
+    pub invited_by_account_id: Option<i64>,
+}
+
+pub async fn user_extras(
+    ex: &mut Exec<'_>,
+    user_ids: &[i64],
+) -> Result<Vec<UserExtras>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT u.id AS user_id, r.text AS invite_request, iu.account_id AS invited_by_account_id \
+         FROM users u LEFT JOIN user_invite_requests r ON r.user_id = u.id \
+         LEFT JOIN invites i ON i.id = u.invite_id LEFT JOIN users iu ON iu.id = i.user_id \
+         WHERE u.id IN ({})",
+        placeholders(1, user_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in user_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// User ids (with their account ids) whose role is one of `role_ids`.
+pub async fn users_with_roles(
+    ex: &mut Exec<'_>,
+    role_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if role_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, account_id FROM users WHERE role_id IN ({})",
+        placeholders(1, role_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in role_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// `origin` of the shared filter model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Local,
+    Remote,
+}
+
+/// `status` of the shared filter model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Pending,
+    Disabled,
+    Silenced,
+    Suspended,
+    Sensitized,
+}
+
+/// Upstream's AccountFilter after parameter translation; each key applies when set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    pub origin: Option<Origin>,
+    pub status: Option<Status>,
+    /// `Some(empty)` matches nobody (ids that are not numbers).
+    pub role_ids: Option<Vec<i64>>,
+    pub invited_by: Option<i64>,
+    pub by_domain: Option<String>,
+    /// Already trimmed, one leading `@` removed, lower-cased.
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    /// `(lo, hi)` ip_key range; `Some(None)` for an invalid address (matches nobody).
+    pub ip: Option<Option<(String, String)>>,
+}
+
+/// The literal prefix of a LIKE pattern (up to the first wildcard or escape) and the least
+/// string above every string with that prefix, for an index range.
+pub fn prefix_range(pattern: &str) -> Option<(String, Option<String>)> {
+    let literal: String = pattern
+        .chars()
+        .take_while(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    if literal.is_empty() {
+        return None;
+    }
+    let mut upper: Vec<char> = literal.chars().collect();
+    let hi = loop {
+        let Some(last) = upper.pop() else { break None };
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(n) = next {
+            upper.push(n);
+            break Some(upper.iter().collect());
+        }
+    };
+    Some((literal, hi))
+}
+
+/// `col LIKE 'value%'` plus the index range of its literal prefix.
+fn prefix_condition(conds: &mut Conditions, col: &str, value: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some((lo, hi)) = prefix_range(value) {
+        let p = conds.arg(Arg::Text(lo));
+        parts.push(format!("{col} >= {p}"));
+        if let Some(hi) = hi {
+            let p = conds.arg(Arg::Text(hi));
+            parts.push(format!("{col} < {p}"));
+        }
+    }
+    let p = conds.arg(Arg::Text(format!("{value}%")));
+    parts.push(format!("{col} LIKE {p}"));
+    parts.join(" AND ")
+}
+
+const NOT_DELETED: &str = "a.suspended_at IS NULL AND a.deleted_at IS NULL AND NOT EXISTS \
+    (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)";
+
+/// The WHERE conditions of a filter, on alias `a` of `accounts`; every key is served by an
+/// index (see BENCHMARKS.md / the moderation report for the plans).
+pub fn filter_conditions(f: &AccountFilter) -> Conditions {
+    let mut c = Conditions::default();
+    c.push("a.id <> -99");
+    match (f.origin, &f.by_domain) {
+        (_, Some(d)) => {
+            if f.origin == Some(Origin::Local) {
+                c.push("a.domain IS NULL");
+            }
+            let p = c.arg(Arg::Text(d.clone()));
+            c.push(format!("a.domain = {p}"));
+        }
+        (Some(Origin::Local), None) => c.push("a.domain IS NULL"),
+        (Some(Origin::Remote), None) => c.push("a.domain IS NOT NULL"),
+        (None, None) => {}
+    }
+    match f.status {
+        Some(Status::Active) => c.push(NOT_DELETED),
+        Some(Status::Pending) => {
+            c.push("a.id IN (SELECT u.account_id FROM users u WHERE u.approved = FALSE)");
+        }
+        Some(Status::Disabled) => {
+            c.push("a.id IN (SELECT u.account_id FROM users u WHERE u.disabled = TRUE)");
+            c.push(NOT_DELETED);
+        }
+        Some(Status::Silenced) => c.push("a.silenced_at IS NOT NULL"),
+        Some(Status::Suspended) => c.push("a.suspended_at IS NOT NULL"),
+        Some(Status::Sensitized) => c.push("a.sensitized_at IS NOT NULL"),
+        None => {}
+    }
+    if let Some(ids) = &f.role_ids {
+        if ids.is_empty() {
+            c.push("1 = 0");
+        } else {
+            let ps: Vec<String> = ids.iter().map(|id| c.arg(Arg::Int(*id))).collect();
+            c.push(format!(
+                "a.id IN (SELECT u.account_id FROM users u WHERE u.role_id IN ({}))",
+                ps.join(",")
+            ));
+        }
+    }
+    if let Some(user_id) = f.invited_by {
+        let p = c.arg(Arg::Int(user_id));
+        c.push(format!(
+            "a.id IN (SELECT u.account_id FROM invites i JOIN users u ON u.invite_id = i.id WHERE i.user_id = {p})"
+        ));
+    }
+    if let Some(v) = &f.username {
+        let cond = prefix_condition(&mut c, "a.username_lower", v);
+        c.push(cond);
+    }
+    if let Some(v) = &f.display_name {
+        let cond = prefix_condition(&mut c, "a.display_name_lower", v);
+        c.push(cond);
+    }
+    if let Some(v) = &f.email {
+        let cond = prefix_condition(&mut c, "u.email", v);
+        c.push(format!(
+            "a.id IN (SELECT u.account_id FROM users u WHERE {cond})"
+        ));
+    }
+    match &f.ip {
+        Some(Some((lo, hi))) => {
+            let (plo, phi) = (c.arg(Arg::Text(lo.clone())), c.arg(Arg::Text(hi.clone())));
+            c.push(format!(
+                "a.id IN (SELECT u.account_id FROM user_ips i JOIN users u ON u.id = i.user_id \
+                 WHERE i.ip_key BETWEEN {plo} AND {phi})"
+            ));
+        }
+        Some(None) => c.push("1 = 0"),
+        None => {}
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(
+            prefix_range("ali%x"),
+            Some(("ali".into(), Some("alj".into())))
+        );
+        assert_eq!(prefix_range("_x"), None);
+        assert_eq!(
+            prefix_range("a\u{10FFFF}"),
+            Some(("a\u{10FFFF}".into(), Some("b".into())))
+        );
+    }
+}
+
+/// Enabled custom emojis among `shortcodes` on any of `domains` ('' = local), in one query;
+/// the caller picks each account's own domain from `domain_key`.
+#[derive(Debug, Clone, FromRow)]
+pub struct DomainEmojiRow {
+    pub domain_key: String,
+    #[sqlx(flatten)]
+    pub emoji: crate::db::repo::accounts::EmojiRow,
+}
+
+pub async fn emojis_batch(
+    ex: &mut Exec<'_>,
+    domains: &[String],
+    shortcodes: &[String],
+) -> Result<Vec<DomainEmojiRow>, sqlx::Error> {
+    if domains.is_empty() || shortcodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT COALESCE(domain, '') AS domain_key, shortcode, image_key, image_remote_url, \
+         visible_in_picker, category FROM custom_emojis \
+         WHERE disabled = FALSE AND COALESCE(domain, '') IN ({}) AND shortcode IN ({}) \
+         ORDER BY shortcode",
+        placeholders(1, domains.len()),
+        placeholders(domains.len() + 1, shortcodes.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for d in domains {
+            q = q.bind(d.clone());
+        }
+        for s in shortcodes {
+            q = q.bind(s.clone());
+        }
+        q.fetch_all(c).await
+    })
+}

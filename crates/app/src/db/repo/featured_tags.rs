@@ -1,0 +1,114 @@
+//! `featured_tags` (hashtags featured on a profile) and the `tags` they point to.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FeaturedTagRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub tag_id: i64,
+    pub name: String,
+    pub statuses_count: i64,
+    pub last_status_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, account_id, tag_id, name, statuses_count, last_status_at";
+
+/// An account's featured tags (at most 10), oldest first.
+pub async fn of_account(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<FeaturedTagRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM featured_tags WHERE account_id = $1 ORDER BY id");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).fetch_all(c).await)
+}
+
+pub async fn find(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<FeaturedTagRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM featured_tags WHERE account_id = $1 AND id = $2");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(id).fetch_optional(c).await)
+}
+
+pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM featured_tags WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The tag with this normalised name, created if missing: its id.
+pub async fn find_or_create_tag(
+    ex: &mut Exec<'_>,
+    new_id: i64,
+    name: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let lower = name.to_lowercase();
+    let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
+               ON CONFLICT (name_lower) DO NOTHING";
+    on!(ex, c => sqlx::query(sql).bind(new_id).bind(name).bind(&lower).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1").bind(&lower).fetch_one(c).await)?;
+    Ok(row.0)
+}
+
+/// Public and unlisted statuses of `account_id` tagged with `tag_id`: count and latest time.
+pub async fn usage(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    tag_id: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let sql = "SELECT COUNT(*), MAX(s.created_at) FROM statuses_tags st JOIN statuses s ON s.id = st.status_id \
+               WHERE st.tag_id = $1 AND s.account_id = $2 AND s.visibility IN (0, 1) AND s.deleted_at IS NULL";
+    on!(ex, c => sqlx::query_as(sql).bind(tag_id).bind(account_id).fetch_one(c).await)
+}
+
+pub async fn insert(ex: &mut Exec<'_>, r: &FeaturedTagRow, now: i64) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO featured_tags (id, account_id, tag_id, name, statuses_count, last_status_at, created_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(r.id)
+        .bind(r.account_id)
+        .bind(r.tag_id)
+        .bind(&r.name)
+        .bind(r.statuses_count)
+        .bind(r.last_status_at)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Names of tags `account_id` used recently in its statuses and does not feature yet, most
+/// recent first (through `(account_id, id)` on statuses; bounded to the latest 200 statuses).
+pub async fn suggestions(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = "SELECT t.name FROM (SELECT id FROM statuses WHERE account_id = $1 AND deleted_at IS NULL \
+               ORDER BY id DESC LIMIT 200) s JOIN statuses_tags st ON st.status_id = s.id JOIN tags t ON t.id = st.tag_id \
+               WHERE NOT EXISTS (SELECT 1 FROM featured_tags f WHERE f.account_id = $1 AND f.tag_id = t.id) \
+               GROUP BY t.id, t.name ORDER BY MAX(s.id) DESC LIMIT $2";
+    let rows: Vec<(String,)> =
+        on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(limit).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Daily use of a tag since `from` (ms, a day start): (day start, uses, distinct accounts).
+/// Status ids are snowflakes, so `status_id >= from << 16` keeps it a range of the primary key.
+pub async fn history(
+    ex: &mut Exec<'_>,
+    name: &str,
+    from: i64,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    let sql = "SELECT (s.created_at / 86400000) * 86400000 AS day, COUNT(*), COUNT(DISTINCT s.account_id) \
+               FROM tags t JOIN statuses_tags st ON st.tag_id = t.id JOIN statuses s ON s.id = st.status_id \
+               WHERE t.name_lower = $1 AND st.status_id >= $3 AND s.created_at >= $2 AND s.deleted_at IS NULL \
+               GROUP BY (s.created_at / 86400000) * 86400000";
+    on!(ex, c => sqlx::query_as(sql).bind(name.to_lowercase()).bind(from).bind(from << 16).fetch_all(c).await)
+}

@@ -1,0 +1,243 @@
+//! `follows` and `follow_requests`. Every change of a follow row updates both accounts'
+//! `followers_count` / `following_count` in the same statement batch (the caller's transaction).
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+/// Which of the two tables: a follow or a pending follow request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowKind {
+    Follow,
+    Request,
+}
+
+impl FollowKind {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Follow => "follows",
+            Self::Request => "follow_requests",
+        }
+    }
+}
+
+/// A follow or a follow request (same columns).
+#[derive(Debug, Clone, FromRow)]
+pub struct FollowRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub target_account_id: i64,
+    pub show_reblogs: bool,
+    pub notify: bool,
+    /// JSON array of ISO 639 codes; NULL for all languages.
+    pub languages: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, account_id, target_account_id, show_reblogs, notify, languages, created_at";
+
+pub async fn find(
+    ex: &mut Exec<'_>,
+    kind: FollowKind,
+    account_id: i64,
+    target_account_id: i64,
+) -> Result<Option<FollowRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {} WHERE account_id = $1 AND target_account_id = $2",
+        kind.table()
+    );
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(account_id)
+        .bind(target_account_id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Inserts a follow or request from `row` (its id and times included). A follow also bumps
+/// the two counters.
+pub async fn insert(
+    ex: &mut Exec<'_>,
+    kind: FollowKind,
+    row: &FollowRow,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {} (id, account_id, target_account_id, show_reblogs, notify, languages, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        kind.table()
+    );
+    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(row.id)
+        .bind(row.account_id)
+        .bind(row.target_account_id)
+        .bind(row.show_reblogs)
+        .bind(row.notify)
+        .bind(row.languages.as_deref())
+        .bind(row.created_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if kind == FollowKind::Follow {
+        adjust_counters(ex, row.account_id, row.target_account_id, 1).await?;
+    }
+    Ok(())
+}
+
+/// Stores new options (reblogs, notify, languages) on an existing row.
+pub async fn update_options(
+    ex: &mut Exec<'_>,
+    kind: FollowKind,
+    row: &FollowRow,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "UPDATE {} SET show_reblogs = $1, notify = $2, languages = $3 WHERE id = $4",
+        kind.table()
+    );
+    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(row.show_reblogs)
+        .bind(row.notify)
+        .bind(row.languages.as_deref())
+        .bind(row.id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes the row from `account_id` to `target_account_id`; true if there was one. Deleting a
+/// follow lowers the two counters.
+pub async fn delete(
+    ex: &mut Exec<'_>,
+    kind: FollowKind,
+    account_id: i64,
+    target_account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "DELETE FROM {} WHERE account_id = $1 AND target_account_id = $2",
+        kind.table()
+    );
+    let n = on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(account_id)
+        .bind(target_account_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n > 0 && kind == FollowKind::Follow {
+        adjust_counters(ex, account_id, target_account_id, -1).await?;
+    }
+    Ok(n > 0)
+}
+
+async fn adjust_counters(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    target_account_id: i64,
+    delta: i64,
+) -> Result<(), sqlx::Error> {
+    let following = "UPDATE accounts SET following_count = following_count + $1 WHERE id = $2";
+    on!(ex, c => sqlx::query(following).bind(delta).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let followers = "UPDATE accounts SET followers_count = followers_count + $1 WHERE id = $2";
+    on!(ex, c => sqlx::query(followers).bind(delta).bind(target_account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One page of a collection: (cursor id, account id) pairs, newest first.
+pub type PageRows = Vec<(i64, i64)>;
+
+/// Which side of the follow graph a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Accounts following the target (`follows.target_account_id = target`).
+    Followers,
+    /// Accounts the target follows (`follows.account_id = target`).
+    Following,
+    /// Accounts with a pending request to the target.
+    Requesters,
+}
+
+/// The cursors of one page: follow-row ids, exclusive bounds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cursor {
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of followers / following / requesters of `target`, ordered by follow-row id
+/// descending, through the `(target_account_id, id)` / `(account_id, id)` indexes. Suspended and
+/// deleted accounts are skipped; with `viewer` set, so are accounts the viewer blocks, that block
+/// the viewer, or that the viewer mutes (mutes expired at `now` do not count).
+pub async fn page(
+    ex: &mut Exec<'_>,
+    side: Side,
+    target: i64,
+    viewer: Option<i64>,
+    cursor: Cursor,
+    now: i64,
+) -> Result<PageRows, sqlx::Error> {
+    let sql = page_sql(side, viewer.is_some());
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(target)
+            .bind(cursor.max_id.unwrap_or(i64::MAX))
+            .bind(cursor.since_id.unwrap_or(i64::MIN))
+            .bind(cursor.limit);
+        if let Some(v) = viewer {
+            q = q.bind(v).bind(now);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// The page query text (exposed for plan checks in tests and reports).
+pub fn page_sql(side: Side, with_viewer: bool) -> String {
+    let (table, own, other) = match side {
+        Side::Followers => ("follows", "target_account_id", "account_id"),
+        Side::Following => ("follows", "account_id", "target_account_id"),
+        Side::Requesters => ("follow_requests", "target_account_id", "account_id"),
+    };
+    let mut sql = format!(
+        "SELECT f.id, f.{other} FROM {table} f JOIN accounts a ON a.id = f.{other} \
+         WHERE f.{own} = $1 AND f.id < $2 AND f.id > $3 \
+         AND a.suspended_at IS NULL AND a.deleted_at IS NULL"
+    );
+    if with_viewer {
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $5 AND b.target_account_id = f.{other}) \
+             AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = f.{other} AND b.target_account_id = $5) \
+             AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $5 AND m.target_account_id = f.{other} \
+             AND (m.expires_at IS NULL OR m.expires_at > $6))"
+        ));
+    }
+    sql.push_str(" ORDER BY f.id DESC LIMIT $4");
+    sql
+}
+
+/// Accounts that `viewer` follows and that follow one of `targets`, skipping accounts that
+/// hide their collections and unavailable ones: (target id, follower id) pairs.
+pub async fn familiar_followers(
+    ex: &mut Exec<'_>,
+    viewer: i64,
+    targets: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT f2.target_account_id, f2.account_id FROM follows f1 \
+         JOIN follows f2 ON f2.account_id = f1.target_account_id \
+         JOIN accounts a ON a.id = f2.account_id \
+         WHERE f1.account_id = $1 AND f2.target_account_id IN ({}) \
+         AND (a.hide_collections IS NULL OR a.hide_collections = FALSE) \
+         AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC",
+        super::relationships::placeholders(2, targets.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
+        for t in targets {
+            q = q.bind(*t);
+        }
+        q.fetch_all(c).await
+    })
+}

@@ -1,0 +1,165 @@
+//! `lists` and `list_accounts`.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ListRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub title: String,
+    pub replies_policy: String,
+    pub exclusive: bool,
+}
+
+const COLUMNS: &str = "l.id, l.account_id, l.title, l.replies_policy, l.exclusive";
+
+/// All lists of an account (at most 50 exist), oldest first.
+pub async fn of_account(ex: &mut Exec<'_>, account_id: i64) -> Result<Vec<ListRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 ORDER BY l.id");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).fetch_all(c).await)
+}
+
+pub async fn count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
+    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT COUNT(*) FROM lists WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(c)
+        .await)?;
+    Ok(row.0)
+}
+
+/// A list owned by `account_id`.
+pub async fn find(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<ListRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 AND l.id = $2");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(id).fetch_optional(c).await)
+}
+
+/// The lists of `account_id` that contain `member`.
+pub async fn containing(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    member: i64,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM lists l JOIN list_accounts la ON la.list_id = l.id \
+         WHERE l.account_id = $1 AND la.account_id = $2 ORDER BY l.id"
+    );
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(member).fetch_all(c).await)
+}
+
+pub async fn insert(ex: &mut Exec<'_>, l: &ListRow, now: i64) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO lists (id, account_id, title, replies_policy, exclusive, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(l.id)
+        .bind(l.account_id)
+        .bind(&l.title)
+        .bind(&l.replies_policy)
+        .bind(l.exclusive)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update(ex: &mut Exec<'_>, l: &ListRow) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE lists SET title = $1, replies_policy = $2, exclusive = $3 WHERE id = $4";
+    on!(ex, c => sqlx::query(sql)
+        .bind(&l.title)
+        .bind(&l.replies_policy)
+        .bind(l.exclusive)
+        .bind(l.id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM list_accounts WHERE list_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    on!(ex, c => sqlx::query("DELETE FROM lists WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn has_member(
+    ex: &mut Exec<'_>,
+    list_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM list_accounts WHERE list_id = $1 AND account_id = $2")
+        .bind(list_id)
+        .bind(account_id)
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.is_some())
+}
+
+pub async fn add_member(
+    ex: &mut Exec<'_>,
+    id: i64,
+    list_id: i64,
+    account_id: i64,
+    follow_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let sql =
+        "INSERT INTO list_accounts (id, list_id, account_id, follow_id) VALUES ($1, $2, $3, $4)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(id)
+        .bind(list_id)
+        .bind(account_id)
+        .bind(follow_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn remove_members(
+    ex: &mut Exec<'_>,
+    list_id: i64,
+    account_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    if account_ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({})",
+        super::relationships::placeholders(2, account_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(list_id);
+        for a in account_ids {
+            q = q.bind(*a);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// A page of a list's members by account id descending, through the unique
+/// `(list_id, account_id)` index; suspended accounts skipped. `limit` None means all.
+pub async fn members_page(
+    ex: &mut Exec<'_>,
+    list_id: i64,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    limit: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = "SELECT la.account_id FROM list_accounts la JOIN accounts a ON a.id = la.account_id \
+               WHERE la.list_id = $1 AND la.account_id < $2 AND la.account_id > $3 AND a.suspended_at IS NULL \
+               ORDER BY la.account_id DESC LIMIT $4";
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql)
+        .bind(list_id)
+        .bind(max_id.unwrap_or(i64::MAX))
+        .bind(since_id.unwrap_or(i64::MIN))
+        .bind(limit.unwrap_or(i64::MAX))
+        .fetch_all(c)
+        .await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

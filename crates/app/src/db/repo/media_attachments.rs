@@ -1,0 +1,160 @@
+//! `media_attachments`: uploads of local accounts, attached to at most one status.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MediaRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub status_id: Option<i64>,
+    pub media_type: i64,
+    pub file_key: Option<String>,
+    pub preview_key: Option<String>,
+    pub content_type: Option<String>,
+    pub description: Option<String>,
+    pub blurhash: Option<String>,
+    pub meta: String,
+    pub remote_url: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, account_id, status_id, media_type, file_key, preview_key, content_type, \
+    description, blurhash, meta, remote_url, created_at";
+
+/// A new local image attachment.
+#[derive(Debug, Clone)]
+pub struct NewMedia<'a> {
+    pub id: i64,
+    pub account_id: i64,
+    pub file_key: &'a str,
+    pub preview_key: &'a str,
+    pub content_type: &'a str,
+    pub description: Option<&'a str>,
+    pub blurhash: &'a str,
+    pub meta: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(ex: &mut Exec<'_>, m: &NewMedia<'_>) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO media_attachments (id, account_id, media_type, file_key, preview_key, content_type, \
+               description, blurhash, meta, created_at, updated_at) \
+               VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9, $9)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(m.id)
+        .bind(m.account_id)
+        .bind(m.file_key)
+        .bind(m.preview_key)
+        .bind(m.content_type)
+        .bind(m.description)
+        .bind(m.blurhash)
+        .bind(m.meta)
+        .bind(m.now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// An attachment owned by `account_id`.
+pub async fn find_own(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<MediaRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM media_attachments WHERE id = $1 AND account_id = $2");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(account_id).fetch_optional(c).await)
+}
+
+pub async fn update(
+    ex: &mut Exec<'_>,
+    id: i64,
+    description: Option<&str>,
+    meta: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql =
+        "UPDATE media_attachments SET description = $2, meta = $3, updated_at = $4 WHERE id = $1";
+    on!(ex, c => sqlx::query(sql).bind(id).bind(description).bind(meta).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The unattached attachments of `account_id` among `ids`.
+pub async fn unattached(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    ids: &[i64],
+) -> Result<Vec<MediaRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// Attaches an attachment to a status, if still unattached; the number of rows changed.
+pub async fn attach(ex: &mut Exec<'_>, id: i64, status_id: i64) -> Result<u64, sqlx::Error> {
+    let sql = "UPDATE media_attachments SET status_id = $2 WHERE id = $1 AND status_id IS NULL";
+    on!(ex, c => sqlx::query(sql).bind(id).bind(status_id).execute(c).await.map(|r| r.rows_affected()))
+}
+
+/// The attachments of `status_ids`, in upload order.
+pub async fn of_statuses(
+    ex: &mut Exec<'_>,
+    status_ids: &[i64],
+) -> Result<Vec<MediaRow>, sqlx::Error> {
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({}) ORDER BY id",
+        placeholders(1, status_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in status_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
+/// Deletes the attachments of a status; returns their stored keys.
+pub async fn delete_of_status(
+    ex: &mut Exec<'_>,
+    status_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let sql = "DELETE FROM media_attachments WHERE status_id = $1 RETURNING file_key, preview_key";
+    let rows: Vec<(Option<String>, Option<String>)> =
+        on!(ex, c => sqlx::query_as(sql).bind(status_id).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(a, b)| [a, b])
+        .flatten()
+        .collect())
+}
+
+/// Detaches the attachments of a status (kept for a re-draft, as upstream).
+pub async fn detach_from_status(ex: &mut Exec<'_>, status_id: i64) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE media_attachments SET status_id = NULL WHERE status_id = $1";
+    on!(ex, c => sqlx::query(sql).bind(status_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Repositories: all SQL lives here. Each function takes an [`Exec`](super::Exec) so it runs
+//! on a pooled connection or inside a transaction alike.
+
+pub mod accounts;
+pub mod oauth;
+pub mod roles;
+pub mod sessions;
+pub mod users;
+pub mod action_logs;
+pub mod admin_accounts;
+pub mod reports;
+pub mod warnings;
+// social graph
+pub mod blocks;
+pub mod endorsements;
+pub mod featured_tags;
+pub mod follows;
+pub mod lists;
+pub mod mutes;
+pub mod notes;
+pub mod notifications;
+pub mod relationships;
+pub mod search;
+pub mod seed;
+pub mod registrations;
+pub mod profile;
+// statuses
+pub mod media_attachments;
+pub mod statuses;
+pub mod tags;

@@ -1,0 +1,148 @@
+//! `notifications` of local accounts.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_account_id: i64,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub status_id: Option<i64>,
+    pub report_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.report_id, n.created_at";
+
+pub async fn insert(
+    ex: &mut Exec<'_>,
+    id: i64,
+    account_id: i64,
+    from_account_id: i64,
+    kind: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO notifications (id, account_id, from_account_id, type, created_at) VALUES ($1, $2, $3, $4, $5)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(id)
+        .bind(account_id)
+        .bind(from_account_id)
+        .bind(kind)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Filters and cursors of a notifications page.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub types: Vec<String>,
+    pub from_account_id: Option<i64>,
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of `account_id`'s notifications (from non-suspended accounts) through
+/// `(account_id, id)`: newest first, or the ones right after `min_id` when given.
+pub async fn page(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    q: &Query,
+) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    if q.types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ascending = q.min_id.is_some();
+    let lower = q.min_id.or(q.since_id).unwrap_or(i64::MIN);
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
+         WHERE n.account_id = $1 AND n.id < $2 AND n.id > $3 AND a.suspended_at IS NULL \
+         AND n.type IN ({})",
+        super::relationships::placeholders(5, q.types.len())
+    );
+    if q.from_account_id.is_some() {
+        sql.push_str(&format!(" AND n.from_account_id = ${}", 5 + q.types.len()));
+    }
+    sql.push_str(if ascending {
+        " ORDER BY n.id ASC LIMIT $4"
+    } else {
+        " ORDER BY n.id DESC LIMIT $4"
+    });
+    let mut rows: Vec<NotificationRow> = on!(ex, c => {
+        let mut qq = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(account_id)
+            .bind(q.max_id.unwrap_or(i64::MAX))
+            .bind(lower)
+            .bind(q.limit);
+        for t in &q.types {
+            qq = qq.bind(t);
+        }
+        if let Some(from) = q.from_account_id {
+            qq = qq.bind(from);
+        }
+        qq.fetch_all(c).await
+    })?;
+    if ascending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// One notification of `account_id`; `visible_only` skips those from suspended accounts.
+pub async fn find(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    id: i64,
+    visible_only: bool,
+) -> Result<Option<NotificationRow>, sqlx::Error> {
+    let extra = if visible_only {
+        " AND a.suspended_at IS NULL"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
+         WHERE n.account_id = $1 AND n.id = $2{extra}"
+    );
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+pub async fn delete(ex: &mut Exec<'_>, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let sql = "DELETE FROM notifications WHERE account_id = $1 AND id = $2";
+    let n = on!(ex, c => sqlx::query(sql).bind(account_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+pub async fn clear(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
+    let sql = "DELETE FROM notifications WHERE account_id = $1";
+    on!(ex, c => sqlx::query(sql).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Removes the notification a follow or follow request made (`kind` = `follow` or
+/// `follow_request`), when that follow or request goes away, as upstream's dependent destroy.
+pub async fn delete_activity(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    from: i64,
+    kind: &str,
+) -> Result<(), sqlx::Error> {
+    let sql =
+        "DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3";
+    on!(ex, c => sqlx::query(sql).bind(account_id).bind(from).bind(kind).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! OAuth applications, authorization codes (grants) and access tokens. Secrets are stored
+//! as SHA-256 digests only.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AppRow {
+    pub id: i64,
+    pub name: String,
+    pub website: Option<String>,
+    pub redirect_uri: String,
+    pub scopes: String,
+    pub client_id: String,
+    pub client_secret_digest: String,
+    pub superapp: bool,
+    pub created_at: i64,
+}
+
+impl AppRow {
+    pub fn redirect_uris(&self) -> Vec<String> {
+        self.redirect_uri
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+const APP_COLUMNS: &str = "id, name, website, redirect_uri, scopes, client_id, client_secret_digest, superapp, created_at";
+
+pub async fn insert_app(ex: &mut Exec<'_>, app: &AppRow) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO oauth_applications (id, name, website, redirect_uri, scopes, client_id, client_secret_digest, superapp, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(app.id)
+    .bind(&app.name)
+    .bind(&app.website)
+    .bind(&app.redirect_uri)
+    .bind(&app.scopes)
+    .bind(&app.client_id)
+    .bind(&app.client_secret_digest)
+    .bind(app.superapp)
+    .bind(app.created_at)
+    .execute(c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find_app(ex: &mut Exec<'_>, id: i64) -> Result<Option<AppRow>, sqlx::Error> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM oauth_applications WHERE id = $1");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+}
+
+pub async fn find_app_by_client_id(
+    ex: &mut Exec<'_>,
+    client_id: &str,
+) -> Result<Option<AppRow>, sqlx::Error> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM oauth_applications WHERE client_id = $1");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(client_id).fetch_optional(c).await)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub application_id: Option<i64>,
+    pub resource_owner_id: Option<i64>,
+    pub scopes: String,
+    pub grant_id: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, application_id, resource_owner_id, scopes, grant_id, revoked_at, last_used_at, created_at";
+
+pub struct NewToken<'a> {
+    pub id: i64,
+    pub digest: &'a str,
+    pub application_id: Option<i64>,
+    pub resource_owner_id: Option<i64>,
+    pub scopes: &'a str,
+    pub grant_id: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_token(ex: &mut Exec<'_>, t: &NewToken<'_>) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO oauth_access_tokens (id, token_digest, application_id, resource_owner_id, scopes, grant_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(t.id)
+    .bind(t.digest)
+    .bind(t.application_id)
+    .bind(t.resource_owner_id)
+    .bind(t.scopes)
+    .bind(t.grant_id)
+    .bind(t.now)
+    .execute(c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find_token(ex: &mut Exec<'_>, digest: &str) -> Result<Option<TokenRow>, sqlx::Error> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM oauth_access_tokens WHERE token_digest = $1");
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(digest).fetch_optional(c).await)
+}
+
+pub async fn revoke_token(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn revoke_tokens_of_grant(
+    ex: &mut Exec<'_>,
+    grant_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(grant_id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn revoke_tokens_of_user(
+    ex: &mut Exec<'_>,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE resource_owner_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn touch_token(
+    ex: &mut Exec<'_>,
+    id: i64,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET last_used_at = $1, last_used_ip = $2 WHERE id = $3")
+        .bind(now)
+        .bind(ip)
+        .bind(id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct GrantRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub resource_owner_id: i64,
+    pub redirect_uri: String,
+    pub scopes: String,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub struct NewGrant<'a> {
+    pub id: i64,
+    pub digest: &'a str,
+    pub application_id: i64,
+    pub resource_owner_id: i64,
+    pub redirect_uri: &'a str,
+    pub scopes: &'a str,
+    pub code_challenge: Option<&'a str>,
+    pub code_challenge_method: Option<&'a str>,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+pub async fn insert_grant(ex: &mut Exec<'_>, g: &NewGrant<'_>) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO oauth_access_grants (id, token_digest, application_id, resource_owner_id, redirect_uri, scopes, \
+         code_challenge, code_challenge_method, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(g.id)
+    .bind(g.digest)
+    .bind(g.application_id)
+    .bind(g.resource_owner_id)
+    .bind(g.redirect_uri)
+    .bind(g.scopes)
+    .bind(g.code_challenge)
+    .bind(g.code_challenge_method)
+    .bind(g.expires_at)
+    .bind(g.now)
+    .execute(c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find_grant(ex: &mut Exec<'_>, digest: &str) -> Result<Option<GrantRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as(
+        "SELECT id, application_id, resource_owner_id, redirect_uri, scopes, code_challenge, code_challenge_method, \
+         expires_at, revoked_at FROM oauth_access_grants WHERE token_digest = $1",
+    )
+    .bind(digest)
+    .fetch_optional(c)
+    .await)
+}
+
+/// Marks a grant used; false if it already was (a replayed code).
+pub async fn revoke_grant(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = on!(ex, c => sqlx::query("UPDATE oauth_access_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// The scopes of a user's live tokens for an app (at most 100), to skip a repeated consent.
+pub async fn active_token_scopes(
+    ex: &mut Exec<'_>,
+    application_id: i64,
+    user_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on!(ex, c => sqlx::query_as(
+        "SELECT scopes FROM oauth_access_tokens WHERE resource_owner_id = $1 AND application_id = $2 \
+         AND revoked_at IS NULL ORDER BY id DESC LIMIT 100",
+    )
+    .bind(user_id)
+    .bind(application_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}

@@ -1,0 +1,183 @@
+//! Writes of a local account's own profile: the profile columns, the posting defaults of its
+//! user, and the follow requests an unlocked account accepts.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::on;
+
+/// Every profile column `update_credentials` may change, as they will be stored.
+#[derive(Debug, Clone)]
+pub struct ProfileColumns {
+    pub display_name: String,
+    pub note: String,
+    pub note_html: String,
+    /// JSON array of `StoredField`
+    pub fields: String,
+    /// JSON array of strings
+    pub attribution_domains: String,
+    pub actor_type: String,
+    pub locked: bool,
+    pub discoverable: Option<bool>,
+    pub indexable: bool,
+    pub hide_collections: Option<bool>,
+    pub avatar_key: Option<String>,
+    pub avatar_static_key: Option<String>,
+    pub avatar_description: String,
+    pub header_key: Option<String>,
+    pub header_static_key: Option<String>,
+    pub header_description: String,
+}
+
+pub async fn update_account(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    p: &ProfileColumns,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE accounts SET display_name = $1, display_name_lower = $2, note = $3, note_html = $4, \
+        fields = $5, attribution_domains = $6, actor_type = $7, locked = $8, discoverable = $9, \
+        indexable = $10, hide_collections = $11, avatar_key = $12, avatar_static_key = $13, \
+        avatar_description = $14, header_key = $15, header_static_key = $16, header_description = $17, \
+        updated_at = $18 WHERE id = $19";
+    on!(ex, c => sqlx::query(sql)
+        .bind(&p.display_name)
+        .bind(p.display_name.to_lowercase())
+        .bind(&p.note)
+        .bind(&p.note_html)
+        .bind(&p.fields)
+        .bind(&p.attribution_domains)
+        .bind(&p.actor_type)
+        .bind(p.locked)
+        .bind(p.discoverable)
+        .bind(p.indexable)
+        .bind(p.hide_collections)
+        .bind(&p.avatar_key)
+        .bind(&p.avatar_static_key)
+        .bind(&p.avatar_description)
+        .bind(&p.header_key)
+        .bind(&p.header_static_key)
+        .bind(&p.header_description)
+        .bind(now)
+        .bind(account_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The posting defaults (`source[...]`) of a user.
+#[derive(Debug, Clone)]
+pub struct PostingDefaults {
+    pub privacy: Option<String>,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub quote_policy: String,
+}
+
+pub async fn update_posting_defaults(
+    ex: &mut Exec<'_>,
+    user_id: i64,
+    d: &PostingDefaults,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE users SET setting_default_privacy = $1, setting_default_sensitive = $2, \
+        setting_default_language = $3, setting_default_quote_policy = $4, updated_at = $5 WHERE id = $6";
+    on!(ex, c => sqlx::query(sql)
+        .bind(&d.privacy)
+        .bind(d.sensitive)
+        .bind(&d.language)
+        .bind(&d.quote_policy)
+        .bind(now)
+        .bind(user_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A pending follow request to an account.
+#[derive(Debug, Clone, FromRow)]
+pub struct PendingRequest {
+    pub id: i64,
+    pub account_id: i64,
+    pub show_reblogs: bool,
+    pub notify: bool,
+    pub languages: Option<String>,
+    pub uri: Option<String>,
+}
+
+/// Requests to `target_id` from accounts that are not silenced (what unlocking accepts).
+pub async fn acceptable_requests(
+    ex: &mut Exec<'_>,
+    target_id: i64,
+) -> Result<Vec<PendingRequest>, sqlx::Error> {
+    let sql = "SELECT fr.id, fr.account_id, fr.show_reblogs, fr.notify, fr.languages, fr.uri \
+        FROM follow_requests fr JOIN accounts a ON a.id = fr.account_id \
+        WHERE fr.target_account_id = $1 AND a.silenced_at IS NULL ORDER BY fr.id";
+    on!(ex, c => sqlx::query_as(sql).bind(target_id).fetch_all(c).await)
+}
+
+/// Turns one request into a follow (`follow_id` is the new row's id) and counts it.
+pub async fn accept_request(
+    ex: &mut Exec<'_>,
+    r: &PendingRequest,
+    target_id: i64,
+    follow_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let inserted = on!(ex, c => sqlx::query(
+        "INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+    )
+    .bind(follow_id)
+    .bind(r.account_id)
+    .bind(target_id)
+    .bind(r.show_reblogs)
+    .bind(r.notify)
+    .bind(&r.languages)
+    .bind(&r.uri)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on!(ex, c => sqlx::query("DELETE FROM follow_requests WHERE id = $1")
+        .bind(r.id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if inserted == 1 {
+        on!(ex, c => sqlx::query("UPDATE accounts SET following_count = following_count + 1 WHERE id = $1")
+            .bind(r.account_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        on!(ex, c => sqlx::query("UPDATE accounts SET followers_count = followers_count + 1 WHERE id = $1")
+            .bind(target_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Clears one image of an account: the header when `header`, else the avatar.
+pub async fn clear_image(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    header: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = if header {
+        "UPDATE accounts SET header_key = NULL, header_static_key = NULL, updated_at = $1 WHERE id = $2"
+    } else {
+        "UPDATE accounts SET avatar_key = NULL, avatar_static_key = NULL, updated_at = $1 WHERE id = $2"
+    };
+    on!(ex, c => sqlx::query(sql)
+        .bind(now)
+        .bind(account_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

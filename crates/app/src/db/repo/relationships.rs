@@ -1,0 +1,190 @@
+//! Everything a Relationship needs between one viewer and many targets, in a fixed number of
+//! queries whatever the number of targets.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::db::Exec;
+use crate::db::repo::follows::FollowRow;
+use crate::on;
+
+/// `$start, $start+1, …` for `n` bound values.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The viewer's graph around a set of targets, keyed by target id.
+#[derive(Debug, Default)]
+pub struct GraphFacts {
+    pub following: HashMap<i64, FollowRow>,
+    pub requested: HashMap<i64, FollowRow>,
+    pub followed_by: HashSet<i64>,
+    pub requested_by: HashSet<i64>,
+    pub blocking: HashSet<i64>,
+    pub blocked_by: HashSet<i64>,
+    /// target → (hide_notifications, expires_at)
+    pub muting: HashMap<i64, (bool, Option<i64>)>,
+    pub endorsed: HashSet<i64>,
+    pub notes: HashMap<i64, String>,
+    /// Domains (of the targets) that the viewer blocks.
+    pub domain_blocking: HashSet<String>,
+}
+
+/// One fact of the combined query: what it is, about which target, and its details.
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    kind: String,
+    target: i64,
+    id: i64,
+    flag_a: bool,
+    flag_b: bool,
+    num: Option<i64>,
+    text: Option<String>,
+}
+
+/// The facts as one `UNION ALL` query: a Relationship page costs one round trip to the
+/// database (plus one for domain blocks of remote targets) however many facts it has.
+fn facts_sql(n: usize) -> String {
+    let ids = placeholders(2, n);
+    let now = n + 2;
+    let plain = |kind: &str, col: &str, table: &str, key: &str| {
+        format!(
+            "SELECT '{kind}' AS kind, {col} AS target, CAST(0 AS BIGINT) AS id, FALSE AS flag_a, FALSE AS flag_b, \
+             CAST(NULL AS BIGINT) AS num, CAST(NULL AS TEXT) AS text FROM {table} WHERE {key} = $1 AND {col} IN ({ids})"
+        )
+    };
+    let rows = |kind: &str, table: &str| {
+        format!(
+            "SELECT '{kind}' AS kind, target_account_id AS target, id, show_reblogs AS flag_a, notify AS flag_b, \
+             created_at AS num, languages AS text FROM {table} \
+             WHERE account_id = $1 AND target_account_id IN ({ids})"
+        )
+    };
+    [
+        rows("following", "follows"),
+        rows("requested", "follow_requests"),
+        plain("followed_by", "account_id", "follows", "target_account_id"),
+        plain("requested_by", "account_id", "follow_requests", "target_account_id"),
+        plain("blocking", "target_account_id", "blocks", "account_id"),
+        plain("blocked_by", "account_id", "blocks", "target_account_id"),
+        plain("endorsed", "target_account_id", "account_pins", "account_id"),
+        format!(
+            "SELECT 'muting', target_account_id, CAST(0 AS BIGINT), hide_notifications, FALSE, expires_at, CAST(NULL AS TEXT) \
+             FROM mutes WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > ${now}) AND target_account_id IN ({ids})"
+        ),
+        format!(
+            "SELECT 'note', target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), comment \
+             FROM account_notes WHERE account_id = $1 AND target_account_id IN ({ids})"
+        ),
+    ]
+    .join(" UNION ALL ")
+}
+
+pub async fn facts(
+    ex: &mut Exec<'_>,
+    viewer: i64,
+    targets: &[i64],
+    target_domains: &[String],
+    now: i64,
+) -> Result<GraphFacts, sqlx::Error> {
+    let mut f = GraphFacts::default();
+    if targets.is_empty() {
+        return Ok(f);
+    }
+    let sql = facts_sql(targets.len());
+    let rows: Vec<FactRow> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
+        for t in targets {
+            q = q.bind(*t);
+        }
+        q.bind(now).fetch_all(c).await
+    })?;
+    for r in rows {
+        let follow = |r: FactRow| FollowRow {
+            id: r.id,
+            account_id: viewer,
+            target_account_id: r.target,
+            show_reblogs: r.flag_a,
+            notify: r.flag_b,
+            languages: r.text,
+            created_at: r.num.unwrap_or(0),
+        };
+        match r.kind.as_str() {
+            "following" => {
+                f.following.insert(r.target, follow(r));
+            }
+            "requested" => {
+                f.requested.insert(r.target, follow(r));
+            }
+            "followed_by" => {
+                f.followed_by.insert(r.target);
+            }
+            "requested_by" => {
+                f.requested_by.insert(r.target);
+            }
+            "blocking" => {
+                f.blocking.insert(r.target);
+            }
+            "blocked_by" => {
+                f.blocked_by.insert(r.target);
+            }
+            "endorsed" => {
+                f.endorsed.insert(r.target);
+            }
+            "muting" => {
+                f.muting.insert(r.target, (r.flag_a, r.num));
+            }
+            "note" => {
+                f.notes.insert(r.target, r.text.unwrap_or_default());
+            }
+            _ => {}
+        }
+    }
+
+    if !target_domains.is_empty() {
+        let sql = format!(
+            "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
+            placeholders(2, target_domains.len())
+        );
+        let rows: Vec<(String,)> = on!(ex, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
+            for d in target_domains {
+                q = q.bind(d);
+            }
+            q.fetch_all(c).await
+        })?;
+        f.domain_blocking = rows.into_iter().map(|r| r.0).collect();
+    }
+    Ok(f)
+}
+
+/// Of `ids`, the accounts that exist and have no deletion (requested or done), optionally
+/// skipping suspended ones: (id, domain) in database order.
+pub async fn existing_targets(
+    ex: &mut Exec<'_>,
+    ids: &[i64],
+    with_suspended: bool,
+) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let suspended = if with_suspended {
+        ""
+    } else {
+        " AND a.suspended_at IS NULL"
+    };
+    let sql = format!(
+        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({}) AND a.deleted_at IS NULL{suspended} \
+         AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)",
+        placeholders(1, ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}

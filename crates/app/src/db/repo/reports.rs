@@ -1,0 +1,185 @@
+//! `reports`.
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ReportRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub target_account_id: i64,
+    pub status_ids: String,
+    pub rule_ids: String,
+    pub comment: String,
+    pub forwarded: bool,
+    pub category: String,
+    pub action_taken_at: Option<i64>,
+    pub action_taken_by_account_id: Option<i64>,
+    pub assigned_account_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn insert(ex: &mut Exec<'_>, r: &ReportRow) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO reports (id, account_id, target_account_id, status_ids, rule_ids, comment, \
+         forwarded, category, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
+        .bind(r.id)
+        .bind(r.account_id)
+        .bind(r.target_account_id)
+        .bind(&r.status_ids)
+        .bind(&r.rule_ids)
+        .bind(&r.comment)
+        .bind(r.forwarded)
+        .bind(&r.category)
+        .bind(r.created_at)
+        .execute(c)
+        .await
+        .map(|x| x.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<ReportRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as("SELECT * FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Upstream's ReportFilter: unresolved unless `resolved` is given; by reporter / target.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub resolved: bool,
+    pub account_id: Option<i64>,
+    pub target_account_id: Option<i64>,
+}
+
+pub async fn list(
+    ex: &mut Exec<'_>,
+    f: &ReportFilter,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<ReportRow>, sqlx::Error> {
+    let mut conds = Conditions::default();
+    conds.push(if f.resolved {
+        "action_taken_at IS NOT NULL"
+    } else {
+        "action_taken_at IS NULL"
+    });
+    if let Some(id) = f.account_id {
+        let p = conds.arg(Arg::Int(id));
+        conds.push(format!("account_id = {p}"));
+    }
+    if let Some(id) = f.target_account_id {
+        let p = conds.arg(Arg::Int(id));
+        conds.push(format!("target_account_id = {p}"));
+    }
+    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
+    let sql = format!("SELECT * FROM reports{}{tail}", conds.sql());
+    let mut rows: Vec<ReportRow> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in &conds.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.fetch_all(c).await
+    })?;
+    if min_id.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Unresolved reports against an account (bounded: the moderation queue of one account).
+pub async fn unresolved_against(
+    ex: &mut Exec<'_>,
+    target_account_id: i64,
+) -> Result<Vec<ReportRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as(
+        "SELECT * FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL ORDER BY id LIMIT 1000")
+        .bind(target_account_id)
+        .fetch_all(c)
+        .await)
+}
+
+/// Whether another unresolved report against the same account exists.
+pub async fn has_unresolved_sibling(
+    ex: &mut Exec<'_>,
+    target_account_id: i64,
+    except_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
+        "SELECT id FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL AND id <> $2 LIMIT 1")
+        .bind(target_account_id)
+        .bind(except_id)
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.is_some())
+}
+
+pub async fn set_assigned(
+    ex: &mut Exec<'_>,
+    id: i64,
+    assigned: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("UPDATE reports SET assigned_account_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(assigned)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|x| x.rows_affected()))?;
+    Ok(())
+}
+
+/// Resolves (`Some(by)`) or reopens (`None`) a report.
+pub async fn set_resolved(
+    ex: &mut Exec<'_>,
+    id: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let at = by.map(|_| now);
+    on!(ex, c => sqlx::query(
+        "UPDATE reports SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $3 WHERE id = $4")
+        .bind(at)
+        .bind(by)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|x| x.rows_affected()))?;
+    Ok(())
+}
+
+/// Which of `ids` are statuses of `account_id` (deleted ones included, as upstream).
+pub async fn statuses_of(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({}) ORDER BY id",
+        list.join(",")
+    );
+    let rows: Vec<(i64,)> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

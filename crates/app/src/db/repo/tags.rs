@@ -1,0 +1,59 @@
+//! `tags` (hashtags, by normalised name) and `statuses_tags`.
+
+use crate::db::Exec;
+use crate::on;
+
+/// The id of the tag `name_lower`, creating it with the display `name` if new.
+pub async fn find_or_create(
+    ex: &mut Exec<'_>,
+    id: i64,
+    name: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let lower = name.to_lowercase();
+    let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
+               ON CONFLICT (name_lower) DO NOTHING";
+    on!(ex, c => sqlx::query(sql).bind(id).bind(name).bind(&lower).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1").bind(&lower).fetch_one(c).await)?;
+    Ok(row.0)
+}
+
+/// A tag id by its (already normalised) name.
+pub async fn find_by_name(ex: &mut Exec<'_>, name_lower: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1")
+        .bind(name_lower)
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn link(ex: &mut Exec<'_>, status_id: i64, tag_id: i64) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO statuses_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT (tag_id, status_id) DO NOTHING";
+    on!(ex, c => sqlx::query(sql).bind(status_id).bind(tag_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// `(status_id, tag name)` of the tags of `status_ids`.
+pub async fn of_statuses(
+    ex: &mut Exec<'_>,
+    status_ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (1..=status_ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
+         WHERE st.status_id IN ({list}) ORDER BY t.name_lower"
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in status_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}

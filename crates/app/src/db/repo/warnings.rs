@@ -1,0 +1,291 @@
+//! `account_warnings` (strikes), `account_warning_presets`, the effects of a strike on the
+//! account (silence, sensitive, suspension with its deletion request and e-mail block, purge)
+//! and the moderation notifications (`moderation_warning`, `admin.report`, `admin.sign_up`).
+
+use sqlx::FromRow;
+
+use crate::db::Exec;
+use crate::db::repo::admin_accounts::Arg;
+use crate::on;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WarningRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub target_account_id: i64,
+    pub action: i64,
+    pub text: String,
+    pub report_id: Option<i64>,
+    pub status_ids: Option<String>,
+    pub overruled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+pub async fn insert(ex: &mut Exec<'_>, w: &WarningRow) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO account_warnings (id, account_id, target_account_id, action, text, report_id, \
+         status_ids, overruled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(w.id)
+        .bind(w.account_id)
+        .bind(w.target_account_id)
+        .bind(w.action)
+        .bind(&w.text)
+        .bind(w.report_id)
+        .bind(&w.status_ids)
+        .bind(w.overruled_at)
+        .bind(w.created_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Strikes against an account, newest first.
+pub async fn for_target(
+    ex: &mut Exec<'_>,
+    target_account_id: i64,
+) -> Result<Vec<WarningRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as(
+        "SELECT * FROM account_warnings WHERE target_account_id = $1 ORDER BY id DESC LIMIT 200")
+        .bind(target_account_id)
+        .fetch_all(c)
+        .await)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PresetRow {
+    pub id: i64,
+    pub title: String,
+    pub text: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn find_preset(ex: &mut Exec<'_>, id: i64) -> Result<Option<PresetRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as("SELECT * FROM account_warning_presets WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+pub async fn insert_preset(ex: &mut Exec<'_>, p: &PresetRow) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO account_warning_presets (id, title, text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5)")
+        .bind(p.id)
+        .bind(&p.title)
+        .bind(&p.text)
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Presets ordered as upstream lists them (by title).
+pub async fn presets(ex: &mut Exec<'_>) -> Result<Vec<PresetRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as("SELECT * FROM account_warning_presets ORDER BY title, id")
+        .fetch_all(c)
+        .await)
+}
+
+/// A notification row of one of the moderation types.
+#[derive(Debug, Clone)]
+pub struct NewNotification<'a> {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_account_id: i64,
+    pub kind: &'a str,
+    pub report_id: Option<i64>,
+    pub account_warning_id: Option<i64>,
+    pub now: i64,
+}
+
+pub async fn insert_notification(
+    ex: &mut Exec<'_>,
+    n: &NewNotification<'_>,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO notifications (id, account_id, from_account_id, type, report_id, \
+         account_warning_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(n.id)
+        .bind(n.account_id)
+        .bind(n.from_account_id)
+        .bind(n.kind)
+        .bind(n.report_id)
+        .bind(n.account_warning_id)
+        .bind(n.now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+async fn exec_args(ex: &mut Exec<'_>, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+    on!(ex, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })
+}
+
+/// Sets one of the moderation timestamps (`silenced_at`, `sensitized_at`) or clears it.
+pub async fn set_flag_at(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    column: FlagColumn,
+    at: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let col = match column {
+        FlagColumn::Silenced => "silenced_at",
+        FlagColumn::Sensitized => "sensitized_at",
+    };
+    let sql = format!("UPDATE accounts SET {col} = $1, updated_at = $2 WHERE id = $3");
+    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(at).bind(now).bind(account_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagColumn {
+    Silenced,
+    Sensitized,
+}
+
+/// Suspends (`Some(now)`, origin) or lifts the suspension (`None`).
+pub async fn set_suspended(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    at: Option<i64>,
+    origin: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "UPDATE accounts SET suspended_at = $1, suspension_origin = $2, updated_at = $3 WHERE id = $4")
+        .bind(at).bind(origin).bind(now).bind(account_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_deletion_request(
+    ex: &mut Exec<'_>,
+    id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (account_id) DO NOTHING")
+        .bind(id).bind(account_id).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_deletion_request(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM account_deletion_requests WHERE account_id = $1")
+        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_canonical_email_block(
+    ex: &mut Exec<'_>,
+    id: i64,
+    hash: &str,
+    account_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query(
+        "INSERT INTO canonical_email_blocks (id, canonical_email_hash, reference_account_id, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (canonical_email_hash) DO NOTHING")
+        .bind(id).bind(hash).bind(account_id).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_canonical_email_blocks(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM canonical_email_blocks WHERE reference_account_id = $1")
+        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn canonical_email_blocked(ex: &mut Exec<'_>, hash: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
+        "SELECT id FROM canonical_email_blocks WHERE canonical_email_hash = $1")
+        .bind(hash).fetch_optional(c).await)?;
+    Ok(row.is_some())
+}
+
+/// Destroys an account and (by cascade) its user and everything they own: a rejected sign-up.
+pub async fn destroy_account(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM accounts WHERE id = $1")
+        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Statements that purge an account's data, keeping the account row as a tombstone.
+const PURGE: &[&str] = &[
+    "DELETE FROM follows WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM follow_requests WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM blocks WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM mutes WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM account_domain_blocks WHERE account_id = $1",
+    "DELETE FROM account_notes WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM account_pins WHERE account_id = $1 OR target_account_id = $1",
+    "DELETE FROM status_pins WHERE account_id = $1",
+    "DELETE FROM featured_tags WHERE account_id = $1",
+    "DELETE FROM list_accounts WHERE account_id = $1",
+    "DELETE FROM lists WHERE account_id = $1",
+    "DELETE FROM notifications WHERE account_id = $1 OR from_account_id = $1",
+    "DELETE FROM mentions WHERE account_id = $1",
+    "DELETE FROM media_attachments WHERE account_id = $1",
+    "DELETE FROM statuses WHERE account_id = $1",
+    "DELETE FROM account_deletion_requests WHERE account_id = $1",
+];
+
+/// Deletes the account's data and blanks its profile; the row stays (suspended, `deleted_at`),
+/// the user stays disabled and its unused invites go.
+pub async fn purge_account(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for sql in PURGE {
+        exec_args(ex, sql, &[Arg::Int(account_id)]).await?;
+    }
+    exec_args(
+        ex,
+        "UPDATE accounts SET display_name = '', display_name_lower = '', note = '', note_html = '', \
+         fields = '[]', avatar_key = NULL, avatar_static_key = NULL, header_key = NULL, \
+         header_static_key = NULL, avatar_remote_url = NULL, header_remote_url = NULL, \
+         followers_count = 0, following_count = 0, statuses_count = 0, last_status_at = NULL, \
+         deleted_at = $2, updated_at = $2 WHERE id = $1",
+        &[Arg::Int(account_id), Arg::Int(now)],
+    )
+    .await?;
+    exec_args(
+        ex,
+        "UPDATE users SET disabled = TRUE, updated_at = $2 WHERE account_id = $1",
+        &[Arg::Int(account_id), Arg::Int(now)],
+    )
+    .await?;
+    exec_args(
+        ex,
+        "DELETE FROM invites WHERE uses = 0 AND user_id IN (SELECT id FROM users WHERE account_id = $1)",
+        &[Arg::Int(account_id)],
+    )
+    .await?;
+    Ok(())
+}

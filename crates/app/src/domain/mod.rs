@@ -1,0 +1,12 @@
+//! Pure domain code: no I/O, no HTTP types.
+
+pub mod acct;
+pub mod ids;
+pub mod ip;
+pub mod params;
+pub mod password;
+pub mod permissions;
+pub mod scopes;
+pub mod secrets;
+pub mod text;
+pub mod time;

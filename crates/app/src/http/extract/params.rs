@@ -1,0 +1,249 @@
+//! Rails-style parameters: the query string merged with a JSON or form body, with nested
+//! keys (`source[privacy]`, `fields_attributes[0][name]`, `id[]`) as Rack parses them.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde_json::{Map, Value};
+
+use crate::domain::params::{cast_bool, cast_json_bool};
+use crate::error::ApiError;
+
+/// Bodies above this are refused before parsing (multipart uploads have their own limit).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Params(pub Map<String, Value>);
+
+impl Params {
+    pub fn from_query(query: &str) -> Self {
+        let mut map = Map::new();
+        merge_form(&mut map, query);
+        Self(map)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
+    /// A scalar as a string (numbers and booleans stringified); None for absent, arrays, maps.
+    pub fn str(&self, key: &str) -> Option<String> {
+        scalar(self.0.get(key)?)
+    }
+
+    /// Non-blank scalar.
+    pub fn present(&self, key: &str) -> Option<String> {
+        self.str(key).filter(|s| !s.trim().is_empty())
+    }
+
+    /// Rails boolean casting; None when absent or empty.
+    pub fn bool(&self, key: &str) -> Option<bool> {
+        match self.0.get(key)? {
+            Value::String(s) => cast_bool(Some(s)),
+            other => cast_json_bool(other),
+        }
+    }
+
+    /// `key[]=a&key[]=b`, a JSON array, or a single scalar `key=a`.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        match self.0.get(key) {
+            Some(Value::Array(items)) => items.iter().filter_map(scalar).collect(),
+            Some(Value::Object(map)) => map.values().filter_map(scalar).collect(),
+            Some(v) => scalar(v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// A nested map (`source[...]`).
+    pub fn map(&self, key: &str) -> Option<&Map<String, Value>> {
+        self.0.get(key).and_then(Value::as_object)
+    }
+}
+
+pub fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses `a[b][]=c` style keys into `map`.
+pub fn merge_form(map: &mut Map<String, Value>, body: &str) {
+    for (key, value) in url::form_urlencoded::parse(body.as_bytes()) {
+        insert_path(map, &key, Value::String(value.into_owned()));
+    }
+}
+
+fn split_key(key: &str) -> Vec<String> {
+    let (head, rest) = match key.find('[') {
+        Some(i) => (&key[..i], &key[i..]),
+        None => (key, ""),
+    };
+    let mut parts = vec![head.to_owned()];
+    let mut rest = rest;
+    while let Some(stripped) = rest.strip_prefix('[') {
+        match stripped.find(']') {
+            Some(end) => {
+                parts.push(stripped[..end].to_owned());
+                rest = &stripped[end + 1..];
+            }
+            None => break,
+        }
+    }
+    parts
+}
+
+/// Inserts a value at a bracketed path; bounded depth keeps hostile keys cheap.
+pub fn insert_path(map: &mut Map<String, Value>, key: &str, value: Value) {
+    let parts = split_key(key);
+    if parts.len() > 8 || parts[0].is_empty() {
+        return;
+    }
+    insert_parts(map, &parts, value);
+}
+
+fn insert_parts(map: &mut Map<String, Value>, parts: &[String], value: Value) {
+    let Some((first, rest)) = parts.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        map.insert(first.clone(), value);
+        return;
+    }
+    if rest[0].is_empty() {
+        // `key[]`: append to an array
+        let entry = map
+            .entry(first.clone())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if !entry.is_array() {
+            *entry = Value::Array(Vec::new());
+        }
+        if let Value::Array(items) = entry {
+            if rest.len() == 1 {
+                items.push(value);
+            } else {
+                // `key[][name]`: Rack starts a new hash unless the last one lacks this key
+                let sub = &rest[1..];
+                let need_new = match items.last() {
+                    Some(Value::Object(m)) => m.contains_key(&sub[0]),
+                    _ => true,
+                };
+                if need_new {
+                    items.push(Value::Object(Map::new()));
+                }
+                if let Some(Value::Object(m)) = items.last_mut() {
+                    insert_parts(m, sub, value);
+                }
+            }
+        }
+        return;
+    }
+    let entry = map
+        .entry(first.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !entry.is_object() {
+        *entry = Value::Object(Map::new());
+    }
+    if let Value::Object(m) = entry {
+        insert_parts(m, rest, value);
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let mut map = Map::new();
+        if let Some(q) = req.uri().query() {
+            merge_form(&mut map, q);
+        }
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest("Bad Request".into())
+            }
+        })?;
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        if bytes.is_empty() {
+            return Ok(Self(map));
+        }
+        if content_type.starts_with("application/json") {
+            let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+                ApiError::BadRequest("Error occurred while parsing request parameters".into())
+            })?;
+            if let Value::Object(body) = value {
+                for (k, v) in body {
+                    map.insert(k, v);
+                }
+            }
+        } else if content_type.starts_with("application/x-www-form-urlencoded")
+            || content_type.is_empty()
+        {
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                ApiError::BadRequest("Error occurred while parsing request parameters".into())
+            })?;
+            merge_form(&mut map, text);
+        }
+        Ok(Self(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rack_nesting() {
+        let p = Params::from_query(
+            "id[]=1&id[]=2&source[privacy]=private&fields_attributes[0][name]=a&fields_attributes[0][value]=b&x=1",
+        );
+        assert_eq!(p.list("id"), vec!["1", "2"]);
+        assert_eq!(
+            p.map("source")
+                .and_then(|m| m.get("privacy"))
+                .and_then(scalar),
+            Some("private".into())
+        );
+        let fa = p
+            .map("fields_attributes")
+            .and_then(|m| m.get("0"))
+            .and_then(Value::as_object);
+        assert_eq!(
+            fa.and_then(|m| m.get("value")).and_then(scalar),
+            Some("b".into())
+        );
+        assert_eq!(p.str("x"), Some("1".into()));
+    }
+
+    #[test]
+    fn array_of_hashes() {
+        let p = Params::from_query("f[][name]=a&f[][value]=b&f[][name]=c&f[][value]=d");
+        let items = p
+            .get("f")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn hostile_keys_are_ignored() {
+        let p = Params::from_query("a[b][c][d][e][f][g][h][i][j]=1&[x]=2");
+        assert!(p.0.is_empty());
+    }
+}

@@ -1,0 +1,28 @@
+//! `/api/v1/accounts/…`
+
+pub mod credentials;
+pub mod show;
+pub mod register;
+// social graph
+pub mod block;
+pub mod endorse;
+pub mod follow;
+pub mod followers;
+pub mod following;
+pub mod mute;
+pub mod note;
+pub mod relationships;
+pub mod remove_from_followers;
+pub mod unblock;
+pub mod unfollow;
+pub mod unmute;
+pub mod update_credentials;
+// statuses
+pub mod statuses;
+pub mod endorsements;
+pub mod familiar_followers;
+pub mod index;
+pub mod lookup;
+pub mod search;
+pub mod featured_tags;
+pub mod lists;

@@ -1,0 +1,23 @@
+//! `POST /api/v1/accounts/:id/remove_from_followers`
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use crate::api_types::Relationship;
+use crate::domain::ids::parse_id;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::User;
+use crate::http::extract::scopes::FollowOrWriteFollows;
+use crate::services::graph::follow;
+use crate::state::AppState;
+
+pub async fn remove_from_followers(
+    State(state): State<AppState>,
+    auth: User<FollowOrWriteFollows>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
+    Ok(Json(
+        follow::remove_from_followers(&state, auth.account_id(), id).await?,
+    ))
+}

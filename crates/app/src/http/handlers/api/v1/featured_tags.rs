@@ -1,0 +1,57 @@
+//! `GET/POST /api/v1/featured_tags`, `DELETE /api/v1/featured_tags/:id`,
+//! `GET /api/v1/featured_tags/suggestions`
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use crate::api_types::featured_tag::{FeaturedTag, Tag};
+use crate::domain::ids::parse_id;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::User;
+use crate::http::extract::params::Params;
+use crate::http::extract::scopes::{ReadAccounts, WriteAccounts};
+use crate::services::featured_tags;
+use crate::state::AppState;
+
+pub async fn index(
+    State(state): State<AppState>,
+    auth: User<ReadAccounts>,
+) -> ApiResult<Json<Vec<FeaturedTag>>> {
+    let mut conn = state.db().conn().await?;
+    Ok(Json(
+        featured_tags::mine(&mut conn.exec(), &state.base_url(), auth.record()).await?,
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: User<WriteAccounts>,
+    params: Params,
+) -> ApiResult<Json<FeaturedTag>> {
+    let name = params.present("name").ok_or_else(|| {
+        ApiError::BadRequest("param is missing or the value is empty: name".into())
+    })?;
+    Ok(Json(
+        featured_tags::create(&state, auth.record(), &name).await?,
+    ))
+}
+
+pub async fn destroy(
+    State(state): State<AppState>,
+    auth: User<WriteAccounts>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
+    featured_tags::destroy(&state, auth.account_id(), id).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+pub async fn suggestions(
+    State(state): State<AppState>,
+    auth: User<ReadAccounts>,
+) -> ApiResult<Json<Vec<Tag>>> {
+    let mut conn = state.db().conn().await?;
+    Ok(Json(
+        featured_tags::suggestions(&mut conn.exec(), &state.base_url(), auth.account_id()).await?,
+    ))
+}

@@ -1,0 +1,151 @@
+//! `/api/v1/lists` and `/api/v1/lists/:id/accounts`
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT, paged};
+use crate::api_types::list::List;
+use crate::domain::ids::parse_id;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::User;
+use crate::http::extract::params::Params;
+use crate::http::extract::scopes::{ReadLists, WriteLists};
+use crate::http::pagination::Page;
+use crate::services::lists::{self, ListParams};
+use crate::state::AppState;
+
+fn list_params(params: &Params) -> ListParams {
+    ListParams {
+        title: params.str("title"),
+        replies_policy: params.str("replies_policy"),
+        exclusive: params.bool("exclusive"),
+    }
+}
+
+fn id_of(raw: &str) -> ApiResult<i64> {
+    parse_id(raw).ok_or(ApiError::NotFound)
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    auth: User<ReadLists>,
+) -> ApiResult<Json<Vec<List>>> {
+    let mut conn = state.db().conn().await?;
+    Ok(Json(
+        lists::index(&mut conn.exec(), auth.account_id()).await?,
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: User<ReadLists>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<List>> {
+    let mut conn = state.db().conn().await?;
+    Ok(Json(
+        lists::show(&mut conn.exec(), auth.account_id(), id_of(&id)?).await?,
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: User<WriteLists>,
+    params: Params,
+) -> ApiResult<Json<List>> {
+    Ok(Json(
+        lists::create(&state, auth.account_id(), &list_params(&params)).await?,
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: User<WriteLists>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<List>> {
+    Ok(Json(
+        lists::update(
+            &state,
+            auth.account_id(),
+            id_of(&id)?,
+            &list_params(&params),
+        )
+        .await?,
+    ))
+}
+
+pub async fn destroy(
+    State(state): State<AppState>,
+    auth: User<WriteLists>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    lists::destroy(&state, auth.account_id(), id_of(&id)?).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// Members, paginated by account id; `limit=0` returns all without links.
+pub async fn accounts(
+    State(state): State<AppState>,
+    auth: User<ReadLists>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let id = id_of(&id)?;
+    let unlimited = params.str("limit").as_deref() == Some("0");
+    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let base = state.base_url();
+    let mut conn = state.db().conn().await?;
+    let limit = (!unlimited).then_some(page.limit);
+    let members = lists::members(
+        &mut conn.exec(),
+        &base,
+        auth.account_id(),
+        id,
+        page.max_id,
+        page.since_id,
+        limit,
+    )
+    .await?;
+    if unlimited {
+        return Ok(Json(members.items).into_response());
+    }
+    Ok(paged(
+        &format!("{base}/api/v1/lists/{id}/accounts"),
+        &params,
+        page.limit,
+        members,
+    ))
+}
+
+pub async fn add_accounts(
+    State(state): State<AppState>,
+    auth: User<WriteLists>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<serde_json::Value>> {
+    lists::add_members(
+        &state,
+        auth.account_id(),
+        id_of(&id)?,
+        &params.list("account_ids"),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+pub async fn remove_accounts(
+    State(state): State<AppState>,
+    auth: User<WriteLists>,
+    Path(id): Path<String>,
+    params: Params,
+) -> ApiResult<Json<serde_json::Value>> {
+    lists::remove_members(
+        &state,
+        auth.account_id(),
+        id_of(&id)?,
+        &params.list("account_ids"),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({})))
+}

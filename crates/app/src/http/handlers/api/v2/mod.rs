@@ -1,0 +1,4 @@
+pub mod instance;
+pub mod admin;
+// statuses
+pub mod media;

@@ -1,0 +1,3 @@
+//! Browser pages under `/auth`.
+
+pub mod confirmation;

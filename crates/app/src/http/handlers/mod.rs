@@ -1,0 +1,8 @@
+//! Handlers, laid out as the URL tree.
+
+pub mod api;
+pub mod assets;
+pub mod oauth;
+pub mod well_known;
+pub mod auth;
+pub mod media_files;

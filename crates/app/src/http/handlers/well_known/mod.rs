@@ -1,0 +1,3 @@
+//! `/.well-known/…`
+
+pub mod oauth_authorization_server;

@@ -1,0 +1,3 @@
+//! Middleware of the API: token resolution, rate limits and upstream's default headers.
+
+pub mod api;

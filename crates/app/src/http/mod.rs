@@ -1,0 +1,10 @@
+//! The HTTP layer: routing, extraction, middleware, handlers. Handlers are thin: extract,
+//! authorize, call one service, render.
+
+pub mod extract;
+pub mod handlers;
+pub mod middleware;
+pub mod pagination;
+pub mod router;
+
+pub use router::router;

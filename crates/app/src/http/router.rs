@@ -1,0 +1,268 @@
+//! The only place paths are spelled.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+use super::handlers::{api, assets};
+use super::middleware::api::api_layer;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Uploads (avatars, headers, media) are the largest bodies we take.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .merge(admin_routes())
+        .merge(graph_routes())
+        .merge(statuses_routes())
+        // accounts
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(api::v1::accounts::credentials::verify_credentials),
+        )
+        .route("/api/v1/accounts/{id}", get(api::v1::accounts::show::show))
+        // instance
+        .route("/api/v1/instance", get(api::v1::instance::show))
+        .route("/api/v2/instance", get(api::v2::instance::show))
+        // oauth
+        .route("/api/v1/apps", post(api::v1::apps::create))
+        .route(
+            "/api/v1/apps/verify_credentials",
+            get(api::v1::apps::verify_credentials),
+        )
+        .route(
+            "/oauth/userinfo",
+            get(super::handlers::oauth::userinfo::show)
+                .post(super::handlers::oauth::userinfo::show),
+        )
+}
+
+// registration and profile
+fn profile_api_routes() -> Router<AppState> {
+    use axum::routing::{delete, patch};
+    Router::new()
+        .route(
+            "/api/v1/accounts",
+            post(api::v1::accounts::register::register),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            patch(api::v1::accounts::update_credentials::update_credentials)
+                .put(api::v1::accounts::update_credentials::update_credentials),
+        )
+        .route(
+            "/api/v1/profile/avatar",
+            delete(api::v1::profile::delete_avatar),
+        )
+        .route(
+            "/api/v1/profile/header",
+            delete(api::v1::profile::delete_header),
+        )
+        .route(
+            "/api/v1/emails/confirmations",
+            post(api::v1::emails::resend_confirmation),
+        )
+        .route(
+            "/api/v1/emails/check_confirmation",
+            get(api::v1::emails::check_confirmation),
+        )
+}
+
+// registration and profile: pages and stored files
+fn profile_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/auth/confirmation",
+            get(super::handlers::auth::confirmation::confirm),
+        )
+        .route("/system/{*key}", get(super::handlers::media_files::show))
+}
+
+// oauth
+fn oauth_routes() -> Router<AppState> {
+    use super::handlers::{oauth, well_known};
+    Router::new()
+        .route(
+            "/oauth/authorize",
+            get(oauth::authorize::show)
+                .post(oauth::authorize::approve)
+                .delete(oauth::authorize::deny),
+        )
+        .route("/oauth/authorize/deny", post(oauth::authorize::deny))
+        .route("/oauth/authorize/native", get(oauth::authorize::native))
+        .route("/oauth/sign_in", post(oauth::sign_in::create))
+        .route("/oauth/token", post(oauth::token::create))
+        .route("/oauth/revoke", post(oauth::revoke::create))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(well_known::oauth_authorization_server::show),
+        )
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = api_routes()
+        .merge(profile_api_routes())
+        .fallback(|| async { ApiError::NotFound })
+        .layer(from_fn_with_state(state.clone(), api_layer));
+    Router::new()
+        .merge(api)
+        .route("/health", get(|| async { "OK" }))
+        .route("/avatars/original/missing.png", get(assets::missing_png))
+        .route("/headers/original/missing.png", get(assets::missing_png))
+        .merge(oauth_routes())
+        .merge(profile_routes())
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+// admin
+fn admin_routes() -> Router<AppState> {
+    use super::handlers::api::v1::admin::{accounts, action_logs, reports};
+    Router::new()
+        .route("/api/v1/admin/accounts", get(accounts::index))
+        .route("/api/v2/admin/accounts", get(api::v2::admin::accounts::index))
+        .route(
+            "/api/v1/admin/accounts/{id}",
+            get(accounts::show).delete(accounts::destroy),
+        )
+        .route("/api/v1/admin/accounts/{id}/approve", post(accounts::approve))
+        .route("/api/v1/admin/accounts/{id}/reject", post(accounts::reject))
+        .route("/api/v1/admin/accounts/{id}/action", post(accounts::action))
+        .route("/api/v1/admin/accounts/{id}/enable", post(accounts::enable))
+        .route("/api/v1/admin/accounts/{id}/unsilence", post(accounts::unsilence))
+        .route("/api/v1/admin/accounts/{id}/unsensitive", post(accounts::unsensitive))
+        .route("/api/v1/admin/accounts/{id}/unsuspend", post(accounts::unsuspend))
+        .route("/api/v1/admin/reports", get(reports::index))
+        .route("/api/v1/admin/reports/{id}", get(reports::show))
+        .route(
+            "/api/v1/admin/reports/{id}/assign_to_self",
+            post(reports::assign_to_self),
+        )
+        .route("/api/v1/admin/reports/{id}/unassign", post(reports::unassign))
+        .route("/api/v1/admin/reports/{id}/resolve", post(reports::resolve))
+        .route("/api/v1/admin/reports/{id}/reopen", post(reports::reopen))
+        .route("/api/v1/admin/action_logs", get(action_logs::index))
+        .route("/api/v1/reports", post(api::v1::reports::create))
+}
+
+// social graph
+fn graph_routes() -> Router<AppState> {
+    use super::handlers::api::v1::{
+        accounts as a, blocks, endorsements, featured_tags, follow_requests, lists, mutes,
+        notifications,
+    };
+    Router::new()
+        // static segments: axum prefers them over `/api/v1/accounts/{id}`
+        .route("/api/v1/accounts", get(a::index::index))
+        .route(
+            "/api/v1/accounts/relationships",
+            get(a::relationships::relationships),
+        )
+        .route(
+            "/api/v1/accounts/familiar_followers",
+            get(a::familiar_followers::familiar_followers),
+        )
+        .route("/api/v1/accounts/lookup", get(a::lookup::lookup))
+        .route("/api/v1/accounts/search", get(a::search::search))
+        .route(
+            "/api/v1/accounts/{id}/endorsements",
+            get(a::endorsements::endorsements),
+        )
+        .route("/api/v1/endorsements", get(endorsements::index))
+        .route("/api/v1/accounts/{id}/follow", post(a::follow::follow))
+        .route(
+            "/api/v1/accounts/{id}/unfollow",
+            post(a::unfollow::unfollow),
+        )
+        .route(
+            "/api/v1/accounts/{id}/remove_from_followers",
+            post(a::remove_from_followers::remove_from_followers),
+        )
+        .route("/api/v1/accounts/{id}/block", post(a::block::block))
+        .route("/api/v1/accounts/{id}/unblock", post(a::unblock::unblock))
+        .route("/api/v1/accounts/{id}/mute", post(a::mute::mute))
+        .route("/api/v1/accounts/{id}/unmute", post(a::unmute::unmute))
+        .route("/api/v1/accounts/{id}/note", post(a::note::note))
+        .route("/api/v1/accounts/{id}/endorse", post(a::endorse::endorse))
+        .route("/api/v1/accounts/{id}/pin", post(a::endorse::endorse))
+        .route(
+            "/api/v1/accounts/{id}/unendorse",
+            post(a::endorse::unendorse),
+        )
+        .route("/api/v1/accounts/{id}/unpin", post(a::endorse::unendorse))
+        .route(
+            "/api/v1/accounts/{id}/followers",
+            get(a::followers::followers),
+        )
+        .route(
+            "/api/v1/accounts/{id}/following",
+            get(a::following::following),
+        )
+        .route("/api/v1/follow_requests", get(follow_requests::index))
+        .route(
+            "/api/v1/follow_requests/{id}/authorize",
+            post(follow_requests::authorize),
+        )
+        .route(
+            "/api/v1/follow_requests/{id}/reject",
+            post(follow_requests::reject),
+        )
+        .route("/api/v1/blocks", get(blocks::index))
+        .route("/api/v1/mutes", get(mutes::index))
+        .route("/api/v1/accounts/{id}/lists", get(a::lists::lists))
+        .route(
+            "/api/v1/accounts/{id}/featured_tags",
+            get(a::featured_tags::featured_tags),
+        )
+        .route("/api/v1/notifications", get(notifications::index))
+        .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route("/api/v1/notifications/{id}", get(notifications::show))
+        .route(
+            "/api/v1/notifications/{id}/dismiss",
+            post(notifications::dismiss),
+        )
+        .route("/api/v1/lists", get(lists::index).post(lists::create))
+        .route(
+            "/api/v1/lists/{id}",
+            get(lists::show).put(lists::update).delete(lists::destroy),
+        )
+        .route(
+            "/api/v1/lists/{id}/accounts",
+            get(lists::accounts)
+                .post(lists::add_accounts)
+                .delete(lists::remove_accounts),
+        )
+        .route(
+            "/api/v1/featured_tags",
+            get(featured_tags::index).post(featured_tags::create),
+        )
+        .route(
+            "/api/v1/featured_tags/suggestions",
+            get(featured_tags::suggestions),
+        )
+        .route(
+            "/api/v1/featured_tags/{id}",
+            axum::routing::delete(featured_tags::destroy),
+        )
+}
+
+// statuses
+fn statuses_routes() -> Router<AppState> {
+    use super::handlers::api::v1::{accounts as a, media, statuses};
+    Router::new()
+        .route("/api/v1/accounts/{id}/statuses", get(a::statuses::statuses))
+        .route("/api/v1/statuses", post(statuses::create))
+        .route("/api/v1/statuses/{id}", get(statuses::show).delete(statuses::destroy))
+        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog::reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(statuses::reblog::unreblog))
+        .route("/api/v1/statuses/{id}/pin", post(statuses::pin::pin))
+        .route("/api/v1/statuses/{id}/unpin", post(statuses::pin::unpin))
+        .route("/api/v1/media", post(media::create))
+        .route("/api/v1/media/{id}", get(media::show).put(media::update))
+        .route("/api/v2/media", post(api::v2::media::create))
+}

@@ -1,0 +1,86 @@
+//! In-process counters: right for one process; use a shared store when scaling out.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{Hit, RateLimiter, window};
+
+const SHARDS: usize = 16;
+
+#[derive(Debug)]
+pub struct MemoryLimiter {
+    shards: Vec<Mutex<HashMap<String, (i64, u64)>>>,
+}
+
+impl Default for MemoryLimiter {
+    fn default() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+}
+
+impl MemoryLimiter {
+    fn shard(&self, key: &str) -> &Mutex<HashMap<String, (i64, u64)>> {
+        let h = key.bytes().fold(0usize, |acc, b| {
+            acc.wrapping_mul(31).wrapping_add(usize::from(b))
+        });
+        &self.shards[h % SHARDS]
+    }
+}
+
+#[async_trait::async_trait]
+impl RateLimiter for MemoryLimiter {
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u64,
+        period_secs: u64,
+        now_ms: i64,
+    ) -> Result<Hit, String> {
+        let (n, reset_at_ms) = window(period_secs, now_ms);
+        let full_key = format!("{key}:{period_secs}");
+        let mut map = self.shard(&full_key).lock().map_err(|e| e.to_string())?;
+        if map.len() > 50_000 {
+            // Drop counters of past windows so the map stays bounded.
+            map.retain(|_, (w, _)| *w >= n);
+        }
+        let entry = map.entry(full_key).or_insert((n, 0));
+        if entry.0 != n {
+            *entry = (n, 0);
+        }
+        entry.1 += 1;
+        Ok(Hit {
+            limit,
+            count: entry.1,
+            reset_at_ms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn counts_within_a_window_and_resets_after() {
+        let l = MemoryLimiter::default();
+        let t0 = 1_000_000;
+        for i in 1..=3 {
+            let hit = l.hit("k", 2, 60, t0).await.unwrap_or(Hit {
+                limit: 0,
+                count: 0,
+                reset_at_ms: 0,
+            });
+            assert_eq!(hit.count, i);
+            assert_eq!(hit.exceeded(), i > 2);
+        }
+        let later = l.hit("k", 2, 60, t0 + 60_000).await.unwrap_or(Hit {
+            limit: 0,
+            count: 0,
+            reset_at_ms: 0,
+        });
+        assert_eq!(later.count, 1);
+        assert_eq!(later.reset_at_ms % 60_000, 0);
+    }
+}

@@ -1,0 +1,48 @@
+//! Rate limits with upstream's semantics: fixed windows aligned to the epoch, counted per key.
+//! The counter store is a trait so a Redis backend can replace the in-memory one without
+//! touching the middleware or handlers.
+
+mod memory;
+pub mod throttles;
+
+pub use memory::MemoryLimiter;
+
+/// The state of one throttle after counting a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub limit: u64,
+    pub count: u64,
+    /// End of the current window, milliseconds since the epoch.
+    pub reset_at_ms: i64,
+}
+
+impl Hit {
+    pub fn exceeded(&self) -> bool {
+        self.count > self.limit
+    }
+
+    pub fn remaining(&self) -> u64 {
+        self.limit.saturating_sub(self.count)
+    }
+}
+
+#[async_trait::async_trait]
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Counts one request against `key` in the window of `period_secs` that contains `now_ms`.
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u64,
+        period_secs: u64,
+        now_ms: i64,
+    ) -> Result<Hit, String>;
+}
+
+/// Window number and end for a period: `floor(now / period)` as rack-attack does.
+pub fn window(period_secs: u64, now_ms: i64) -> (i64, i64) {
+    let period_ms = i64::try_from(period_secs.saturating_mul(1000))
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let n = now_ms.div_euclid(period_ms);
+    (n, (n + 1) * period_ms)
+}

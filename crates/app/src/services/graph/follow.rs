@@ -1,0 +1,246 @@
+//! `POST /api/v1/accounts/:id/follow` and `/unfollow`, with upstream's error order, limits,
+//! request-vs-follow choice and optimistic answer.
+
+use crate::api_types::Relationship;
+use crate::db::Exec;
+use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::follows::{self, FollowKind, FollowRow};
+use crate::db::repo::{blocks, mutes, notifications};
+use crate::domain::time;
+use crate::error::{ApiError, ApiResult};
+use crate::ratelimit::{Hit, throttles};
+use crate::services::present::unavailable;
+use crate::services::relationships::{self, Optimistic};
+use crate::state::AppState;
+
+use super::{action_target, languages, sever, withdraw_request};
+
+/// `MAX_FOLLOWS_THRESHOLD` and `MAX_FOLLOWS_RATIO` of upstream's follow limit validator.
+pub const MAX_FOLLOWS_THRESHOLD: i64 = 7500;
+const MAX_FOLLOWS_RATIO: f64 = 1.1;
+
+/// The params of a follow; `None` means not given.
+#[derive(Debug, Clone, Default)]
+pub struct FollowOptions {
+    pub reblogs: Option<bool>,
+    pub notify: Option<bool>,
+    /// `Some(None)`: given but empty (all languages).
+    pub languages: Option<Option<Vec<String>>>,
+}
+
+/// The result of a follow: the Relationship and the follows-family hit (for headers).
+pub struct Followed {
+    pub relationship: Relationship,
+    pub family: Option<Hit>,
+}
+
+/// The limiter key of the follows family for an account.
+pub fn rate_key(account_id: i64) -> String {
+    format!("{}:{account_id}", throttles::FOLLOWS.name)
+}
+
+/// How many accounts `a` may follow: 7500, or more for accounts with many followers.
+pub fn follow_limit(following: i64, followers: i64) -> i64 {
+    if following < MAX_FOLLOWS_THRESHOLD {
+        return MAX_FOLLOWS_THRESHOLD;
+    }
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    let scaled = (followers as f64 * MAX_FOLLOWS_RATIO).round() as i64;
+    MAX_FOLLOWS_THRESHOLD.max(scaled)
+}
+
+fn apply(row: &mut FollowRow, opts: &FollowOptions) {
+    if let Some(r) = opts.reblogs {
+        row.show_reblogs = r;
+    }
+    if let Some(n) = opts.notify {
+        row.notify = n;
+    }
+    if let Some(l) = &opts.languages {
+        row.languages = l.as_ref().and_then(|v| serde_json::to_string(v).ok());
+    }
+}
+
+async fn check_allowed(
+    ex: &mut Exec<'_>,
+    me: &AccountRecord,
+    target: &AccountRecord,
+) -> ApiResult<()> {
+    let t = &target.account;
+    if t.moved_to_account_id.is_some() || blocks::either_way(ex, me.account.id, t.id).await? {
+        return Err(ApiError::not_allowed());
+    }
+    if let Some(domain) = &t.domain
+        && blocks::domain_blocked(ex, me.account.id, domain).await?
+    {
+        return Err(ApiError::not_allowed());
+    }
+    Ok(())
+}
+
+fn check_languages(opts: &FollowOptions) -> ApiResult<()> {
+    if let Some(Some(list)) = &opts.languages
+        && !list.iter().all(|l| languages::supported(l))
+    {
+        return Err(ApiError::Unprocessable(
+            "Validation failed: Languages is invalid".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn follow(
+    state: &AppState,
+    me: &AccountRecord,
+    target_id: i64,
+    opts: FollowOptions,
+) -> ApiResult<Followed> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let target = action_target(&mut ex, target_id).await?;
+    let my_id = me.account.id;
+    if target.account.id == my_id {
+        return Err(ApiError::Forbidden(
+            "Following your own account is not allowed".into(),
+        ));
+    }
+    if unavailable(&target.account) {
+        return Err(ApiError::NotFound);
+    }
+    check_allowed(&mut ex, me, &target).await?;
+    check_languages(&opts)?;
+    let now = time::now();
+    let mut family = None;
+    let stored = if let Some(mut row) =
+        follows::find(&mut ex, FollowKind::Follow, my_id, target_id).await?
+    {
+        apply(&mut row, &opts);
+        follows::update_options(&mut ex, FollowKind::Follow, &row).await?;
+        row
+    } else if let Some(mut row) =
+        follows::find(&mut ex, FollowKind::Request, my_id, target_id).await?
+    {
+        apply(&mut row, &opts);
+        follows::update_options(&mut ex, FollowKind::Request, &row).await?;
+        row
+    } else {
+        let fresh = accounts::find(&mut ex, my_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let (following, followers) = (fresh.account.following_count, fresh.account.followers_count);
+        let limit = follow_limit(following, followers);
+        if following >= limit {
+            return Err(ApiError::Unprocessable(format!(
+                "Validation failed: You cannot follow more than {limit} people"
+            )));
+        }
+        family = hit_family(state, my_id, now).await?;
+        create(state, &mut ex, me, &target, &opts, now).await?
+    };
+    let optimistic =
+        (!target.account.locked && me.account.silenced_at.is_none()).then(|| Optimistic {
+            show_reblogs: stored.show_reblogs,
+            notify: stored.notify,
+            languages: relationships::languages_of(&stored),
+        });
+    let relationship = relationships::optimistic(
+        &mut ex,
+        my_id,
+        target_id,
+        target.account.domain.as_deref(),
+        optimistic,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Followed {
+        relationship,
+        family,
+    })
+}
+
+/// Counts a new follow against the 400/24 h family; 429 past it.
+async fn hit_family(state: &AppState, account_id: i64, now: i64) -> ApiResult<Option<Hit>> {
+    if !state.config().rate_limits {
+        return Ok(None);
+    }
+    let t = throttles::FOLLOWS;
+    let hit = state
+        .limiter()
+        .hit(&rate_key(account_id), t.limit, t.period_secs, now)
+        .await
+        .map_err(ApiError::internal)?;
+    if hit.exceeded() {
+        return Err(ApiError::TooManyRequests);
+    }
+    Ok(Some(hit))
+}
+
+/// A follow request when the target is locked, remote, or the follower silenced; else a
+/// follow. The local target gets its notification unless it mutes the follower's notifications.
+async fn create(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    me: &AccountRecord,
+    target: &AccountRecord,
+    opts: &FollowOptions,
+    now: i64,
+) -> ApiResult<FollowRow> {
+    let t = &target.account;
+    let kind = if t.locked || t.domain.is_some() || me.account.silenced_at.is_some() {
+        FollowKind::Request
+    } else {
+        FollowKind::Follow
+    };
+    let mut row = FollowRow {
+        id: state.next_id(),
+        account_id: me.account.id,
+        target_account_id: t.id,
+        show_reblogs: true,
+        notify: false,
+        languages: None,
+        created_at: now,
+    };
+    apply(&mut row, opts);
+    follows::insert(ex, kind, &row).await?;
+    if t.domain.is_none() {
+        let muted = mutes::find_active(ex, t.id, me.account.id, now)
+            .await?
+            .is_some_and(|m| m.hide_notifications);
+        if !muted {
+            let kind_name = match kind {
+                FollowKind::Follow => "follow",
+                FollowKind::Request => "follow_request",
+            };
+            notifications::insert(ex, state.next_id(), t.id, me.account.id, kind_name, now).await?;
+        }
+    }
+    Ok(row)
+}
+
+/// Deletes the follow (or else the pending request); unfollowing yourself changes nothing.
+pub async fn unfollow(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let target = action_target(&mut ex, target_id).await?;
+    if target_id != me && !sever(&mut ex, me, target_id).await? {
+        withdraw_request(&mut ex, me, target_id).await?;
+    }
+    let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Deletes the follow from `:id` to you.
+pub async fn remove_from_followers(
+    state: &AppState,
+    me: i64,
+    target_id: i64,
+) -> ApiResult<Relationship> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let target = action_target(&mut ex, target_id).await?;
+    sever(&mut ex, target_id, me).await?;
+    let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
+    tx.commit().await?;
+    Ok(r)
+}

@@ -1,0 +1,42 @@
+//! The language codes a follow's `languages[]` may hold: upstream's supported locales
+//! (ISO 639-1, its regional variants, and the ISO 639-3 codes Mastodon lists).
+
+const ISO_639_1: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+const REGIONAL_AND_639_3: &[&str] = &[
+    "es-AR", "es-MX", "pt-BR", "pt-PT", "sr-Latn", "zh-CN", "zh-HK", "zh-TW", "zh-YUE", "ast",
+    "chr", "ckb", "cnr", "csb", "gsw", "jbo", "kab", "ldn", "lfn", "moh", "nds", "pdc", "sco",
+    "sma", "smj", "szl", "tok", "vai", "xal", "zba", "zgh",
+];
+
+/// Whether `code` is a supported language code (exact, case-sensitive as upstream's keys).
+pub fn supported(code: &str) -> bool {
+    ISO_639_1.contains(&code) || REGIONAL_AND_639_3.contains(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_codes() {
+        assert!(supported("en"));
+        assert!(supported("pt-BR"));
+        assert!(supported("tok"));
+        assert!(!supported("xx"));
+        assert!(!supported(""));
+    }
+}

@@ -1,0 +1,47 @@
+//! Follow requests you received: authorize or reject.
+
+use crate::api_types::Relationship;
+use crate::db::repo::follows::{self, FollowKind, FollowRow};
+use crate::domain::time;
+use crate::error::{ApiError, ApiResult};
+use crate::services::{accounts, relationships};
+use crate::state::AppState;
+
+use super::withdraw_request;
+
+/// Turns the pending request from `:id` into a follow (no follow limit, as upstream).
+pub async fn authorize(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let account = accounts::find_for_api(&mut ex, requester).await?;
+    let request = follows::find(&mut ex, FollowKind::Request, requester, me)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    withdraw_request(&mut ex, requester, me).await?;
+    if follows::find(&mut ex, FollowKind::Follow, requester, me)
+        .await?
+        .is_none()
+    {
+        let row = FollowRow {
+            id: state.next_id(),
+            created_at: time::now(),
+            ..request
+        };
+        follows::insert(&mut ex, FollowKind::Follow, &row).await?;
+    }
+    let r = relationships::one(&mut ex, me, requester, account.account.domain.as_deref()).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+pub async fn reject(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let account = accounts::find_for_api(&mut ex, requester).await?;
+    if !withdraw_request(&mut ex, requester, me).await? {
+        return Err(ApiError::NotFound);
+    }
+    let r = relationships::one(&mut ex, me, requester, account.account.domain.as_deref()).await?;
+    tx.commit().await?;
+    Ok(r)
+}

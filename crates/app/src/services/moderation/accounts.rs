@@ -1,0 +1,265 @@
+//! The admin accounts API besides `action`: list (v1/v2), show, approve, reject, enable,
+//! unsilence, unsensitive, unsuspend and delete, with upstream's checks in upstream's order
+//! (scope; 404; local-with-user; permission).
+
+use crate::api_types::AdminAccount;
+use crate::db::Exec;
+use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::admin_accounts;
+use crate::db::repo::users::{self, UserRow};
+use crate::db::repo::warnings;
+use crate::db::repo::warnings::FlagColumn;
+use crate::domain::permissions::{self, Standing};
+use crate::domain::{acct, time};
+use crate::error::{ApiError, ApiResult};
+use crate::services::moderation::filter::{self, RawParams};
+use crate::services::moderation::{Target, audit, render, roles_that_can};
+use crate::state::AppState;
+
+/// Who is acting: the caller's role standing and account (None without a user).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub standing: Standing,
+    pub account_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn require(&self, bits: i64) -> ApiResult<()> {
+        if self.standing.can(bits) {
+            Ok(())
+        } else {
+            Err(ApiError::not_allowed())
+        }
+    }
+}
+
+/// Cursors and limit of a list request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageReq {
+    pub max_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub limit: usize,
+}
+
+/// A page of a list plus what its Link header needs.
+#[derive(Debug, Clone)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub ids: Vec<i64>,
+    pub carried: Vec<(String, String)>,
+    pub full: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    V1,
+    V2,
+}
+
+/// `GET /api/v{1,2}/admin/accounts`: the filter is parsed before the permission check.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    version: ApiVersion,
+    raw: &RawParams,
+    page: PageReq,
+) -> ApiResult<Listed<AdminAccount>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let staff = roles_that_can(&mut ex, permissions::MANAGE_REPORTS).await?;
+    let (f, carried) = match version {
+        ApiVersion::V1 => filter::v1(raw, &staff)?,
+        ApiVersion::V2 => filter::v2(raw, &staff)?,
+    };
+    actor.require(permissions::MANAGE_USERS)?;
+    let conds = admin_accounts::filter_conditions(&f);
+    let ids = admin_accounts::page_ids(
+        &mut ex,
+        conds,
+        page.max_id,
+        page.since_id,
+        page.min_id,
+        page.limit,
+    )
+    .await?;
+    let items = render::admin_accounts(&mut ex, &state.base_url(), &ids).await?;
+    Ok(Listed {
+        full: page.limit > 0 && ids.len() == page.limit,
+        items,
+        ids,
+        carried,
+    })
+}
+
+pub(crate) async fn load(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
+    accounts::find(ex, id).await?.ok_or(ApiError::NotFound)
+}
+
+pub(crate) fn account_target(a: &AccountRecord) -> Target {
+    Target {
+        kind: "Account",
+        id: a.account.id,
+        account_id: Some(a.account.id),
+        human: acct::acct(&a.account.username, a.account.domain.as_deref()),
+    }
+}
+
+pub(crate) fn user_target(a: &AccountRecord, u: &UserRow) -> Target {
+    Target {
+        kind: "User",
+        id: u.id,
+        account_id: Some(a.account.id),
+        human: a.account.username.clone(),
+    }
+}
+
+/// A local account's user, else 403 `Forbidden` (approve, reject, enable).
+async fn local_user(ex: &mut Exec<'_>, a: &AccountRecord) -> ApiResult<UserRow> {
+    if a.account.domain.is_some() {
+        return Err(ApiError::forbidden());
+    }
+    users::find_by_account(ex, a.account.id)
+        .await?
+        .ok_or_else(ApiError::forbidden)
+}
+
+/// `GET /api/v1/admin/accounts/:id`
+pub async fn show(state: &AppState, actor: &Actor, id: i64) -> ApiResult<AdminAccount> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    load(&mut ex, id).await?;
+    actor.require(permissions::MANAGE_USERS)?;
+    render::admin_account(&mut ex, &state.base_url(), id).await
+}
+
+/// The single-account operations that answer with the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Approve,
+    Enable,
+    Unsilence,
+    Unsensitive,
+    Unsuspend,
+}
+
+/// approve / enable / unsilence / unsensitive / unsuspend.
+pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResult<AdminAccount> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let a = load(&mut ex, id).await?;
+    let now = time::now();
+    match op {
+        Op::Approve | Op::Enable => {
+            let u = local_user(&mut ex, &a).await?;
+            actor.require(permissions::MANAGE_USERS)?;
+            if op == Op::Approve {
+                if u.approved {
+                    return Err(ApiError::not_allowed());
+                }
+                audit(
+                    &mut ex,
+                    state,
+                    actor.account_id,
+                    "approve",
+                    &user_target(&a, &u),
+                    "",
+                )
+                .await?;
+                users::set_approved(&mut ex, u.id, true, now).await?;
+            } else {
+                audit(
+                    &mut ex,
+                    state,
+                    actor.account_id,
+                    "enable",
+                    &user_target(&a, &u),
+                    "",
+                )
+                .await?;
+                users::set_disabled(&mut ex, u.id, false, now).await?;
+            }
+        }
+        Op::Unsilence | Op::Unsensitive => {
+            actor.require(permissions::MANAGE_USERS)?;
+            let (name, col) = if op == Op::Unsilence {
+                ("unsilence", FlagColumn::Silenced)
+            } else {
+                ("unsensitive", FlagColumn::Sensitized)
+            };
+            audit(
+                &mut ex,
+                state,
+                actor.account_id,
+                name,
+                &account_target(&a),
+                "",
+            )
+            .await?;
+            warnings::set_flag_at(&mut ex, id, col, None, now).await?;
+        }
+        Op::Unsuspend => {
+            actor.require(permissions::MANAGE_USERS)?;
+            if a.account.suspended_at.is_none()
+                || a.account.suspension_origin.as_deref() != Some("local")
+            {
+                return Err(ApiError::not_allowed());
+            }
+            warnings::delete_deletion_request(&mut ex, id).await?;
+            warnings::set_suspended(&mut ex, id, None, None, now).await?;
+            warnings::delete_canonical_email_blocks(&mut ex, id).await?;
+            audit(
+                &mut ex,
+                state,
+                actor.account_id,
+                "unsuspend",
+                &account_target(&a),
+                "",
+            )
+            .await?;
+        }
+    }
+    let entity = render::admin_account(&mut ex, &state.base_url(), id).await?;
+    tx.commit().await?;
+    Ok(entity)
+}
+
+/// `POST /api/v1/admin/accounts/:id/reject`: destroys the pending user and its account.
+pub async fn reject(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let a = load(&mut ex, id).await?;
+    let u = local_user(&mut ex, &a).await?;
+    actor.require(permissions::MANAGE_USERS)?;
+    if u.approved {
+        return Err(ApiError::not_allowed());
+    }
+    audit(
+        &mut ex,
+        state,
+        actor.account_id,
+        "reject",
+        &user_target(&a, &u),
+        "",
+    )
+    .await?;
+    warnings::destroy_account(&mut ex, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `DELETE /api/v1/admin/accounts/:id`: purges a suspended account that still has its
+/// deletion request; the row stays as a tombstone and the user stays, disabled. Upstream
+/// writes no audit entry here, and neither do we.
+pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let a = load(&mut ex, id).await?;
+    actor.require(permissions::DELETE_USER_DATA)?;
+    if a.account.suspended_at.is_none() || a.deletion_requested.is_none() {
+        return Err(ApiError::not_allowed());
+    }
+    warnings::purge_account(&mut ex, id, time::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,420 @@
+//! Turns stored accounts into the wire `Account` / `CredentialAccount` entities: the one place
+//! that knows upstream's rendering rules (unavailable accounts, midnight `created_at`, …).
+
+use serde::Deserialize;
+
+use crate::api_types::account::FeatureApproval;
+use crate::api_types::{Account, CredentialAccount, CustomEmoji, Field, Role, RoleBadge, Source};
+use crate::db::Exec;
+use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
+use crate::db::repo::roles::{self, RoleRow};
+use crate::db::repo::users::UserRow;
+use crate::domain::{permissions, time};
+use crate::error::ApiResult;
+use crate::on;
+
+/// A profile field as stored in `accounts.fields`.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+pub struct StoredField {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub value_html: String,
+    #[serde(default)]
+    pub verified_at: Option<i64>,
+}
+
+pub fn stored_fields(json: &str) -> Vec<StoredField> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+const FIELD_LIMIT: usize = 255;
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Upstream's "unavailable": suspended or deleted.
+pub fn unavailable(a: &AccountRow) -> bool {
+    a.suspended_at.is_some() || a.deleted_at.is_some()
+}
+
+pub struct Presenter<'a> {
+    pub base_url: &'a str,
+}
+
+impl Presenter<'_> {
+    pub fn media_url(&self, key: &str) -> String {
+        format!("{}/system/{}", self.base_url, key)
+    }
+
+    fn image(&self, key: Option<&str>, remote: Option<&str>, missing: &str) -> String {
+        match (key, remote) {
+            (Some(k), _) => self.media_url(k),
+            (None, Some(r)) if !r.is_empty() => r.to_owned(),
+            _ => format!("{}{}", self.base_url, missing),
+        }
+    }
+
+    fn profile_url(&self, a: &AccountRow) -> String {
+        match &a.domain {
+            None => format!("{}/@{}", self.base_url, a.username),
+            Some(_) => match &a.url {
+                Some(u) if u.starts_with("http://") || u.starts_with("https://") => u.clone(),
+                _ => a.uri.clone(),
+            },
+        }
+    }
+
+    fn emoji(&self, e: &EmojiRow) -> CustomEmoji {
+        let url = match (&e.image_key, &e.image_remote_url) {
+            (Some(k), _) => self.media_url(k),
+            (None, Some(r)) => r.clone(),
+            _ => String::new(),
+        };
+        CustomEmoji {
+            shortcode: e.shortcode.clone(),
+            static_url: url.clone(),
+            url,
+            visible_in_picker: e.visible_in_picker,
+            category: e.category.clone(),
+        }
+    }
+
+    /// Renders an account; `moved` is the account it moved to, already rendered.
+    pub fn account(
+        &self,
+        r: &AccountRecord,
+        emojis: &[EmojiRow],
+        moved: Option<Account>,
+    ) -> Account {
+        let a = &r.account;
+        let gone = unavailable(a);
+        let local = a.domain.is_none();
+        let acct = crate::domain::acct::acct(&a.username, a.domain.as_deref());
+        let (avatar, avatar_static, header, header_static) = if gone {
+            let av = format!("{}/avatars/original/missing.png", self.base_url);
+            let hd = format!("{}/headers/original/missing.png", self.base_url);
+            (av.clone(), av, hd.clone(), hd)
+        } else {
+            let av = self.image(
+                a.avatar_key.as_deref(),
+                a.avatar_remote_url.as_deref(),
+                "/avatars/original/missing.png",
+            );
+            let av_static = match &a.avatar_static_key {
+                Some(k) => self.media_url(k),
+                None => av.clone(),
+            };
+            let hd = self.image(
+                a.header_key.as_deref(),
+                a.header_remote_url.as_deref(),
+                "/headers/original/missing.png",
+            );
+            let hd_static = match &a.header_static_key {
+                Some(k) => self.media_url(k),
+                None => hd.clone(),
+            };
+            (av, av_static, hd, hd_static)
+        };
+        let fields = if gone {
+            Vec::new()
+        } else {
+            stored_fields(&a.fields)
+                .iter()
+                .map(|f| Field {
+                    name: crate::services::present::escape(&truncate(&f.name, FIELD_LIMIT)),
+                    value: if f.value_html.is_empty() {
+                        escape(&truncate(&f.value, FIELD_LIMIT))
+                    } else {
+                        f.value_html.clone()
+                    },
+                    verified_at: f.verified_at.map(time::iso8601),
+                })
+                .collect()
+        };
+        let automatic: Vec<String> = if !local || a.discoverable != Some(true) {
+            Vec::new()
+        } else if a.locked {
+            vec!["followers".into()]
+        } else {
+            vec!["public".into()]
+        };
+        let current_user = if !local {
+            "unknown"
+        } else if automatic.is_empty() {
+            "manual"
+        } else {
+            "automatic"
+        };
+        let roles = local.then(|| match (&r.role_id, &r.role_highlighted) {
+            (Some(id), Some(true)) if !gone => vec![RoleBadge {
+                id: id.to_string(),
+                name: r.role_name.clone().unwrap_or_default(),
+                color: r.role_color.clone().unwrap_or_default(),
+            }],
+            _ => Vec::new(),
+        });
+        Account {
+            id: a.id.to_string(),
+            username: a.username.clone(),
+            acct,
+            display_name: if gone {
+                String::new()
+            } else {
+                a.display_name.clone()
+            },
+            locked: !gone && a.locked,
+            bot: !gone && matches!(a.actor_type.as_str(), "Application" | "Service"),
+            discoverable: if gone { Some(false) } else { a.discoverable },
+            indexable: !gone && a.indexable,
+            group: a.actor_type == "Group",
+            created_at: time::iso8601_midnight(a.created_at),
+            note: if gone {
+                String::new()
+            } else {
+                a.note_html.clone()
+            },
+            url: self.profile_url(a),
+            uri: a.uri.clone(),
+            avatar,
+            avatar_static,
+            avatar_description: if gone {
+                String::new()
+            } else {
+                a.avatar_description.clone()
+            },
+            header,
+            header_static,
+            header_description: if gone {
+                String::new()
+            } else {
+                a.header_description.clone()
+            },
+            followers_count: a.followers_count.max(0),
+            following_count: a.following_count.max(0),
+            statuses_count: a.statuses_count.max(0),
+            last_status_at: a.last_status_at.map(time::date),
+            hide_collections: a.hide_collections,
+            show_media: a.show_media,
+            show_media_replies: a.show_media_replies,
+            show_featured: a.show_featured,
+            moved: a
+                .moved_to_account_id
+                .map(|_| if gone { None } else { moved.map(Box::new) }),
+            emojis: if gone {
+                Vec::new()
+            } else {
+                emojis.iter().map(|e| self.emoji(e)).collect()
+            },
+            suspended: gone.then_some(true),
+            limited: a.silenced_at.is_some().then_some(true),
+            noindex: local.then_some(r.user_noindex),
+            memorial: a.memorial.then_some(true),
+            feature_approval: FeatureApproval {
+                automatic,
+                manual: Vec::new(),
+                current_user: current_user.into(),
+            },
+            roles,
+            fields,
+        }
+    }
+}
+
+/// HTML-escapes a plain string.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `:shortcode:` names used in a text.
+pub fn shortcodes_in(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while let Some(start) = rest.find(':') {
+        let after = &rest[start + 1..];
+        match after.find(':') {
+            Some(end) => {
+                let code = &after[..end];
+                if code.len() >= 2 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                    if !out.iter().any(|c| c == code) {
+                        out.push(code.to_owned());
+                    }
+                    rest = &after[end + 1..];
+                } else {
+                    rest = after;
+                }
+            }
+            None => break,
+        }
+    }
+}
+
+fn account_shortcodes(a: &AccountRow) -> Vec<String> {
+    let mut codes = Vec::new();
+    shortcodes_in(&a.display_name, &mut codes);
+    shortcodes_in(&a.note, &mut codes);
+    for f in stored_fields(&a.fields) {
+        shortcodes_in(&f.name, &mut codes);
+        shortcodes_in(&f.value, &mut codes);
+    }
+    codes
+}
+
+/// Loads what rendering needs (emojis, the moved-to account) and renders one account.
+pub async fn render_account(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    r: &AccountRecord,
+) -> ApiResult<Account> {
+    let p = Presenter { base_url };
+    let emojis = load_emojis(ex, &r.account).await?;
+    let moved = match r.account.moved_to_account_id {
+        Some(id) => match accounts::find(ex, id).await? {
+            Some(target) => {
+                let target_emojis = load_emojis(ex, &target.account).await?;
+                let mut rendered = p.account(&target, &target_emojis, None);
+                rendered.moved = None;
+                Some(rendered)
+            }
+            None => None,
+        },
+        None => None,
+    };
+    Ok(p.account(r, &emojis, moved))
+}
+
+/// Renders several accounts in their given order.
+pub async fn render_accounts(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    records: &[AccountRecord],
+) -> ApiResult<Vec<Account>> {
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        out.push(render_account(ex, base_url, r).await?);
+    }
+    Ok(out)
+}
+
+async fn load_emojis(ex: &mut Exec<'_>, a: &AccountRow) -> ApiResult<Vec<EmojiRow>> {
+    let codes = account_shortcodes(a);
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(accounts::emojis(ex, a.domain.as_deref(), &codes).await?)
+}
+
+/// The Role entity of a role row (or the everyone role when None).
+pub fn role_entity(role: Option<&RoleRow>, everyone_bits: i64) -> Role {
+    match role {
+        Some(r) => Role {
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            permissions: permissions::computed(r.permissions, everyone_bits).to_string(),
+            color: r.color.clone(),
+            highlighted: r.highlighted,
+            collection_limit: 10,
+        },
+        None => Role {
+            id: permissions::EVERYONE_ROLE_ID.to_string(),
+            name: String::new(),
+            permissions: permissions::computed(0, everyone_bits).to_string(),
+            color: String::new(),
+            highlighted: false,
+            collection_limit: 10,
+        },
+    }
+}
+
+/// The user's role as a Role entity.
+pub async fn user_role(ex: &mut Exec<'_>, user: &UserRow) -> ApiResult<Role> {
+    let everyone = roles::everyone_permissions(ex).await?;
+    let role = match user.role_id {
+        Some(id) => roles::find(ex, id).await?,
+        None => None,
+    };
+    Ok(role_entity(role.as_ref(), everyone))
+}
+
+/// The Role entity of a local account's user, from the role columns of its record.
+pub fn role_of_record(r: &AccountRecord) -> Role {
+    let everyone = r.everyone_permissions.unwrap_or(0);
+    match (r.role_id, r.role_permissions) {
+        (Some(id), Some(bits)) => Role {
+            id: id.to_string(),
+            name: r.role_name.clone().unwrap_or_default(),
+            permissions: permissions::computed(bits, everyone).to_string(),
+            color: r.role_color.clone().unwrap_or_default(),
+            highlighted: r.role_highlighted.unwrap_or(false),
+            collection_limit: 10,
+        },
+        _ => role_entity(None, everyone),
+    }
+}
+
+/// Pending follow requests from non-suspended accounts, capped at 40 as upstream.
+async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<i64> {
+    let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM follow_requests fr JOIN accounts a ON a.id = fr.account_id \
+               WHERE fr.target_account_id = $1 AND a.suspended_at IS NULL LIMIT 40) t";
+    let row: (i64,) = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_one(c).await)?;
+    Ok(row.0)
+}
+
+/// `CredentialAccount`: the account plus `source` and `role`.
+pub async fn render_credential_account(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    r: &AccountRecord,
+    user: &UserRow,
+) -> ApiResult<CredentialAccount> {
+    let account = render_account(ex, base_url, r).await?;
+    let a = &r.account;
+    let privacy = user.setting_default_privacy.clone().unwrap_or_else(|| {
+        if a.locked {
+            "private".into()
+        } else {
+            "public".into()
+        }
+    });
+    let fields = stored_fields(&a.fields)
+        .iter()
+        .map(|f| Field {
+            name: truncate(&f.name, FIELD_LIMIT),
+            value: truncate(&f.value, FIELD_LIMIT),
+            verified_at: f.verified_at.map(time::iso8601),
+        })
+        .collect();
+    let source = Source {
+        privacy,
+        sensitive: user.setting_default_sensitive,
+        language: user
+            .setting_default_language
+            .clone()
+            .filter(|l| !l.is_empty()),
+        note: a.note.clone(),
+        fields,
+        follow_requests_count: follow_requests_count(ex, a.id).await?,
+        hide_collections: a.hide_collections.unwrap_or(false),
+        discoverable: a.discoverable.unwrap_or(false),
+        indexable: a.indexable,
+        attribution_domains: serde_json::from_str(&a.attribution_domains).unwrap_or_default(),
+        quote_policy: user.setting_default_quote_policy.clone(),
+    };
+    let role = role_of_record(r);
+    Ok(CredentialAccount {
+        account,
+        source,
+        role,
+    })
+}

@@ -1,0 +1,242 @@
+//! Deleting, reblogging and pinning statuses.
+
+use crate::api_types::Status;
+use crate::db::Exec;
+use crate::db::repo::accounts::AccountRecord;
+use crate::db::repo::media_attachments;
+use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
+use crate::db::repo::users::UserRow;
+use crate::domain::time;
+use crate::error::{ApiError, ApiResult};
+use crate::ratelimit::Hit;
+use crate::services::media_attachments::delete_keys;
+use crate::state::AppState;
+
+use super::create::hit_family;
+use super::render::{RenderOptions, render_status};
+use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
+
+/// Upstream `StatusPinValidator::PIN_LIMIT`.
+pub const PIN_LIMIT: i64 = 5;
+
+/// Removes a status row and undoes its counters (upstream `Status#decrement_counter_caches`).
+async fn remove(ex: &mut Exec<'_>, s: &StatusRow, now: i64) -> ApiResult<()> {
+    statuses::delete(ex, s.id).await?;
+    if s.visibility == DIRECT {
+        return Ok(());
+    }
+    statuses::bump_account(ex, s.account_id, -1, now).await?;
+    if let Some(original) = s.reblog_of_id {
+        statuses::bump_counter(ex, original, Counter::Reblogs, -1).await?;
+    }
+    if let Some(thread) = s.in_reply_to_id
+        && s.visibility <= UNLISTED
+    {
+        statuses::bump_counter(ex, thread, Counter::Replies, -1).await?;
+    }
+    Ok(())
+}
+
+/// `DELETE /api/v1/statuses/:id`: the caller's own status, with its reblogs. Attachments are
+/// detached for a re-draft, or deleted with their files when `delete_media`.
+pub async fn delete(state: &AppState, me: i64, id: i64, delete_media: bool) -> ApiResult<Status> {
+    let base = state.base_url();
+    let now = time::now();
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let s = statuses::find(&mut ex, id)
+        .await?
+        .filter(|s| s.account_id == me)
+        .ok_or(ApiError::NotFound)?;
+    let opts = RenderOptions {
+        base_url: &base,
+        viewer: Some(me),
+        source_requested: true,
+    };
+    let rendered = render_status(&mut ex, opts, &s).await?;
+    for (reblog_id, account_id, visibility) in statuses::reblogs_of(&mut ex, id).await? {
+        statuses::delete(&mut ex, reblog_id).await?;
+        if visibility != DIRECT {
+            statuses::bump_account(&mut ex, account_id, -1, now).await?;
+        }
+    }
+    let keys = if delete_media {
+        media_attachments::delete_of_status(&mut ex, id).await?
+    } else {
+        media_attachments::detach_from_status(&mut ex, id).await?;
+        Vec::new()
+    };
+    remove(&mut ex, &s, now).await?;
+    tx.commit().await?;
+    delete_keys(state, keys).await;
+    Ok(rendered)
+}
+
+/// `POST /api/v1/statuses/:id/reblog` (upstream `ReblogService`): the reblog, wrapping the
+/// original; an existing reblog is returned as is.
+pub async fn reblog(
+    state: &AppState,
+    me: &AccountRecord,
+    user: &UserRow,
+    id: i64,
+    visibility: Option<String>,
+) -> ApiResult<(StatusRow, Option<Hit>)> {
+    let my_id = me.account.id;
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let (mut original, _) = find_visible(&mut ex, Some(my_id), id).await?;
+    if let Some(proper) = original.reblog_of_id {
+        original = find_visible(&mut ex, Some(my_id), proper).await?.0;
+    }
+    let owned = original.account_id == my_id;
+    let blocking_author = !owned && statuses::blocks(&mut ex, my_id, original.account_id).await?;
+    if original.visibility >= DIRECT
+        || (original.visibility == PRIVATE && !owned)
+        || blocking_author
+    {
+        return Err(ApiError::not_allowed());
+    }
+    if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
+        return Ok((existing, None));
+    }
+    let visibility = if original.visibility >= PRIVATE {
+        original.visibility
+    } else {
+        let name = visibility
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                user.setting_default_privacy
+                    .clone()
+                    .filter(|v| !v.is_empty())
+            })
+            .unwrap_or_else(|| {
+                if me.account.locked {
+                    "private".into()
+                } else {
+                    "public".into()
+                }
+            });
+        parse_visibility(&name).ok_or_else(|| {
+            ApiError::Unprocessable(
+                "Validation failed: Visibility is not included in the list".into(),
+            )
+        })?
+    };
+    drop(conn);
+    let hit = hit_family(state, my_id).await?;
+    let now = time::now();
+    let rid = state.next_id();
+    let row = NewStatus {
+        id: rid,
+        account_id: my_id,
+        text: "",
+        content_html: "",
+        spoiler_text: "",
+        visibility: if visibility == PUBLIC && me.account.silenced_at.is_some() {
+            UNLISTED
+        } else {
+            visibility
+        },
+        sensitive: false,
+        language: None,
+        in_reply_to_id: None,
+        in_reply_to_account_id: None,
+        reblog_of_id: Some(original.id),
+        application_id: None,
+        has_media: false,
+        now,
+    };
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
+        return Ok((existing, hit));
+    }
+    statuses::insert(&mut ex, &row).await?;
+    statuses::bump_counter(&mut ex, original.id, Counter::Reblogs, 1).await?;
+    if row.visibility != DIRECT {
+        statuses::bump_account(&mut ex, my_id, 1, now).await?;
+    }
+    if !owned
+        && !statuses::excluded(&mut ex, original.account_id, my_id, now).await?
+        && is_local_user(&mut ex, original.account_id).await?
+    {
+        statuses::notify(
+            &mut ex,
+            state.next_id(),
+            (original.account_id, my_id),
+            "reblog",
+            rid,
+            now,
+        )
+        .await?;
+    }
+    let stored = statuses::find(&mut ex, rid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok((stored, hit))
+}
+
+async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {
+    Ok(crate::db::repo::accounts::find(ex, account_id)
+        .await?
+        .is_some_and(|r| r.account.domain.is_none() && r.user_id.is_some()))
+}
+
+/// `POST /api/v1/statuses/:id/unreblog`: removes the caller's reblog; answers the original.
+pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+    let now = time::now();
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let original = match statuses::find_reblog(&mut ex, me, id).await? {
+        Some(reblog) => {
+            remove(&mut ex, &reblog, now).await?;
+            statuses::find(&mut ex, id)
+                .await?
+                .ok_or(ApiError::NotFound)?
+        }
+        None => find_visible(&mut ex, Some(me), id).await?.0,
+    };
+    tx.commit().await?;
+    Ok(original)
+}
+
+/// `POST /api/v1/statuses/:id/pin` with upstream's `StatusPinValidator`.
+pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<StatusRow> {
+    let my_id = me.account.id;
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let (s, _) = find_visible(&mut ex, Some(my_id), id).await?;
+    let mut errors: Vec<&str> = Vec::new();
+    if s.reblog_of_id.is_some() {
+        errors.push("A boost cannot be pinned");
+    }
+    if s.account_id != my_id {
+        errors.push("Someone else's post cannot be pinned");
+    }
+    if s.visibility == DIRECT {
+        errors.push("Posts that are only visible to mentioned users cannot be pinned");
+    }
+    if me.account.domain.is_none() && statuses::pin_count(&mut ex, my_id).await? >= PIN_LIMIT {
+        errors.push("You have already pinned the maximum number of posts");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Unprocessable(format!(
+            "Validation failed: {}",
+            errors.join(", ")
+        )));
+    }
+    statuses::insert_pin(&mut ex, state.next_id(), my_id, id, time::now()).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// `POST /api/v1/statuses/:id/unpin`.
+pub async fn unpin(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let (s, _) = find_visible(&mut ex, Some(me), id).await?;
+    statuses::delete_pin(&mut ex, me, id).await?;
+    tx.commit().await?;
+    Ok(s)
+}

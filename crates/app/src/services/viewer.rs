@@ -1,0 +1,177 @@
+//! Who is asking: the access token of a request, its user, account and role.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::oauth::{self, TokenRow};
+use crate::db::repo::users::UserRow;
+use crate::db::repo::{roles, users};
+use crate::domain::permissions::{self, Standing};
+use crate::domain::scopes::Scopes;
+use crate::domain::{secrets, time};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// A resolved, stored access token and what it stands for.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub token: TokenRow,
+    pub scopes: Scopes,
+    pub user: Option<UserRow>,
+    pub account: Option<AccountRecord>,
+    pub standing: Standing,
+}
+
+impl Viewer {
+    pub fn account_id(&self) -> Option<i64> {
+        self.account.as_ref().map(|a| a.account.id)
+    }
+
+    /// The role position of the user, for `overrides?` checks.
+    pub fn position(&self) -> i64 {
+        self.standing.position
+    }
+}
+
+/// What the token string of a request amounts to.
+#[derive(Debug, Clone)]
+pub enum TokenLookup {
+    /// No token was sent.
+    Absent,
+    /// A token was sent but no stored token has it.
+    Unknown,
+    /// A stored token that has been revoked.
+    Revoked,
+    Found(Arc<Viewer>),
+}
+
+/// Tokens are touched (last used, known IPs) at most once a day, as upstream.
+const TOUCH_INTERVAL_MS: i64 = 24 * 3600 * 1000;
+
+pub async fn resolve(
+    state: &AppState,
+    token: Option<&str>,
+    ip: Option<IpAddr>,
+) -> ApiResult<TokenLookup> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(TokenLookup::Absent);
+    };
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let Some(row) = oauth::find_token(&mut ex, &secrets::digest(token)).await? else {
+        return Ok(TokenLookup::Unknown);
+    };
+    if row.revoked_at.is_some() {
+        return Ok(TokenLookup::Revoked);
+    }
+    let (user, account) = match row.resource_owner_id {
+        Some(user_id) => {
+            let user = users::find(&mut ex, user_id).await?;
+            let account = match &user {
+                Some(u) => accounts::find(&mut ex, u.account_id).await?,
+                None => None,
+            };
+            (user, account)
+        }
+        None => (None, None),
+    };
+    let standing = match (&user, &account) {
+        (Some(_), Some(record)) => standing_of_record(record),
+        (Some(u), None) => standing_of(&mut ex, u.role_id).await?,
+        _ => Standing::NOBODY,
+    };
+    let now = time::now();
+    if row.last_used_at.is_none_or(|t| now - t > TOUCH_INTERVAL_MS) {
+        let ip_text = ip.map(crate::domain::ip::display);
+        oauth::touch_token(&mut ex, row.id, ip_text.as_deref(), now).await?;
+        if let (Some(u), Some(ip)) = (&user, ip) {
+            users::touch_ip(&mut ex, u.id, ip, now).await?;
+        }
+    }
+    let scopes = Scopes::parse(&row.scopes);
+    Ok(TokenLookup::Found(Arc::new(Viewer {
+        token: row,
+        scopes,
+        user,
+        account,
+        standing,
+    })))
+}
+
+/// A user's role standing: computed permissions and position (everyone role when unset).
+pub async fn standing_of(
+    ex: &mut crate::db::Exec<'_>,
+    role_id: Option<i64>,
+) -> ApiResult<Standing> {
+    let everyone = roles::everyone_permissions(ex).await?;
+    let role = match role_id {
+        Some(id) => roles::find(ex, id).await?,
+        None => None,
+    };
+    Ok(match role {
+        Some(r) => Standing {
+            permissions: permissions::computed(r.permissions, everyone),
+            position: r.position,
+        },
+        None => Standing {
+            permissions: permissions::computed(0, everyone),
+            position: -1,
+        },
+    })
+}
+
+/// A user's standing from the role columns an [`AccountRecord`] carries.
+pub fn standing_of_record(record: &AccountRecord) -> Standing {
+    let everyone = record.everyone_permissions.unwrap_or(0);
+    match (record.role_permissions, record.role_position) {
+        (Some(bits), Some(position)) => Standing {
+            permissions: permissions::computed(bits, everyone),
+            position,
+        },
+        _ => Standing {
+            permissions: permissions::computed(0, everyone),
+            position: -1,
+        },
+    }
+}
+
+/// Upstream's global check: a signed-in user whose account is suspended or being deleted.
+pub fn check_login_enabled(viewer: &Viewer) -> ApiResult<()> {
+    if let Some(a) = &viewer.account
+        && (a.account.suspended_at.is_some()
+            || a.account.deleted_at.is_some()
+            || a.deletion_requested.is_some())
+    {
+        return Err(ApiError::Forbidden(
+            "Your login is currently disabled".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Upstream's `require_user!`, in its order.
+pub fn require_user(viewer: &Viewer) -> ApiResult<(&UserRow, &AccountRecord)> {
+    let (Some(user), Some(account)) = (&viewer.user, &viewer.account) else {
+        return Err(ApiError::Unprocessable(
+            "This method requires an authenticated user".into(),
+        ));
+    };
+    if user.confirmed_at.is_none() {
+        return Err(ApiError::Forbidden(
+            "Your login is missing a confirmed e-mail address".into(),
+        ));
+    }
+    if !user.approved {
+        return Err(ApiError::Forbidden(
+            "Your login is currently pending approval".into(),
+        ));
+    }
+    let a = &account.account;
+    if user.disabled || a.suspended_at.is_some() || a.memorial || a.moved_to_account_id.is_some() {
+        return Err(ApiError::Forbidden(
+            "Your login is currently disabled".into(),
+        ));
+    }
+    Ok((user, account))
+}

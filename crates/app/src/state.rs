@@ -1,0 +1,102 @@
+//! Everything a request handler reaches: configuration, the database, the id generator, the
+//! rate limiter and the mailer. Nothing that matters lives only here: it is all rebuilt from
+//! configuration and the database at start.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::ids::IdGenerator;
+use crate::mail::{Mail, Mailer};
+use crate::media::MediaStorage;
+use crate::ratelimit::{MemoryLimiter, RateLimiter};
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    db: Db,
+    ids: IdGenerator,
+    limiter: Arc<dyn RateLimiter>,
+    mailer: Mailer,
+    media: Arc<dyn MediaStorage>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db, mailer: Mailer, media: Arc<dyn MediaStorage>) -> Self {
+        Self::with_limiter(
+            config,
+            db,
+            mailer,
+            media,
+            Arc::new(MemoryLimiter::default()),
+        )
+    }
+
+    pub fn with_limiter(
+        config: Config,
+        db: Db,
+        mailer: Mailer,
+        media: Arc<dyn MediaStorage>,
+        limiter: Arc<dyn RateLimiter>,
+    ) -> Self {
+        let ids = IdGenerator::new(config.node_id);
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                db,
+                ids,
+                limiter,
+                mailer,
+                media,
+            }),
+        }
+    }
+
+    /// Where uploaded media lives (a local folder now; object storage later).
+    pub fn media(&self) -> &dyn MediaStorage {
+        self.inner.media.as_ref()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn next_id(&self) -> i64 {
+        self.inner.ids.next()
+    }
+
+    pub fn limiter(&self) -> &dyn RateLimiter {
+        self.inner.limiter.as_ref()
+    }
+
+    pub fn base_url(&self) -> String {
+        self.inner.config.base_url()
+    }
+
+    /// Sends mail in the background; a failure is logged, never lost silently.
+    pub fn send_mail(&self, mail: Mail) {
+        let mailer = self.inner.mailer.clone();
+        let from = self.inner.config.mail_from.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(&from, &mail).await {
+                tracing::error!(%error, to = %mail.to, "sending mail failed");
+            }
+        });
+    }
+
+    /// Sends mail and waits for it (CLI, tests).
+    pub async fn send_mail_now(&self, mail: &Mail) -> Result<(), String> {
+        self.inner
+            .mailer
+            .send(&self.inner.config.mail_from, mail)
+            .await
+    }
+}

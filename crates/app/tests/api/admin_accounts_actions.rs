@@ -1,0 +1,255 @@
+//! Account actions and their real effects: tokens refused, entities rendered suspended /
+//! limited / sensitized, strikes, report resolution, notifications, mail, undo.
+
+use woolly_testkit::{TestApp, db_test};
+
+use crate::admin_support::{Spec, count, exec, local, path, remote, staff};
+
+async fn action(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    pairs: &[(&str, &str)],
+) -> woolly_testkit::TestResponse {
+    app.post(
+        &path("/api/v1/admin/accounts/:id/action", id),
+        Some(token),
+        pairs,
+    )
+    .await
+}
+
+async fn admin_entity(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
+    let res = app
+        .get(&path("/api/v1/admin/accounts/:id", id), Some(token))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()
+}
+
+fn id_of(s: &str) -> i64 {
+    s.parse().unwrap_or_default()
+}
+
+db_test!(async fn suspend_refuses_the_token_and_unsuspend_restores(app) {
+    let s = staff(&app).await;
+    let victim = app.user("victim").await;
+    let vid = id_of(&victim.account_id);
+    let res = action(&app, &s.moderator.token, &victim.account_id, &[("type", "suspend"), ("text", "bye")]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json(), serde_json::json!({}));
+    let res = app.get("/api/v1/accounts/verify_credentials", Some(&victim.token)).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "Your login is currently disabled");
+    let e = admin_entity(&app, &s.moderator.token, &victim.account_id).await;
+    assert_eq!(e["suspended"], true);
+    assert_eq!(e["account"]["suspended"], true);
+    assert_eq!(app.get(&path("/api/v1/accounts/:id", vid), None).await.json()["suspended"], true);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1", vid).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1", vid).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND suspension_origin = 'local'", vid).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND action = 4000 AND text = 'bye'", vid).await, 1);
+    let hash = woolly::services::moderation::canonical_email_hash("Vic.tim+x@example.com");
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM canonical_email_blocks WHERE canonical_email_hash = '{hash}' AND reference_account_id = $1"), vid).await, 1);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsuspend", vid), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["suspended"], false);
+    assert_eq!(app.get("/api/v1/accounts/verify_credentials", Some(&victim.token)).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1", vid).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1", vid).await, 0);
+    // not suspended (any more), or suspended by remote origin: 403
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsuspend", vid), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "This action is not allowed");
+    exec(&app, "UPDATE accounts SET suspended_at = 1, suspension_origin = 'remote' WHERE id = $1", vid).await;
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsuspend", vid), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 403);
+});
+
+db_test!(async fn disable_and_enable(app) {
+    let s = staff(&app).await;
+    let victim = app.user("victim").await;
+    assert_eq!(action(&app, &s.moderator.token, &victim.account_id, &[("type", "disable")]).await.status, 200);
+    let res = app.get("/api/v1/accounts/verify_credentials", Some(&victim.token)).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "Your login is currently disabled");
+    assert_eq!(admin_entity(&app, &s.moderator.token, &victim.account_id).await["disabled"], true);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/enable", &victim.account_id), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["disabled"], false);
+    assert_eq!(app.get("/api/v1/accounts/verify_credentials", Some(&victim.token)).await.status, 200);
+});
+
+db_test!(async fn silence_and_sensitive_with_their_undo(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "loud", Spec::default()).await.to_string();
+    assert_eq!(action(&app, &s.moderator.token, &id, &[("type", "silence")]).await.status, 200);
+    assert_eq!(app.get(&path("/api/v1/accounts/:id", &id), None).await.json()["limited"], true);
+    assert_eq!(admin_entity(&app, &s.moderator.token, &id).await["silenced"], true);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsilence", &id), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.json()["silenced"], false);
+    assert!(app.get(&path("/api/v1/accounts/:id", &id), None).await.json().get("limited").is_none());
+    assert_eq!(action(&app, &s.moderator.token, &id, &[("type", "sensitive")]).await.status, 200);
+    assert_eq!(admin_entity(&app, &s.moderator.token, &id).await["sensitized"], true);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsensitive", &id), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.json()["sensitized"], false);
+    // unsilence of a never-silenced account still succeeds, as upstream
+    let res = app.post(&path("/api/v1/admin/accounts/:id/unsilence", &id), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 200);
+    // remote accounts can be silenced and suspended
+    let far = remote(&app, "far", "remote.example").await.to_string();
+    assert_eq!(action(&app, &s.moderator.token, &far, &[("type", "suspend")]).await.status, 200);
+    assert_eq!(app.post(&path("/api/v1/admin/accounts/:id/unsuspend", &far), Some(&s.moderator.token), &[]).await.status, 200);
+});
+
+db_test!(async fn invalid_type_is_422(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "x", Spec::default()).await.to_string();
+    for pairs in [vec![], vec![("type", "ban")], vec![("type", "")]] {
+        let res = action(&app, &s.moderator.token, &id, &pairs).await;
+        assert_eq!(res.status, 422);
+        assert_eq!(res.json(), serde_json::json!({"error": "Validation failed: Type can't be blank, Type is not included in the list"}));
+    }
+});
+
+db_test!(async fn presets_reports_and_rollback(app) {
+    let s = staff(&app).await;
+    let reporter = app.user("reporter").await;
+    let id = local(&app, "spammer", Spec::default()).await;
+    let preset = woolly::services::operator::create_warning_preset(&app.state, "Spam", "Please stop.").await.unwrap_or_default();
+    let mut reports = Vec::new();
+    for _ in 0..2 {
+        let res = app.post("/api/v1/reports", Some(&reporter.token), &[("account_id", &id.to_string())]).await;
+        reports.push(res.json()["id"].as_str().unwrap_or_default().to_owned());
+    }
+    // unknown preset: 404 and nothing changed
+    let res = action(&app, &s.moderator.token, &id.to_string(), &[("type", "silence"), ("warning_preset_id", "999")]).await;
+    assert_eq!(res.status, 404);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL", id).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1", id).await, 0);
+    // none with a report: only that report, strike text preset + text
+    let res = action(&app, &s.moderator.token, &id.to_string(), &[("type", "none"), ("report_id", &reports[0]), ("warning_preset_id", &preset.to_string()), ("text", "Last warning.")]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND action = 0 AND text = 'Please stop.\n\nLast warning.' AND report_id IS NOT NULL", id).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL", id).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'create' AND target_type = 'AccountWarning'", id).await, 1);
+    // a non-none action resolves every open report against the account
+    assert_eq!(action(&app, &s.moderator.token, &id.to_string(), &[("type", "silence")]).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL", id).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'resolve'", id).await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'silence'", id).await, 1);
+    // unknown report: 404
+    let res = action(&app, &s.moderator.token, &id.to_string(), &[("type", "none"), ("report_id", "42")]).await;
+    assert_eq!(res.status, 404);
+});
+
+db_test!(async fn warning_notification_and_mail_unless_opted_out(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "warned", Spec::default()).await;
+    assert_eq!(action(&app, &s.moderator.token, &id.to_string(), &[("type", "none"), ("text", "careful"), ("send_email_notification", "false")]).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'moderation_warning'", id).await, 0);
+    assert_eq!(action(&app, &s.moderator.token, &id.to_string(), &[("type", "none"), ("text", "careful")]).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'moderation_warning' AND account_warning_id IS NOT NULL", id).await, 1);
+    let mut mails = Vec::new();
+    for _ in 0..50 {
+        mails = app.outbox();
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("warned@example.com"));
+    assert!(mails[0].contains("has received a warning"));
+});
+
+db_test!(async fn approve_and_reject_pending_users(app) {
+    let s = staff(&app).await;
+    let pending = local(&app, "newbie", Spec { pending: true, ..Spec::default() }).await;
+    let res = app.post(&path("/api/v1/admin/accounts/:id/approve", pending), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["approved"], true);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/approve", pending), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "This action is not allowed");
+    let res = app.post(&path("/api/v1/admin/accounts/:id/reject", pending), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 403, "only pending users");
+    let other = local(&app, "spambot", Spec { pending: true, ..Spec::default() }).await;
+    let res = app.post(&path("/api/v1/admin/accounts/:id/reject", other), Some(&s.moderator.token), &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json(), serde_json::json!({}));
+    assert_eq!(app.get(&path("/api/v1/admin/accounts/:id", other), Some(&s.moderator.token)).await.status, 404);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE account_id = $1", other).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'reject' AND target_type = 'User'", other).await, 1);
+    // the username is free again
+    local(&app, "spambot", Spec::default()).await;
+});
+
+db_test!(async fn delete_purges_a_suspended_account_keeping_a_tombstone(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "gone", Spec::default()).await;
+    let friend = local(&app, "friend", Spec::default()).await;
+    exec(&app, &format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({}, $1, 'hi', 0, 0)", app.state.next_id()), id).await;
+    exec(&app, &format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, $1, {friend}, 0)", app.state.next_id()), id).await;
+    let res = app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&s.admin.token)).await;
+    assert_eq!(res.status, 403, "not suspended");
+    assert_eq!(action(&app, &s.admin.token, &id.to_string(), &[("type", "suspend")]).await.status, 200);
+    let res = app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&s.moderator.token)).await;
+    assert_eq!(res.status, 403, "moderators lack delete_user_data");
+    let res = app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&s.admin.token)).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json(), serde_json::json!({}));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM statuses WHERE account_id = $1", id).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM follows WHERE account_id = $1", id).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL AND suspended_at IS NOT NULL", id).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE account_id = $1 AND disabled = TRUE", id).await, 1);
+    let e = admin_entity(&app, &s.admin.token, &id.to_string()).await;
+    assert_eq!(e["suspended"], true);
+    // the deletion request is consumed: a second delete is refused
+    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&s.admin.token)).await.status, 403);
+});
+
+db_test!(async fn admin_account_entity_fields(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "shown", Spec { ip: Some("192.168.1.7"), unconfirmed: true, ..Spec::default() }).await;
+    exec(&app, &format!("INSERT INTO user_invite_requests (id, user_id, text, created_at) SELECT {}, id, 'let me in', 0 FROM users WHERE account_id = $1", app.state.next_id()), id).await;
+    let e = admin_entity(&app, &s.moderator.token, &id.to_string()).await;
+    assert_eq!(e["username"], "shown");
+    assert_eq!(e["domain"], serde_json::Value::Null);
+    assert_eq!(e["email"], "shown@example.com");
+    assert_eq!(e["ip"], "192.168.1.7");
+    assert_eq!(e["ips"][0]["ip"], "192.168.1.7");
+    assert!(e["ips"][0]["used_at"].as_str().unwrap_or_default().ends_with('Z'));
+    assert_eq!(e["confirmed"], false);
+    assert_eq!(e["approved"], true);
+    assert_eq!(e["disabled"], false);
+    assert_eq!(e["invite_request"], "let me in");
+    assert_eq!(e["role"]["id"], "-99");
+    assert_eq!(e["account"]["id"], id.to_string());
+    assert_ne!(e["created_at"], e["account"]["created_at"], "full precision, not midnight");
+    assert!(e.get("created_by_application_id").is_none());
+    assert!(e.get("invited_by_account_id").is_none());
+    let staff_e = admin_entity(&app, &s.moderator.token, &s.owner.account_id).await;
+    assert_eq!(staff_e["role"]["name"], "Owner");
+    assert_eq!(staff_e["role"]["permissions"], "8388607");
+    let far = remote(&app, "far", "remote.example").await;
+    let r = admin_entity(&app, &s.moderator.token, &far.to_string()).await;
+    for key in ["email", "ip", "confirmed", "approved", "disabled", "role", "ips", "locale"] {
+        assert_eq!(r[key], serde_json::Value::Null, "{key}");
+    }
+    assert_eq!(r["domain"], "remote.example");
+});
+
+db_test!(async fn nested_accounts_carry_emojis_and_moved(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "shiny", Spec { display_name: ":blob: Shiny", ..Spec::default() }).await;
+    let new_home = local(&app, "newhome", Spec::default()).await;
+    exec(&app, &format!("INSERT INTO custom_emojis (id, shortcode, image_key, created_at) VALUES ({}, 'blob', 'emoji/blob.png', 0)", app.state.next_id()), 0).await;
+    exec(&app, &format!("UPDATE accounts SET moved_to_account_id = {new_home} WHERE id = $1"), id).await;
+    let res = app.get("/api/v2/admin/accounts?username=shiny", Some(&s.moderator.token)).await;
+    let e = &res.json()[0];
+    assert_eq!(e["account"]["emojis"][0]["shortcode"], "blob");
+    assert_eq!(e["account"]["moved"]["id"], new_home.to_string());
+    let single = admin_entity(&app, &s.moderator.token, &id.to_string()).await;
+    assert_eq!(single["account"], e["account"]);
+});

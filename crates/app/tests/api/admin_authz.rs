@@ -1,0 +1,350 @@
+//! The authorization matrix of every admin endpoint, as upstream: no token → 403 not
+//! allowed (never 401), a token without admin scopes → 403 scope error, a plain user → 403,
+//! Moderator / Admin / Owner per their permissions, and nobody acts on an equal or higher role.
+
+use axum::http::Method;
+use woolly_testkit::{TestApp, db_test};
+
+use crate::admin_support::{ADMIN_SCOPES, Spec, local, path, staff};
+
+/// What a case needs to exist before the request.
+#[derive(Clone, Copy)]
+enum Setup {
+    Plain,
+    Pending,
+    Suspended,
+    Report,
+}
+
+/// Expected status for: no token, token without admin scope, plain user, Moderator, Admin, Owner.
+struct Case {
+    method: Method,
+    path: &'static str,
+    setup: Setup,
+    params: &'static [(&'static str, &'static str)],
+    expect: [u16; 6],
+}
+
+const NA: u16 = 403;
+
+fn cases() -> Vec<Case> {
+    use Setup::*;
+    let c = |method: Method, path, setup, params, expect| Case {
+        method,
+        path,
+        setup,
+        params,
+        expect,
+    };
+    vec![
+        c(
+            Method::GET,
+            "/api/v1/admin/accounts",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::GET,
+            "/api/v2/admin/accounts",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::GET,
+            "/api/v1/admin/accounts/:id",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/approve",
+            Pending,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/reject",
+            Pending,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/enable",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/unsilence",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/unsensitive",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/unsuspend",
+            Suspended,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::DELETE,
+            "/api/v1/admin/accounts/:id",
+            Suspended,
+            &[],
+            [NA, NA, NA, NA, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            Plain,
+            &[("type", "none")],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            Plain,
+            &[("type", "disable")],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            Plain,
+            &[("type", "sensitive")],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            Plain,
+            &[("type", "silence")],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            Plain,
+            &[("type", "suspend")],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::GET,
+            "/api/v1/admin/reports",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::GET,
+            "/api/v1/admin/reports/:id",
+            Report,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/reports/:id/assign_to_self",
+            Report,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/reports/:id/unassign",
+            Report,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/reports/:id/resolve",
+            Report,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::POST,
+            "/api/v1/admin/reports/:id/reopen",
+            Report,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+        c(
+            Method::GET,
+            "/api/v1/admin/action_logs",
+            Plain,
+            &[],
+            [NA, NA, NA, 200, 200, 200],
+        ),
+    ]
+}
+
+async fn prepare(app: &TestApp, setup: Setup, n: usize, owner: &str, reporter: &str) -> i64 {
+    let name = format!("target{n}");
+    match setup {
+        Setup::Plain => local(app, &name, Spec::default()).await,
+        Setup::Pending => {
+            local(
+                app,
+                &name,
+                Spec {
+                    pending: true,
+                    ..Spec::default()
+                },
+            )
+            .await
+        }
+        Setup::Suspended => {
+            let id = local(app, &name, Spec::default()).await;
+            let res = app
+                .post(
+                    &path("/api/v1/admin/accounts/:id/action", id),
+                    Some(owner),
+                    &[("type", "suspend")],
+                )
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+            id
+        }
+        Setup::Report => {
+            let id = local(app, &name, Spec::default()).await;
+            let res = app
+                .post(
+                    "/api/v1/reports",
+                    Some(reporter),
+                    &[("account_id", &id.to_string())],
+                )
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+            res.json()["id"]
+                .as_str()
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or_default()
+        }
+    }
+}
+
+db_test!(async fn every_endpoint_by_every_caller(app) {
+    let s = staff(&app).await;
+    let unscoped = app.user_with("unscoped", Some("Owner"), "read write").await;
+    let reporter = app.user("reporter").await;
+    let callers: [Option<&str>; 6] = [
+        None,
+        Some(&unscoped.token),
+        Some(&s.user.token),
+        Some(&s.moderator.token),
+        Some(&s.admin.token),
+        Some(&s.owner.token),
+    ];
+    let mut n = 0;
+    for case in cases() {
+        for (i, caller) in callers.iter().enumerate() {
+            n += 1;
+            let id = prepare(&app, case.setup, n, &s.owner.token, &reporter.token).await;
+            let res = app.form(case.method.clone(), &path(case.path, id), *caller, case.params).await;
+            assert_eq!(res.status.as_u16(), case.expect[i], "{} {} {:?} caller #{i}: {}", case.method, case.path, case.params, res.text());
+            if res.status == 403 {
+                let expected = if i == 1 { "This action is outside the authorized scopes" } else { "This action is not allowed" };
+                assert_eq!(res.error(), expected, "{} caller #{i}", case.path);
+            }
+        }
+    }
+});
+
+db_test!(async fn equal_or_higher_roles_are_refused(app) {
+    let s = staff(&app).await;
+    // (actor, target role id, expected)
+    let table: [(&str, i64, u16); 7] = [
+        (&s.moderator.token, 1, 403),
+        (&s.moderator.token, 2, 403),
+        (&s.admin.token, 2, 403),
+        (&s.admin.token, 3, 403),
+        (&s.owner.token, 3, 403),
+        (&s.admin.token, 1, 200),
+        (&s.owner.token, 2, 200),
+    ];
+    let mut n = 0;
+    for (token, role, expected) in table {
+        for kind in ["disable", "sensitive", "silence", "suspend"] {
+            n += 1;
+            let id = local(&app, &format!("staff{n}"), Spec { role_id: Some(role), ..Spec::default() }).await;
+            let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(token), &[("type", kind)]).await;
+            assert_eq!(res.status.as_u16(), expected, "{kind} on role {role}: {}", res.text());
+            if expected == 403 {
+                assert_eq!(res.error(), "This action is not allowed");
+            }
+        }
+        // `none` has no position check.
+        let id = local(&app, &format!("staffnone{n}"), Spec { role_id: Some(role), ..Spec::default() }).await;
+        let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(token), &[("type", "none")]).await;
+        assert_eq!(res.status, 200);
+    }
+    // Nobody can act on themselves.
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &s.owner.account_id), Some(&s.owner.token), &[("type", "silence")]).await;
+    assert_eq!(res.status, 403);
+});
+
+db_test!(async fn local_only_endpoints_answer_forbidden_for_remote(app) {
+    let s = staff(&app).await;
+    let remote = crate::admin_support::remote(&app, "far", "remote.example").await;
+    for p in ["/api/v1/admin/accounts/:id/approve", "/api/v1/admin/accounts/:id/reject", "/api/v1/admin/accounts/:id/enable"] {
+        let res = app.post(&path(p, remote), Some(&s.owner.token), &[]).await;
+        assert_eq!(res.status, 403, "{p}");
+        assert_eq!(res.error(), "Forbidden");
+        // The local check comes before the permission check.
+        let res = app.post(&path(p, remote), None, &[]).await;
+        assert_eq!(res.error(), "Forbidden");
+    }
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", remote), Some(&s.owner.token), &[("type", "disable")]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "This action is not allowed");
+});
+
+db_test!(async fn unknown_ids_are_404_before_permissions(app) {
+    let s = staff(&app).await;
+    for (method, p) in [
+        (Method::GET, "/api/v1/admin/accounts/123"),
+        (Method::POST, "/api/v1/admin/accounts/123/approve"),
+        (Method::POST, "/api/v1/admin/accounts/123/unsuspend"),
+        (Method::POST, "/api/v1/admin/accounts/123/action"),
+        (Method::DELETE, "/api/v1/admin/accounts/-1"),
+        (Method::GET, "/api/v1/admin/reports/123"),
+        (Method::POST, "/api/v1/admin/reports/123/resolve"),
+    ] {
+        for token in [None, Some(s.owner.token.as_str())] {
+            let res = app.form(method.clone(), p, token, &[]).await;
+            assert_eq!(res.status, 404, "{method} {p}");
+            assert_eq!(res.error(), "Record not found");
+        }
+    }
+});
+
+db_test!(async fn reports_endpoint_needs_a_user_and_scope(app) {
+    let target = local(&app, "bad", Spec::default()).await;
+    let res = app.post("/api/v1/reports", None, &[("account_id", &target.to_string())]).await;
+    assert_eq!(res.status, 401);
+    let read_only = app.user_with("ro", None, "read").await;
+    let res = app.post("/api/v1/reports", Some(&read_only.token), &[("account_id", &target.to_string())]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.error(), "This action is outside the authorized scopes");
+    let granular = app.user_with("gr", None, "write:reports").await;
+    let res = app.post("/api/v1/reports", Some(&granular.token), &[("account_id", &target.to_string())]).await;
+    assert_eq!(res.status, 200);
+    let _ = ADMIN_SCOPES;
+});

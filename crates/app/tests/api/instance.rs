@@ -1,0 +1,15 @@
+use woolly_testkit::db_test;
+
+db_test!(async fn v1_and_v2_report_real_values(app) {
+    app.user("alice").await;
+    let v2 = app.get("/api/v2/instance", None).await;
+    assert_eq!(v2.status, 200);
+    let body = v2.json();
+    assert_eq!(body["domain"], "woolly.test");
+    assert!(body["version"].as_str().unwrap_or_default().starts_with("4."));
+    assert_eq!(body["registrations"]["enabled"], true);
+    assert_eq!(body["configuration"]["accounts"]["max_profile_fields"], 4);
+    let v1 = app.get("/api/v1/instance", None).await.json();
+    assert_eq!(v1["uri"], "woolly.test");
+    assert_eq!(v1["stats"]["user_count"], 1);
+});

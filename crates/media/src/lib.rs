@@ -1,0 +1,2 @@
+pub mod image_processing;
+pub mod storage;

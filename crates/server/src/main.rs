@@ -1,0 +1,126 @@
+//! The `woolly` binary: `serve`, `migrate` and the operator's `admin` commands.
+
+mod admin;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use woolly::config::Config;
+use woolly::db::Db;
+use woolly::mail::Mailer;
+use woolly::state::AppState;
+
+#[derive(Parser)]
+#[command(name = "woolly", version, about = "A Mastodon-compatible server")]
+struct Cli {
+    /// A TOML configuration file (see config/example.toml); WOOLLY_* variables override it.
+    #[arg(long, global = true, env = "WOOLLY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the migrations, then serve HTTP until Ctrl-C.
+    Serve,
+    /// Run the migrations and exit.
+    Migrate,
+    /// Operator commands: accounts, roles, tokens.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+async fn open_state(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    let url = config.effective_database_url();
+    let db = Db::connect(&url, config.database_pool_size)
+        .await
+        .with_context(|| "opening the database")?;
+    woolly::db::migrate::run(&db)
+        .await
+        .context("running migrations")?;
+    let mailer =
+        Mailer::from_config(&config.smtp_url, &config.outbox_dir()).map_err(anyhow::Error::msg)?;
+    let media = woolly::media::LocalMediaStorage::new(config.media_dir())
+        .with_context(|| format!("creating media dir {}", config.media_dir().display()))?;
+    Ok(AppState::new(
+        config,
+        db,
+        mailer,
+        std::sync::Arc::new(media),
+    ))
+}
+
+async fn serve(state: AppState) -> anyhow::Result<()> {
+    let listen = state.config().listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, domain = %state.config().domain, "woolly listening");
+    println!("woolly listening on http://{addr}");
+    let db = state.db().clone();
+    let app = woolly::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("woolly stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "woolly=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = run(cli).await;
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config =
+        Config::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    let state = open_state(config).await?;
+    match cli.command {
+        Command::Serve => serve(state).await,
+        Command::Migrate => {
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Admin(cmd) => admin::run(&state, cmd).await,
+    }
+}

@@ -1,0 +1,33 @@
+//! Runs the headless-Chromium tests of `e2e/browser` (`npm test`) against this build's
+//! `woolly` binary, so `cargo test --workspace` covers the OAuth pages in a real browser.
+//! Skipped, with a notice, only when Chromium or the npm packages are not installed
+//! (`.ci/run` installs both).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn oauth_pages_in_headless_chromium() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/browser");
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() || !dir.join("node_modules/playwright-core").is_dir() {
+        println!(
+            "NOTICE: browser test skipped: needs {} and `npm ci` in {}",
+            chromium.display(),
+            dir.display()
+        );
+        return;
+    }
+    let out = Command::new("npm")
+        .arg("test")
+        .current_dir(&dir)
+        .env("WOOLLY_BIN", env!("CARGO_BIN_EXE_woolly"))
+        .output()
+        .unwrap_or_else(|e| panic!("running npm test: {e}"));
+    assert!(
+        out.status.success(),
+        "npm test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

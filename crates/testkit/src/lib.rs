@@ -1,0 +1,226 @@
+//! Test harness: a [`TestApp`] over a fresh database per test, on SQLite always and on
+//! PostgreSQL when `TEST_DATABASE_URL` is set (each test in its own schema), driven through
+//! the router in-process.
+
+mod request;
+
+use std::str::FromStr;
+
+use axum::Router;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, PgConnection};
+use woolly::config::Config;
+use woolly::db::Db;
+use woolly::mail::Mailer;
+use woolly::services::operator::{self, CreateAccount};
+use woolly::state::AppState;
+
+pub use request::TestResponse;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+}
+
+/// A signed-in local user made for a test.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub username: String,
+    pub account_id: String,
+    pub token: String,
+}
+
+fn random_suffix() -> String {
+    let mut b = [0u8; 6];
+    let _ = getrandom::fill(&mut b);
+    hex::encode(b)
+}
+
+/// Panics with context: tests only.
+#[allow(clippy::panic)]
+fn fail(what: &str, e: impl std::fmt::Display) -> ! {
+    panic!("test setup: {what}: {e}")
+}
+
+pub fn test_config(dir: &std::path::Path) -> Config {
+    Config {
+        data_dir: dir.to_path_buf(),
+        domain: "woolly.test".into(),
+        scheme: "https".into(),
+        database_pool_size: 4,
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| fail("tempdir", e));
+        let mut config = test_config(dir.path());
+        tweak(&mut config);
+        let options = SqliteConnectOptions::from_str(&format!(
+            "sqlite://{}",
+            dir.path().join("test.sqlite3").display()
+        ))
+        .unwrap_or_else(|e| fail("sqlite url", e));
+        let db = Db::connect_sqlite(options, 4)
+            .await
+            .unwrap_or_else(|e| fail("sqlite connect", e));
+        Self::finish(config, db, Backend::Sqlite, dir).await
+    }
+
+    /// None when `TEST_DATABASE_URL` is not set.
+    pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(|_| {}).await
+    }
+
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<Self> {
+        let url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| fail("tempdir", e));
+        let mut config = test_config(dir.path());
+        tweak(&mut config);
+        let schema = format!("t_{}", random_suffix());
+        let mut admin = PgConnection::connect(&url)
+            .await
+            .unwrap_or_else(|e| fail("postgres connect", e));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| fail("create schema", e));
+        let _ = admin.close().await;
+        let options = PgConnectOptions::from_str(&url)
+            .unwrap_or_else(|e| fail("postgres url", e))
+            .options([("search_path", schema.as_str())]);
+        let db = Db::connect_pg(options, 4)
+            .await
+            .unwrap_or_else(|e| fail("postgres pool", e));
+        Some(Self::finish(config, db, Backend::Postgres, dir).await)
+    }
+
+    async fn finish(config: Config, db: Db, backend: Backend, dir: tempfile::TempDir) -> Self {
+        woolly::db::migrate::run(&db)
+            .await
+            .unwrap_or_else(|e| fail("migrate", e));
+        let mailer =
+            Mailer::from_config("", &config.outbox_dir()).unwrap_or_else(|e| fail("mailer", e));
+        let media = woolly::media::LocalMediaStorage::new(config.media_dir())
+            .unwrap_or_else(|e| fail("media dir", e));
+        let state = AppState::new(config, db, mailer, std::sync::Arc::new(media));
+        let router = woolly::http::router(state.clone());
+        Self {
+            state,
+            router,
+            backend,
+            dir,
+        }
+    }
+
+    /// A confirmed, approved local user with a token of `scopes` and an optional role.
+    pub async fn user_with(&self, username: &str, role: Option<&str>, scopes: &str) -> Fixture {
+        let (account_id, _) = operator::create_account(
+            &self.state,
+            CreateAccount {
+                username: username.into(),
+                email: format!("{username}@example.com"),
+                role: role.map(str::to_owned),
+                confirmed: true,
+                approved: true,
+                password: Some("password123".into()),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| fail("create account", e));
+        let token = operator::issue_token(&self.state, username, scopes)
+            .await
+            .unwrap_or_else(|e| fail("issue token", e));
+        Fixture {
+            username: username.into(),
+            account_id: account_id.to_string(),
+            token,
+        }
+    }
+
+    /// A user with `read write follow` scopes and no role.
+    pub async fn user(&self, username: &str) -> Fixture {
+        self.user_with(username, None, "read write follow push profile")
+            .await
+    }
+
+    /// Files written to the mail outbox so far.
+    pub fn outbox(&self) -> Vec<String> {
+        let dir = self.state.config().outbox_dir();
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if let Ok(text) = std::fs::read_to_string(e.path()) {
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL (when configured):
+///
+/// ```ignore
+/// db_test!(async fn shows_account(app) { ... });
+/// ```
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = $crate::TestApp::sqlite().await;
+                $body
+            }
+
+            $(#[$meta])*
+            #[tokio::test]
+            async fn postgres() {
+                let Some($app) = $crate::TestApp::postgres().await else { return };
+                $body
+            }
+        }
+    };
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) with |$cfg:ident| $tweak:block $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = $crate::TestApp::sqlite_with(|$cfg| $tweak).await;
+                $body
+            }
+
+            $(#[$meta])*
+            #[tokio::test]
+            async fn postgres() {
+                let Some($app) = $crate::TestApp::postgres_with(|$cfg| $tweak).await else { return };
+                $body
+            }
+        }
+    };
+}
