@@ -125,25 +125,43 @@ fn admin_routes() -> Router<AppState> {
     use super::handlers::api::v1::admin::{accounts, action_logs, reports};
     Router::new()
         .route("/api/v1/admin/accounts", get(accounts::index))
-        .route("/api/v2/admin/accounts", get(api::v2::admin::accounts::index))
+        .route(
+            "/api/v2/admin/accounts",
+            get(api::v2::admin::accounts::index),
+        )
         .route(
             "/api/v1/admin/accounts/{id}",
             get(accounts::show).delete(accounts::destroy),
         )
-        .route("/api/v1/admin/accounts/{id}/approve", post(accounts::approve))
+        .route(
+            "/api/v1/admin/accounts/{id}/approve",
+            post(accounts::approve),
+        )
         .route("/api/v1/admin/accounts/{id}/reject", post(accounts::reject))
         .route("/api/v1/admin/accounts/{id}/action", post(accounts::action))
         .route("/api/v1/admin/accounts/{id}/enable", post(accounts::enable))
-        .route("/api/v1/admin/accounts/{id}/unsilence", post(accounts::unsilence))
-        .route("/api/v1/admin/accounts/{id}/unsensitive", post(accounts::unsensitive))
-        .route("/api/v1/admin/accounts/{id}/unsuspend", post(accounts::unsuspend))
+        .route(
+            "/api/v1/admin/accounts/{id}/unsilence",
+            post(accounts::unsilence),
+        )
+        .route(
+            "/api/v1/admin/accounts/{id}/unsensitive",
+            post(accounts::unsensitive),
+        )
+        .route(
+            "/api/v1/admin/accounts/{id}/unsuspend",
+            post(accounts::unsuspend),
+        )
         .route("/api/v1/admin/reports", get(reports::index))
         .route("/api/v1/admin/reports/{id}", get(reports::show))
         .route(
             "/api/v1/admin/reports/{id}/assign_to_self",
             post(reports::assign_to_self),
         )
-        .route("/api/v1/admin/reports/{id}/unassign", post(reports::unassign))
+        .route(
+            "/api/v1/admin/reports/{id}/unassign",
+            post(reports::unassign),
+        )
         .route("/api/v1/admin/reports/{id}/resolve", post(reports::resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reports::reopen))
         .route("/api/v1/admin/action_logs", get(action_logs::index))
@@ -257,9 +275,18 @@ fn statuses_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/accounts/{id}/statuses", get(a::statuses::statuses))
         .route("/api/v1/statuses", post(statuses::create))
-        .route("/api/v1/statuses/{id}", get(statuses::show).delete(statuses::destroy))
-        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog::reblog))
-        .route("/api/v1/statuses/{id}/unreblog", post(statuses::reblog::unreblog))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(statuses::show).delete(statuses::destroy),
+        )
+        .route(
+            "/api/v1/statuses/{id}/reblog",
+            post(statuses::reblog::reblog),
+        )
+        .route(
+            "/api/v1/statuses/{id}/unreblog",
+            post(statuses::reblog::unreblog),
+        )
         .route("/api/v1/statuses/{id}/pin", post(statuses::pin::pin))
         .route("/api/v1/statuses/{id}/unpin", post(statuses::pin::unpin))
         .route("/api/v1/media", post(media::create))

@@ -1,23 +1,23 @@
 //! Domain services: one call per handler; no HTTP types here.
 
 pub mod accounts;
+pub mod confirmation;
 pub mod instance_stats;
+pub mod moderation;
 pub mod oauth;
 pub mod operator;
 pub mod present;
-pub mod viewer;
-pub mod moderation;
-pub mod seed;
-pub mod confirmation;
 pub mod registration;
+pub mod seed;
+pub mod viewer;
 // social graph
-pub mod graph;
-pub mod relationships;
-pub mod search;
 pub mod featured_tags;
+pub mod graph;
 pub mod lists;
 pub mod notifications;
 pub mod profile;
+pub mod relationships;
+pub mod search;
 // statuses
 pub mod media_attachments;
 pub mod statuses;

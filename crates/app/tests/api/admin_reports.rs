@@ -35,6 +35,9 @@ db_test!(async fn filing_a_report_renders_the_report_entity(app) {
     assert_eq!(r["category"], "other");
 });
 
+/// Form pairs, expected status, expected error text.
+type ErrorCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+
 db_test!(async fn report_errors(app) {
     let reporter = app.user("reporter").await;
     let target = local(&app, "troll", Spec::default()).await.to_string();
@@ -43,7 +46,7 @@ db_test!(async fn report_errors(app) {
     exec(&app, &format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({foreign_status}, $1, 'x', 0, 0)"), other).await;
     let long = "x".repeat(1001);
     let foreign = foreign_status.to_string();
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<ErrorCase> = vec![
         (vec![], 404, "Record not found"),
         (vec![("account_id", "12345")], 404, "Record not found"),
         (vec![("account_id", &target), ("status_ids[]", &foreign)], 404, "Record not found"),

@@ -2,13 +2,13 @@
 //! on a pooled connection or inside a transaction alike.
 
 pub mod accounts;
+pub mod action_logs;
+pub mod admin_accounts;
 pub mod oauth;
+pub mod reports;
 pub mod roles;
 pub mod sessions;
 pub mod users;
-pub mod action_logs;
-pub mod admin_accounts;
-pub mod reports;
 pub mod warnings;
 // social graph
 pub mod blocks;
@@ -19,11 +19,11 @@ pub mod lists;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;
+pub mod profile;
+pub mod registrations;
 pub mod relationships;
 pub mod search;
 pub mod seed;
-pub mod registrations;
-pub mod profile;
 // statuses
 pub mod media_attachments;
 pub mod statuses;

@@ -2,7 +2,7 @@
 
 pub mod api;
 pub mod assets;
-pub mod oauth;
-pub mod well_known;
 pub mod auth;
 pub mod media_files;
+pub mod oauth;
+pub mod well_known;

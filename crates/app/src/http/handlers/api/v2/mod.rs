@@ -1,4 +1,4 @@
-pub mod instance;
 pub mod admin;
+pub mod instance;
 // statuses
 pub mod media;

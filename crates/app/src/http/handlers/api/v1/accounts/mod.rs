@@ -1,8 +1,8 @@
 //! `/api/v1/accounts/…`
 
 pub mod credentials;
-pub mod show;
 pub mod register;
+pub mod show;
 // social graph
 pub mod block;
 pub mod endorse;
@@ -18,11 +18,11 @@ pub mod unfollow;
 pub mod unmute;
 pub mod update_credentials;
 // statuses
-pub mod statuses;
 pub mod endorsements;
 pub mod familiar_followers;
+pub mod featured_tags;
 pub mod index;
+pub mod lists;
 pub mod lookup;
 pub mod search;
-pub mod featured_tags;
-pub mod lists;
+pub mod statuses;
