@@ -1,60 +1,18 @@
 //! End to end: the real `woolly` binary on a loopback port, driven over HTTP through the
 //! whole OAuth code flow with PKCE, plus the operator CLI's token command and its errors.
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod support;
+
+use std::process::Output;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::redirect::Policy;
 use sha2::{Digest, Sha256};
 
-const BIN: &str = env!("CARGO_BIN_EXE_woolly");
+use support::{admin, fail, free_port, send, serve};
 
-/// Panics with the error: tests only.
-fn fail<T>(e: impl std::fmt::Display) -> T {
-    panic!("{e}")
-}
 const PASSWORD: &str = "correct-horse-battery";
-
-/// Kills the server when the test ends, panics included.
-struct ServerGuard(Child);
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("free port: {e}"))
-}
-
-fn woolly(dir: &Path, port: u16) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env("WOOLLY_DATA_DIR", dir)
-        .env("WOOLLY_DOMAIN", format!("127.0.0.1:{port}"))
-        .env("WOOLLY_SCHEME", "http")
-        .env("WOOLLY_LISTEN", format!("127.0.0.1:{port}"))
-        .env_remove("DATABASE_URL")
-        .env_remove("WOOLLY_DATABASE_URL")
-        .env_remove("WOOLLY_CONFIG");
-    cmd
-}
-
-fn admin(dir: &Path, port: u16, args: &[&str]) -> Output {
-    woolly(dir, port)
-        .arg("admin")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("running woolly admin: {e}"))
-}
 
 /// A failing CLI command: non-zero exit and exactly one line on stderr.
 fn assert_cli_error(out: &Output, expected: &str) {
@@ -100,22 +58,6 @@ fn location(res: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
-}
-
-async fn wait_until_up(http: &reqwest::Client, base: &str, server: &mut ServerGuard) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = server.0.try_wait() {
-            panic!("woolly exited early: {status}");
-        }
-        if let Ok(res) = http.get(format!("{base}/api/v1/instance")).send().await
-            && res.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("woolly did not start");
 }
 
 #[tokio::test]
@@ -183,18 +125,11 @@ async fn oauth_code_flow_with_pkce_against_the_real_binary() {
     let cli_token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_eq!(cli_token.len(), 43, "{cli_token:?}");
 
-    let child = woolly(dir.path(), port)
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting woolly: {e}"));
-    let mut server = ServerGuard(child);
     let http = reqwest::Client::builder()
         .redirect(Policy::none())
         .build()
         .unwrap_or_else(fail);
-    wait_until_up(&http, &base, &mut server).await;
+    let server = serve(dir.path(), port, &http).await;
 
     // The operator's token works.
     let res = send(
@@ -332,10 +267,6 @@ async fn oauth_code_flow_with_pkce_against_the_real_binary() {
     assert_eq!(body["error"], "The access token was revoked");
 
     drop(server);
-}
-
-async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
-    request.send().await.unwrap_or_else(fail)
 }
 
 fn authorize_url(base: &str, client_id: &str, redirect: &str, extra: &[(&str, &str)]) -> String {

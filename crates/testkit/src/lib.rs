@@ -2,6 +2,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set (each test in its own schema), driven through
 //! the router in-process.
 
+pub mod mail;
 mod request;
 
 use std::str::FromStr;

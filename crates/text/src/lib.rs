@@ -41,7 +41,7 @@ pub struct Rendered {
     pub hashtags: Vec<String>,
 }
 
-/// Escape a plain string for HTML (field names are only escaped).
+/// Escape a plain string for HTML (a field value stored without rendered HTML).
 ///
 /// Same character set as Ruby's `ERB::Util.h`: `& < > " '`.
 pub fn escape_html(text: &str) -> String {

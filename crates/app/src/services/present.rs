@@ -123,9 +123,11 @@ impl Presenter<'_> {
             stored_fields(&a.fields)
                 .iter()
                 .map(|f| Field {
-                    name: crate::services::present::escape(&truncate(&f.name, FIELD_LIMIT)),
+                    // Upstream's FieldSerializer sends the name as stored (plain text);
+                    // only the value is HTML.
+                    name: truncate(&f.name, FIELD_LIMIT),
                     value: if f.value_html.is_empty() {
-                        escape(&truncate(&f.value, FIELD_LIMIT))
+                        woolly_text::escape_html(&truncate(&f.value, FIELD_LIMIT))
                     } else {
                         f.value_html.clone()
                     },
@@ -220,22 +222,6 @@ impl Presenter<'_> {
             fields,
         }
     }
-}
-
-/// HTML-escapes a plain string.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `:shortcode:` names used in a text.

@@ -67,3 +67,33 @@ db_test!(async fn suggestions_are_recent_unfeatured_tags(app) {
     assert_eq!(t["statuses_count"], "1");
     assert!(t["last_status_at"].is_string());
 });
+
+db_test!(async fn featured_tag_counts_follow_new_and_deleted_statuses(app) {
+    let me = app.user("me").await;
+    assert_eq!(app.post("/api/v1/featured_tags", Some(&me.token), &[("name", "Rust")]).await.status, 200);
+    let path = format!("/api/v1/accounts/{}/featured_tags", me.account_id);
+    let tags = || async { app.get(&path, None).await.json()[0].clone() };
+    let post = |text: &'static str, visibility: &'static str| {
+        let token = me.token.clone();
+        let app = &app;
+        async move {
+            let res = app.post("/api/v1/statuses", Some(&token), &[("status", text), ("visibility", visibility)]).await;
+            assert_eq!(res.status, 200, "{}", res.text());
+            res.json()["id"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let first = post("hello #rust", "public").await;
+    let _private = post("secret #rust", "private").await;
+    let _other = post("no tag here", "public").await;
+    let t = tags().await;
+    assert_eq!(t["statuses_count"], "1");
+    assert!(t["last_status_at"].is_string());
+    let second = post("again #Rust", "unlisted").await;
+    assert_eq!(tags().await["statuses_count"], "2");
+    assert_eq!(app.delete(&format!("/api/v1/statuses/{second}"), Some(&me.token)).await.status, 200);
+    assert_eq!(tags().await["statuses_count"], "1");
+    assert_eq!(app.delete(&format!("/api/v1/statuses/{first}"), Some(&me.token)).await.status, 200);
+    let t = tags().await;
+    assert_eq!(t["statuses_count"], "0");
+    assert_eq!(t["last_status_at"], serde_json::Value::Null);
+});

@@ -291,3 +291,16 @@ db_test!(async fn multipart_text_parts_with_brackets(app) {
     let res = patch(&app, &alice.token, &[("header", "https://example.com/x.png")]).await;
     assert_eq!(res.status, 400);
 });
+
+db_test!(async fn field_names_are_plain_text_and_values_html(app) {
+    let alice = app.user("alice").await;
+    let res = app.json_request(Method::PATCH, PATH, Some(&alice.token), &json!({
+        "fields_attributes": [{"name": "Q&A <b>", "value": "a & b"}],
+    })).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let a = res.json();
+    // upstream's FieldSerializer sends the name as stored; only the value is HTML
+    assert_eq!(a["fields"][0]["name"], "Q&A <b>");
+    assert_eq!(a["fields"][0]["value"], "a &amp; b");
+    assert_eq!(a["source"]["fields"][0]["name"], "Q&A <b>");
+});

@@ -46,3 +46,19 @@ db_test!(async fn unlocking_accepts_pending_requests(app) {
     assert_eq!(count(&app, "SELECT following_count FROM accounts WHERE id = $1", bob_id).await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM follow_requests WHERE account_id = $1", carol_id).await, 1);
 });
+
+db_test!(async fn unlocking_removes_the_accepted_requests_notifications(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let alice_id: i64 = alice.account_id.parse().unwrap();
+    assert_eq!(patch(&app, &alice.token, &[("locked", "true")]).await.status, 200);
+    let res = app.post(&format!("/api/v1/accounts/{alice_id}/follow"), Some(&bob.token), &[]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["requested"], true);
+    let pending = "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'follow_request'";
+    assert_eq!(count(&app, pending, alice_id).await, 1);
+    assert_eq!(patch(&app, &alice.token, &[("locked", "false")]).await.status, 200);
+    assert_eq!(count(&app, pending, alice_id).await, 0);
+    let rel = app.get(&format!("/api/v1/accounts/relationships?id[]={alice_id}"), Some(&bob.token)).await;
+    assert_eq!(rel.json()[0]["following"], true);
+});

@@ -57,49 +57,14 @@ pub fn valid_form<'a>(username: &'a str, email: &'a str) -> Vec<(&'a str, &'a st
     ]
 }
 
-/// The decoded texts of the mails to `to` in the outbox (quoted-printable undone).
+/// The decoded texts of the mails to `to` in the outbox.
 pub fn mails_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.outbox()
-        .into_iter()
-        .filter(|m| m.contains(&format!("To: {to}")))
-        .map(|m| decode_qp(&m))
-        .collect()
+    woolly_testkit::mail::mails_to(&app.state.config().outbox_dir(), to)
 }
 
 /// The confirmation tokens in the mails to `to`, in no particular order.
 pub fn tokens_to(app: &TestApp, to: &str) -> Vec<String> {
-    mails_to(app, to)
-        .iter()
-        .filter_map(|mail| {
-            let start = mail.find("confirmation_token=")? + "confirmation_token=".len();
-            Some(
-                mail[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-fn decode_qp(text: &str) -> String {
-    let joined = text.replace("=\r\n", "").replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'='
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    woolly_testkit::mail::confirmation_tokens(&app.state.config().outbox_dir(), to)
 }
 
 /// The confirmation token of the first mail to `to`; waits for the background send.

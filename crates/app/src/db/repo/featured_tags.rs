@@ -112,3 +112,35 @@ pub async fn history(
                GROUP BY (s.created_at / 86400000) * 86400000";
     on!(ex, c => sqlx::query_as(sql).bind(name.to_lowercase()).bind(from).bind(from << 16).fetch_all(c).await)
 }
+
+/// A new public or unlisted status of `account_id` tagged with `tag_ids`: the matching featured
+/// tags count it (upstream's `FeaturedTag#increment`).
+pub async fn count_new_status(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    tag_ids: &[i64],
+    created_at: i64,
+) -> Result<(), sqlx::Error> {
+    for tag_id in tag_ids {
+        let sql = "UPDATE featured_tags SET statuses_count = statuses_count + 1, last_status_at = $3 \
+                   WHERE account_id = $1 AND tag_id = $2";
+        on!(ex, c => sqlx::query(sql).bind(account_id).bind(*tag_id).bind(created_at).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// After a status of `account_id` tagged with `tag_ids` is gone: the matching featured tags'
+/// count and latest time are computed again from what remains (upstream's `decrement`).
+pub async fn recount(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    tag_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    for tag_id in tag_ids {
+        let (count, last) = usage(ex, account_id, *tag_id).await?;
+        let sql = "UPDATE featured_tags SET statuses_count = $3, last_status_at = $4 \
+                   WHERE account_id = $1 AND tag_id = $2";
+        on!(ex, c => sqlx::query(sql).bind(account_id).bind(*tag_id).bind(count).bind(last).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -57,3 +57,12 @@ pub async fn of_statuses(
         q.fetch_all(c).await
     })
 }
+
+/// The tag ids of one status.
+pub async fn ids_of_status(ex: &mut Exec<'_>, status_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as("SELECT tag_id FROM statuses_tags WHERE status_id = $1")
+        .bind(status_id)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -6,6 +6,7 @@ use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::media_attachments;
 use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
 use crate::db::repo::users::UserRow;
+use crate::db::repo::{featured_tags, tags};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::Hit;
@@ -21,7 +22,11 @@ pub const PIN_LIMIT: i64 = 5;
 
 /// Removes a status row and undoes its counters (upstream `Status#decrement_counter_caches`).
 async fn remove(ex: &mut Exec<'_>, s: &StatusRow, now: i64) -> ApiResult<()> {
+    let tag_ids = tags::ids_of_status(ex, s.id).await?;
     statuses::delete(ex, s.id).await?;
+    if s.visibility <= UNLISTED {
+        featured_tags::recount(ex, s.account_id, &tag_ids).await?;
+    }
     if s.visibility == DIRECT {
         return Ok(());
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::featured_tags;
 use crate::db::repo::media_attachments;
 use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
 use crate::db::repo::tags;
@@ -291,9 +292,14 @@ pub async fn create(
             .into());
         }
     }
+    let mut tag_ids = Vec::with_capacity(hashtags.len());
     for name in &hashtags {
         let tag = tags::find_or_create(&mut ex, state.next_id(), name, now).await?;
         tags::link(&mut ex, id, tag).await?;
+        tag_ids.push(tag);
+    }
+    if visibility <= UNLISTED {
+        featured_tags::count_new_status(&mut ex, my_id, &tag_ids, now).await?;
     }
     for r in &mentioned {
         statuses::insert_mention(&mut ex, state.next_id(), id, r.account.id).await?;
