@@ -65,3 +65,74 @@ db_test!(async fn needs_view_audit_log_and_admin_read(app) {
     assert_eq!(app.get("/api/v1/admin/action_logs", Some(&helper.token)).await.status, 403);
     assert_eq!(app.get("/api/v1/admin/action_logs", Some(&s.admin.token)).await.status, 200);
 });
+
+/// `(action, text)` of the trail entries about `target`, newest first.
+async fn trail(app: &woolly_testkit::TestApp, token: &str, target: &str) -> Vec<(String, String)> {
+    let res = app
+        .get(
+            &format!("/api/v1/admin/action_logs?target_account_id={target}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    res.json()
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    (
+                        l["action"].as_str().unwrap_or_default().to_owned(),
+                        l["text"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+db_test!(async fn entries_carry_the_strike_text_and_the_report_comment(app) {
+    let s = staff(&app).await;
+    let reporter = app.user("reporter").await;
+    let id = local(&app, "target", Spec::default()).await.to_string();
+    let token = s.admin.token.as_str();
+    let preset = woolly::services::operator::create_warning_preset(&app.state, "Spam", "No spam here.").await.unwrap_or_else(|e| panic!("{e}"));
+    let res = app.post("/api/v1/reports", Some(&reporter.token), &[("account_id", &id), ("comment", "posts ads")]).await;
+    assert_eq!(res.status, 200);
+    let report_id = res.json()["id"].as_str().unwrap_or_default().to_owned();
+    let res = app.post(&path("/api/v1/admin/reports/:id/assign_to_self", &report_id), Some(token), &[]).await;
+    assert_eq!(res.status, 200);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &id), Some(token), &[("type", "silence"), ("warning_preset_id", &preset.to_string()), ("text", "Last warning."), ("send_email_notification", "0")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &id), Some(token), &[("type", "none"), ("text", "Be nice.")]).await;
+    assert_eq!(res.status, 200);
+    let strike = "No spam here.\n\nLast warning.";
+    let t = trail(&app, token, &id).await;
+    let expect: Vec<(String, String)> = [("create", "Be nice."), ("resolve", strike), ("silence", strike), ("assigned_to_self", "posts ads")]
+        .iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    assert_eq!(t, expect);
+    // an unknown preset rolls everything back, and a refused action writes nothing
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &id), Some(token), &[("type", "suspend"), ("warning_preset_id", "12345")]).await;
+    assert_eq!(res.status, 404);
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &s.owner.account_id), Some(token), &[("type", "suspend"), ("warning_preset_id", "12345")]).await;
+    assert_eq!(res.status, 403, "the position check comes before the preset lookup");
+    assert_eq!(trail(&app, token, &id).await.len(), 4);
+});
+
+db_test!(async fn delete_writes_a_destroy_entry(app) {
+    let s = staff(&app).await;
+    let id = local(&app, "gone", Spec::default()).await.to_string();
+    let token = s.admin.token.as_str();
+    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &id), Some(token), &[("type", "suspend"), ("send_email_notification", "0")]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", &id), Some(token)).await.status, 200);
+    let res = app.get("/api/v1/admin/action_logs?action=destroy", Some(token)).await;
+    let logs = res.json();
+    assert_eq!(logs.as_array().map(Vec::len), Some(1));
+    assert_eq!(logs[0]["target_type"], "Account");
+    assert_eq!(logs[0]["target_id"], id.as_str());
+    assert_eq!(logs[0]["human_identifier"], "gone");
+    assert_eq!(logs[0]["account"]["id"], s.admin.account_id.as_str());
+    // a refused delete writes nothing
+    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", &id), Some(token)).await.status, 403);
+    assert_eq!(trail(&app, token, &id).await.iter().filter(|(a, _)| a == "destroy").count(), 1);
+});

@@ -250,7 +250,7 @@ pub async fn reject(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
 
 /// `DELETE /api/v1/admin/accounts/:id`: purges a suspended account that still has its
 /// deletion request; the row stays as a tombstone and the user stays, disabled. Upstream
-/// writes no audit entry here, and neither do we.
+/// writes no audit entry here; we write `destroy` (docs/admin-action-logs.md).
 pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
@@ -259,6 +259,15 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
     if a.account.suspended_at.is_none() || a.deletion_requested.is_none() {
         return Err(ApiError::not_allowed());
     }
+    audit(
+        &mut ex,
+        state,
+        actor.account_id,
+        "destroy",
+        &account_target(&a),
+        "",
+    )
+    .await?;
     warnings::purge_account(&mut ex, id, time::now()).await?;
     tx.commit().await?;
     Ok(())

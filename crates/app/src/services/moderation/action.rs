@@ -87,7 +87,7 @@ pub async fn perform(
     actor.require(permissions::MANAGE_USERS)?;
     let kind = ActionType::parse(req.kind.as_deref())?;
     let now = time::now();
-    apply_type(&mut ex, state, actor, &target, kind, now).await?;
+    authorize_type(&mut ex, actor, &target, kind).await?;
     let report = match req.report_id {
         Some(rid) => Some(
             reports::find(&mut ex, rid)
@@ -111,6 +111,7 @@ pub async fn perform(
         .filter(|t| !t.is_empty())
         .collect();
     let text = text.join("\n\n");
+    apply_type(&mut ex, state, actor, &target, kind, &text, now).await?;
     let warning = WarningRow {
         id: state.next_id(),
         account_id: actor.account_id,
@@ -131,7 +132,7 @@ pub async fn perform(
             account_id: Some(id),
             human: acct.clone(),
         };
-        audit(&mut ex, state, actor.account_id, "create", &t, "").await?;
+        audit(&mut ex, state, actor.account_id, "create", &t, &text).await?;
     }
     let to_resolve: Vec<ReportRow> = if kind == ActionType::None {
         report.into_iter().collect()
@@ -146,7 +147,7 @@ pub async fn perform(
             actor.account_id,
             "resolve",
             &report_target(r),
-            "",
+            &text,
         )
         .await?;
         reports::set_resolved(&mut ex, r.id, actor.account_id, now).await?;
@@ -199,16 +200,14 @@ pub(crate) fn report_target(r: &ReportRow) -> Target {
     }
 }
 
-/// Step 1: the type's permission check, its audit entry, then the change.
-async fn apply_type(
+/// Step 1a: the type's checks (role position, a user to disable, never the instance actor),
+/// before the report and preset are looked up, as upstream's `authorize` comes first.
+async fn authorize_type(
     ex: &mut Exec<'_>,
-    state: &AppState,
     actor: &Actor,
     target: &AccountRecord,
     kind: ActionType,
-    now: i64,
 ) -> ApiResult<()> {
-    let id = target.account.id;
     if kind == ActionType::None {
         return Ok(());
     }
@@ -219,6 +218,26 @@ async fn apply_type(
     if !actor.standing.overrides(position) {
         return Err(ApiError::not_allowed());
     }
+    if kind == ActionType::Suspend && target.account.id == -99 {
+        return Err(ApiError::not_allowed());
+    }
+    if kind == ActionType::Disable && target.user_id.is_none() {
+        return Err(ApiError::not_allowed());
+    }
+    Ok(())
+}
+
+/// Step 1b: the type's audit entry (with the strike text), then the change.
+async fn apply_type(
+    ex: &mut Exec<'_>,
+    state: &AppState,
+    actor: &Actor,
+    target: &AccountRecord,
+    kind: ActionType,
+    text: &str,
+    now: i64,
+) -> ApiResult<()> {
+    let id = target.account.id;
     match kind {
         ActionType::None => {}
         ActionType::Disable => {
@@ -231,7 +250,7 @@ async fn apply_type(
                 actor.account_id,
                 "disable",
                 &user_target(target, &u),
-                "",
+                text,
             )
             .await?;
             users::set_disabled(ex, u.id, true, now).await?;
@@ -248,22 +267,19 @@ async fn apply_type(
                 actor.account_id,
                 name,
                 &account_target(target),
-                "",
+                text,
             )
             .await?;
             warnings::set_flag_at(ex, id, col, Some(now), now).await?;
         }
         ActionType::Suspend => {
-            if id == -99 {
-                return Err(ApiError::not_allowed());
-            }
             audit(
                 ex,
                 state,
                 actor.account_id,
                 "suspend",
                 &account_target(target),
-                "",
+                text,
             )
             .await?;
             warnings::set_suspended(ex, id, Some(now), Some("local"), now).await?;

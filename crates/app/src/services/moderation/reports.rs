@@ -281,7 +281,7 @@ pub async fn apply(
         actor.account_id,
         action,
         &report_target(&row),
-        "",
+        &row.comment,
     )
     .await?;
     let row = reports::find(&mut ex, id)
