@@ -13,9 +13,11 @@ pub use account::{
 pub use application::{Application, CredentialApplication};
 pub use role::Role;
 pub use token::Token;
+pub mod account_warning;
 pub mod action_log;
 pub mod admin_account;
 pub mod admin_report;
+pub use account_warning::AccountWarning;
 pub use action_log::ActionLog;
 pub use admin_account::{AdminAccount, AdminIp};
 pub use admin_report::{AdminReport, Report};

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::Account;
+use super::account_warning::AccountWarning;
+use super::{Account, AdminReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Notification {
@@ -12,4 +13,10 @@ pub struct Notification {
     pub created_at: String,
     pub group_key: String,
     pub account: Account,
+    /// `admin.report` only (`Some(None)` renders null when the report is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Option<AdminReport>>,
+    /// `moderation_warning` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<Option<AccountWarning>>,
 }

@@ -1,7 +1,8 @@
 //! Notifications of the signed-in account: list with type and sender filters, show, dismiss,
 //! clear. Rendered in one pass per page (one query for all senders).
 //!
-//! Only notifications without a status are made so far (follow, follow_request); a `status`
+//! Only notifications without a status are made so far (follow, follow_request and the
+//! moderation types, whose `report` / `moderation_warning` members are rendered); a `status`
 //! member will join the entity when statuses create notifications.
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use crate::db::Exec;
 use crate::db::repo::notifications::{self, NotificationRow, Query};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
+use crate::services::moderation::notification_members;
 use crate::services::present;
 
 use super::graph::collections::records_in_order;
@@ -62,6 +64,19 @@ async fn render(
     let records = records_in_order(ex, &ids).await?;
     let rendered = present::render_accounts(ex, base, &records).await?;
     let by_id: HashMap<i64, Account> = records.iter().map(|r| r.account.id).zip(rendered).collect();
+    let of_kind = |kind: &str, pick: fn(&NotificationRow) -> Option<i64>| -> Vec<i64> {
+        rows.iter()
+            .filter(|r| r.kind == kind)
+            .filter_map(pick)
+            .collect()
+    };
+    let members = notification_members::load(
+        ex,
+        base,
+        of_kind("admin.report", |r| r.report_id),
+        of_kind("moderation_warning", |r| r.account_warning_id),
+    )
+    .await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -71,6 +86,12 @@ async fn render(
                 created_at: time::iso8601(r.created_at),
                 group_key: format!("ungrouped-{}", r.id),
                 account: account.clone(),
+                report: (r.kind == "admin.report")
+                    .then(|| r.report_id.and_then(|id| members.reports.get(&id).cloned())),
+                moderation_warning: (r.kind == "moderation_warning").then(|| {
+                    r.account_warning_id
+                        .and_then(|id| members.warnings.get(&id).cloned())
+                }),
             })
         })
         .collect())

@@ -253,3 +253,34 @@ db_test!(async fn nested_accounts_carry_emojis_and_moved(app) {
     let single = admin_entity(&app, &s.moderator.token, &id.to_string()).await;
     assert_eq!(single["account"], e["account"]);
 });
+
+db_test!(async fn moderation_warning_notifications_carry_the_strike(app) {
+    let s = staff(&app).await;
+    let reporter = app.user("reporter").await;
+    let warned = app.user("warned").await;
+    let status = app.state.next_id();
+    exec(&app, &format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({status}, $1, 'bad', 0, 0)"), id_of(&warned.account_id)).await;
+    let res = app.post("/api/v1/reports", Some(&reporter.token), &[("account_id", &warned.account_id), ("status_ids[]", &status.to_string())]).await;
+    let report_id = res.json()["id"].as_str().unwrap_or_default().to_owned();
+    let res = action(&app, &s.moderator.token, &warned.account_id, &[("type", "sensitive"), ("report_id", &report_id), ("text", "mark your media")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app.get("/api/v1/notifications", Some(&warned.token)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let n = &res.json()[0];
+    assert_eq!(n["type"], "moderation_warning");
+    assert!(n.get("report").is_none());
+    let w = &n["moderation_warning"];
+    assert_eq!(w["action"], "sensitive");
+    assert_eq!(w["text"], "mark your media");
+    assert_eq!(w["status_ids"], serde_json::json!([status.to_string()]));
+    assert_eq!(w["target_account"]["id"], warned.account_id.as_str());
+    assert_eq!(w["appeal"], serde_json::Value::Null);
+    assert!(w["created_at"].as_str().unwrap_or_default().ends_with('Z'));
+    let keys: Vec<&str> = w.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(keys, ["action", "appeal", "created_at", "id", "status_ids", "target_account", "text"]);
+    // a warning without a report has no status ids
+    assert_eq!(action(&app, &s.moderator.token, &warned.account_id, &[("type", "none"), ("text", "again")]).await.status, 200);
+    let n = &app.get("/api/v1/notifications", Some(&warned.token)).await.json()[0];
+    assert_eq!(n["moderation_warning"]["action"], "none");
+    assert_eq!(n["moderation_warning"]["status_ids"], serde_json::Value::Null);
+});

@@ -141,3 +141,25 @@ db_test!(async fn admin_reports_flow(app) {
         assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM admin_action_logs WHERE target_type = 'Report' AND action = '{action}' AND target_id = $1"), r1_id).await, 1, "{action}");
     }
 });
+
+db_test!(async fn admin_report_notifications_carry_the_report(app) {
+    let s = staff(&app).await;
+    let reporter = app.user("reporter").await;
+    let target = local(&app, "troll", Spec::default()).await.to_string();
+    let res = report(&app, &reporter.token, &[("account_id", &target), ("comment", "rude")]).await;
+    let report_id = res.json()["id"].as_str().unwrap_or_default().to_owned();
+    let res = app.get("/api/v1/notifications?types[]=admin.report", Some(&s.moderator.token)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let n = &res.json()[0];
+    assert_eq!(n["type"], "admin.report");
+    assert_eq!(n["account"]["id"], reporter.account_id.as_str());
+    assert_eq!(n["report"]["id"], report_id.as_str());
+    assert_eq!(n["report"]["comment"], "rude");
+    assert_eq!(n["report"]["target_account"]["id"], target.as_str());
+    assert_eq!(n["report"]["account"]["id"], reporter.account_id.as_str());
+    assert!(n.get("moderation_warning").is_none());
+    let keys: Vec<&str> = n.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(keys, ["account", "created_at", "group_key", "id", "report", "type"]);
+    let one = app.get(&format!("/api/v1/notifications/{}", n["id"].as_str().unwrap_or_default()), Some(&s.moderator.token)).await;
+    assert_eq!(&one.json(), n);
+});

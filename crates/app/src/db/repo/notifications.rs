@@ -14,11 +14,12 @@ pub struct NotificationRow {
     pub kind: String,
     pub status_id: Option<i64>,
     pub report_id: Option<i64>,
+    pub account_warning_id: Option<i64>,
     pub created_at: i64,
 }
 
-const COLUMNS: &str =
-    "n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.report_id, n.created_at";
+const COLUMNS: &str = "n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.report_id, \
+     n.account_warning_id, n.created_at";
 
 pub async fn insert(
     ex: &mut Exec<'_>,

@@ -52,6 +52,24 @@ pub async fn for_target(
         .await)
 }
 
+/// The strikes with these ids (any order).
+pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<WarningRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM account_warnings WHERE id IN ({})",
+        super::relationships::placeholders(1, ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct PresetRow {
     pub id: i64,
