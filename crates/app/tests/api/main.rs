@@ -23,6 +23,7 @@ mod graph_support;
 mod profile;
 mod profile_images;
 mod profile_unlock;
+mod profile_verify;
 mod registration_confirmation;
 // statuses
 mod admin_action_logs;

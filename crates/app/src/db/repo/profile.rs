@@ -181,3 +181,24 @@ pub async fn clear_image(
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces an account's fields JSON only if it still is `expected` (a compare-and-set, so a
+/// background writer never overwrites a newer save). True when the row was updated.
+pub async fn replace_fields_if_unchanged(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    expected: &str,
+    fields: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = "UPDATE accounts SET fields = $1, updated_at = $2 WHERE id = $3 AND fields = $4";
+    let n = on!(ex, c => sqlx::query(sql)
+        .bind(fields)
+        .bind(now)
+        .bind(account_id)
+        .bind(expected)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

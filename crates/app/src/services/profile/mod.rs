@@ -5,6 +5,7 @@ pub mod fields;
 pub mod images;
 pub mod text;
 pub mod update_credentials;
+pub mod verify;
 
 use crate::api_types::CredentialAccount;
 use crate::db::repo::{accounts, profile, users};

@@ -13,6 +13,7 @@ use crate::services::present::{self, StoredField};
 use crate::services::profile::fields::{self, FieldInput};
 use crate::services::profile::images::{self, ImageChange, StoredImages};
 use crate::services::profile::text;
+use crate::services::profile::verify;
 use crate::state::AppState;
 
 pub const DISPLAY_NAME_MAX: usize = 30;
@@ -305,6 +306,7 @@ pub async fn update(
     match result {
         Ok((old, credential)) => {
             images::delete_replaced(state, &old, &stored).await;
+            verify::after_save(state, account_id);
             Ok(credential)
         }
         Err(e) => {
