@@ -57,6 +57,8 @@ pub struct Config {
     pub mail_from: String,
     /// Allow outbound fetches (rel=me verification) to private and loopback addresses; tests only.
     pub allow_private_fetches: bool,
+    /// Check profile-field links for a rel="me" link back (outbound fetches after a save).
+    pub verify_profile_links: bool,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             smtp_url: String::new(),
             mail_from: "notifications@localhost".into(),
             allow_private_fetches: false,
+            verify_profile_links: true,
         }
     }
 }

@@ -59,6 +59,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         domain: "woolly.test".into(),
         scheme: "https".into(),
         database_pool_size: 4,
+        // No network in tests but loopback: link checks run only where a test turns them on.
+        verify_profile_links: false,
         ..Config::default()
     }
 }

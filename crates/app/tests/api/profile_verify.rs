@@ -121,7 +121,7 @@ async fn wait_hits(hits: &Hits, key: &str, n: usize) {
     panic!("{key} was requested {} times, wanted {n}", hits.get(key))
 }
 
-db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_private_fetches = true; } {
+db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
     let (me_url, none_url) = (format!("{base}/me"), format!("{base}/none"));
@@ -150,7 +150,7 @@ db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_pr
     assert!(!verified(&account, 0));
 });
 
-db_test!(async fn actor_uri_redirects_and_their_limit(app) with |c| { c.allow_private_fetches = true; } {
+db_test!(async fn actor_uri_redirects_and_their_limit(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
     save_fields(&app, &alice.token, &[
@@ -173,7 +173,7 @@ db_test!(async fn actor_uri_redirects_and_their_limit(app) with |c| { c.allow_pr
     }
 });
 
-db_test!(async fn a_value_changed_during_the_check_is_not_marked(app) with |c| { c.allow_private_fetches = true; } {
+db_test!(async fn a_value_changed_during_the_check_is_not_marked(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
     save_fields(&app, &alice.token, &[("Web", &format!("{base}/slow"))]).await;
@@ -203,7 +203,7 @@ async fn counting_listener() -> (u16, Arc<Mutex<usize>>) {
     (port, count)
 }
 
-db_test!(async fn private_addresses_are_never_fetched_by_default(app) {
+db_test!(async fn private_addresses_are_never_fetched_by_default(app) with |c| { c.verify_profile_links = true; } {
     assert!(!app.state.config().allow_private_fetches);
     let alice = app.user("alice").await;
     let (port, connections) = counting_listener().await;

@@ -5,6 +5,7 @@
 use crate::api_types::CredentialAccount;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRow};
+use crate::db::repo::notifications;
 use crate::db::repo::profile::{self, PostingDefaults, ProfileColumns};
 use crate::db::repo::users::{self, UserRow};
 use crate::domain::time;
@@ -282,6 +283,8 @@ async fn accept_pending(
 ) -> ApiResult<()> {
     for r in profile::acceptable_requests(ex, account_id).await? {
         profile::accept_request(ex, &r, account_id, state.next_id(), now).await?;
+        // the request is gone, and so is the notification it made (as authorize does)
+        notifications::delete_activity(ex, account_id, r.account_id, "follow_request").await?;
     }
     Ok(())
 }

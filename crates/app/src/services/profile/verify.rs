@@ -65,6 +65,9 @@ pub fn mark(fields: &[StoredField], verified: &[String], now: i64) -> Option<Vec
 
 /// Starts the check for a local account's fields; returns at once. Call after commit.
 pub fn after_save(state: &AppState, account_id: i64) {
+    if !state.config().verify_profile_links {
+        return;
+    }
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(error) = run(&state, account_id).await {
