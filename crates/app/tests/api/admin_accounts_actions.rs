@@ -284,3 +284,66 @@ db_test!(async fn moderation_warning_notifications_carry_the_strike(app) {
     assert_eq!(n["moderation_warning"]["action"], "none");
     assert_eq!(n["moderation_warning"]["status_ids"], serde_json::Value::Null);
 });
+
+/// Posts a status; its id.
+async fn post_status(app: &TestApp, token: &str, pairs: &[(&str, &str)]) -> String {
+    let res = app.post("/api/v1/statuses", Some(token), pairs).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["id"].as_str().unwrap_or_default().to_owned()
+}
+
+db_test!(async fn delete_fixes_other_accounts_counters_and_removes_files(app) {
+    let s = staff(&app).await;
+    let gone = app.user("gone").await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let (g, a, b) = (id_of(&gone.account_id), id_of(&alice.account_id), id_of(&bob.account_id));
+    for (token, target) in [(&gone.token, &alice.account_id), (&bob.token, &gone.account_id), (&alice.token, &bob.account_id)] {
+        let res = app.post(&path("/api/v1/accounts/:id/follow", target), Some(token), &[]).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    let alices = post_status(&app, &alice.token, &[("status", "hello")]).await;
+    let gones = post_status(&app, &gone.token, &[("status", "mine")]).await;
+    post_status(&app, &gone.token, &[("status", "a reply"), ("in_reply_to_id", &alices)]).await;
+    post_status(&app, &bob.token, &[("status", "bob's reply"), ("in_reply_to_id", &alices)]).await;
+    for (token, id) in [(&gone.token, &alices), (&bob.token, &gones), (&bob.token, &alices)] {
+        let res = app.post(&path("/api/v1/statuses/:id/reblog", id), Some(token), &[]).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    let key = format!("media_attachments/{g}/original/gone.png");
+    app.state.media().put(&key, vec![1, 2, 3], "image/png").await.unwrap_or_else(|e| panic!("{e}"));
+    exec(&app, &format!("INSERT INTO media_attachments (id, account_id, file_key, created_at, updated_at) VALUES ({}, $1, '{key}', 0, 0)", app.state.next_id()), g).await;
+    let avatar = format!("accounts/avatars/{g}/original/a.png");
+    app.state.media().put(&avatar, vec![1], "image/png").await.unwrap_or_else(|e| panic!("{e}"));
+    exec(&app, &format!("UPDATE accounts SET avatar_key = '{avatar}' WHERE id = $1"), g).await;
+    let alice_status: i64 = alices.parse().unwrap_or_default();
+    let col = |table: &'static str, column: &'static str, id: i64| {
+        let sql = format!("SELECT {column} FROM {table} WHERE id = $1");
+        let app = &app;
+        async move { count(app, &sql, id).await }
+    };
+    // before: the follows, reblogs and replies are counted
+    assert_eq!(col("accounts", "followers_count", a).await, 1);
+    assert_eq!(col("accounts", "following_count", b).await, 1);
+    assert_eq!(col("accounts", "statuses_count", b).await, 3);
+    assert_eq!(col("statuses", "reblogs_count", alice_status).await, 2);
+    assert_eq!(col("statuses", "replies_count", alice_status).await, 2);
+    assert_eq!(action(&app, &s.admin.token, &gone.account_id, &[("type", "suspend"), ("send_email_notification", "0")]).await.status, 200);
+    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", g), Some(&s.admin.token)).await.status, 200);
+    // after: only what the purged account contributed is gone
+    assert_eq!(col("accounts", "followers_count", a).await, 0, "gone followed alice");
+    assert_eq!(col("accounts", "following_count", a).await, 1, "alice still follows bob");
+    assert_eq!(col("accounts", "following_count", b).await, 0, "bob followed gone");
+    assert_eq!(col("accounts", "followers_count", b).await, 1, "alice still follows bob");
+    assert_eq!(col("accounts", "statuses_count", b).await, 2, "bob's reblog of gone's status cascaded");
+    assert_eq!(col("accounts", "statuses_count", a).await, 1);
+    assert_eq!(col("statuses", "reblogs_count", alice_status).await, 1, "gone's reblog went");
+    assert_eq!(col("statuses", "replies_count", alice_status).await, 1, "gone's reply went");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM statuses WHERE account_id = $1", b).await, 2);
+    for k in [&key, &avatar] {
+        let stored = app.state.media().get(k).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(stored.is_none(), "{k} deleted");
+    }
+    let res = app.get(&path("/api/v1/accounts/:id", a), Some(&alice.token)).await;
+    assert_eq!(res.json()["followers_count"], 0);
+});

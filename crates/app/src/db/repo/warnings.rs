@@ -253,6 +253,38 @@ pub async fn destroy_account(ex: &mut Exec<'_>, account_id: i64) -> Result<(), s
     Ok(())
 }
 
+/// Statements that fix other accounts' and statuses' stored counters before the purge deletes
+/// the account's follows and statuses (and, by cascade, others' reblogs of its statuses). Each
+/// is one set-based statement; the counting rules are those of status creation and deletion
+/// (`services/statuses`): direct statuses do not count, replies count when public or unlisted.
+const PURGE_COUNTERS: &[&str] = &[
+    // the other side of each follow
+    "UPDATE accounts SET followers_count = CASE WHEN followers_count > 0 THEN followers_count - 1 ELSE 0 END \
+     WHERE id IN (SELECT target_account_id FROM follows WHERE account_id = $1) AND id <> $1",
+    "UPDATE accounts SET following_count = CASE WHEN following_count > 0 THEN following_count - 1 ELSE 0 END \
+     WHERE id IN (SELECT account_id FROM follows WHERE target_account_id = $1) AND id <> $1",
+    // authors of reblogs of the purged statuses, which cascade away
+    "UPDATE accounts SET statuses_count = CASE \
+       WHEN statuses_count - (SELECT COUNT(*) FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id \
+         WHERE o.account_id = $1 AND r.account_id = accounts.id AND r.visibility <> 3) < 0 THEN 0 \
+       ELSE statuses_count - (SELECT COUNT(*) FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id \
+         WHERE o.account_id = $1 AND r.account_id = accounts.id AND r.visibility <> 3) END \
+     WHERE id IN (SELECT r.account_id FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id \
+       WHERE o.account_id = $1 AND r.visibility <> 3) AND id <> $1",
+    // other accounts' statuses the purged account reblogged (one reblog per status)
+    "UPDATE statuses SET reblogs_count = CASE WHEN reblogs_count > 0 THEN reblogs_count - 1 ELSE 0 END \
+     WHERE id IN (SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IS NOT NULL) \
+     AND account_id <> $1",
+    // other accounts' statuses the purged account replied to
+    "UPDATE statuses SET replies_count = CASE \
+       WHEN replies_count - (SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id \
+         AND r.account_id = $1 AND r.visibility <= 1) < 0 THEN 0 \
+       ELSE replies_count - (SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id \
+         AND r.account_id = $1 AND r.visibility <= 1) END \
+     WHERE id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = $1 \
+       AND in_reply_to_id IS NOT NULL AND visibility <= 1) AND account_id <> $1",
+];
+
 /// Statements that purge an account's data, keeping the account row as a tombstone.
 const PURGE: &[&str] = &[
     "DELETE FROM follows WHERE account_id = $1 OR target_account_id = $1",
@@ -273,14 +305,37 @@ const PURGE: &[&str] = &[
     "DELETE FROM account_deletion_requests WHERE account_id = $1",
 ];
 
+/// Storage keys of the account's files: its attachments and its avatar and header.
+async fn file_keys(ex: &mut Exec<'_>, account_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(Option<String>, Option<String>)> = on!(ex, c => sqlx::query_as(
+        "SELECT file_key, preview_key FROM media_attachments WHERE account_id = $1 \
+         UNION ALL SELECT avatar_key, avatar_static_key FROM accounts WHERE id = $1 \
+         UNION ALL SELECT header_key, header_static_key FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_all(c)
+        .await)?;
+    let mut keys: Vec<String> = rows
+        .into_iter()
+        .flat_map(|(a, b)| [a, b])
+        .flatten()
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Ok(keys)
+}
+
 /// Deletes the account's data and blanks its profile; the row stays (suspended, `deleted_at`),
-/// the user stays disabled and its unused invites go.
+/// the user stays disabled and its unused invites go. Other accounts' and statuses' counters
+/// are corrected first. Returns the storage keys of the account's files, for the caller to
+/// delete after commit.
 pub async fn purge_account(
     ex: &mut Exec<'_>,
     account_id: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    for sql in PURGE {
+) -> Result<Vec<String>, sqlx::Error> {
+    let keys = file_keys(ex, account_id).await?;
+    for sql in PURGE_COUNTERS.iter().chain(PURGE) {
         exec_args(ex, sql, &[Arg::Int(account_id)]).await?;
     }
     exec_args(
@@ -305,5 +360,5 @@ pub async fn purge_account(
         &[Arg::Int(account_id)],
     )
     .await?;
-    Ok(())
+    Ok(keys)
 }

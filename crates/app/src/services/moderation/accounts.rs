@@ -12,6 +12,7 @@ use crate::db::repo::warnings::FlagColumn;
 use crate::domain::permissions::{self, Standing};
 use crate::domain::{acct, time};
 use crate::error::{ApiError, ApiResult};
+use crate::services::media_attachments;
 use crate::services::moderation::filter::{self, RawParams};
 use crate::services::moderation::{Target, audit, render, roles_that_can};
 use crate::state::AppState;
@@ -268,7 +269,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
         "",
     )
     .await?;
-    warnings::purge_account(&mut ex, id, time::now()).await?;
+    let keys = warnings::purge_account(&mut ex, id, time::now()).await?;
     tx.commit().await?;
+    media_attachments::delete_keys(state, keys).await;
     Ok(())
 }
