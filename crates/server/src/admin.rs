@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 use woolly::services::operator::{self, CreateAccount};
+use woolly::services::moderation::maintenance;
 use woolly::services::seed;
 use woolly::state::AppState;
 
@@ -78,6 +79,9 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Run the scheduled maintenance once now: purge accounts suspended more than 30 days ago
+    /// and delete expired mutes (what `serve` does every few minutes).
+    PurgeExpired,
 }
 
 pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
@@ -180,6 +184,16 @@ pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             println!(
                 "seeded {accounts} accounts in {:.1}s",
                 started.elapsed().as_secs_f64()
+            );
+        }
+        AdminCommand::PurgeExpired => {
+            let swept = maintenance::run(state, woolly::domain::time::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "purged {} account(s), deleted {} expired mute(s)",
+                swept.purged.len(),
+                swept.expired_mutes
             );
         }
         AdminCommand::Roles => {

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use woolly::config::Config;
 use woolly::db::Db;
 use woolly::mail::Mailer;
+use woolly::services::moderation::maintenance;
 use woolly::state::AppState;
 
 #[derive(Parser)]
@@ -55,6 +56,10 @@ async fn open_state(config: Config) -> anyhow::Result<AppState> {
     ))
 }
 
+/// How often `serve` runs the scheduled maintenance (purges after the suspension grace
+/// period, expired mutes). Every process may run it: each purge claims its row first.
+const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 async fn serve(state: AppState) -> anyhow::Result<()> {
     let listen = state.config().listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
@@ -64,10 +69,13 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
     tracing::info!(%addr, domain = %state.config().domain, "woolly listening");
     println!("woolly listening on http://{addr}");
     let db = state.db().clone();
+    let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     let app = woolly::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        .await;
+    maintenance.abort();
+    served?;
     db.close().await;
     tracing::info!("woolly stopped");
     Ok(())

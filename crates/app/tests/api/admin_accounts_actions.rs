@@ -347,3 +347,46 @@ db_test!(async fn delete_fixes_other_accounts_counters_and_removes_files(app) {
     let res = app.get(&path("/api/v1/accounts/:id", a), Some(&alice.token)).await;
     assert_eq!(res.json()["followers_count"], 0);
 });
+
+db_test!(async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app) {
+    use woolly::services::moderation::maintenance;
+    let s = staff(&app).await;
+    let old = local(&app, "old", Spec::default()).await;
+    let recent = local(&app, "recent", Spec::default()).await;
+    let friend = local(&app, "friend", Spec::default()).await;
+    for id in [old, recent] {
+        assert_eq!(action(&app, &s.admin.token, &id.to_string(), &[("type", "suspend"), ("send_email_notification", "0")]).await.status, 200);
+        exec(&app, &format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, $1, {friend}, 0)", app.state.next_id()), id).await;
+    }
+    exec(&app, "UPDATE accounts SET followers_count = 2 WHERE id = $1", friend).await;
+    let now = woolly::domain::time::now();
+    let day = 24 * 60 * 60 * 1000;
+    exec(&app, &format!("UPDATE account_deletion_requests SET created_at = {} WHERE account_id = $1", now - 31 * day), old).await;
+    exec(&app, &format!("UPDATE account_deletion_requests SET created_at = {} WHERE account_id = $1", now - 29 * day), recent).await;
+    exec(&app, &format!("INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) VALUES ({}, $1, {}, {}, 0)", app.state.next_id(), s.user.account_id, now - 1), friend).await;
+    exec(&app, &format!("INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) VALUES ({}, $1, {}, {}, 0)", app.state.next_id(), s.moderator.account_id, now + day), friend).await;
+    // two processes at once: exactly one purges
+    let (a, b) = tokio::join!(maintenance::run(&app.state, now), maintenance::run(&app.state, now));
+    let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
+    let mut purged = [a.purged.clone(), b.purged.clone()].concat();
+    purged.sort_unstable();
+    assert_eq!(purged, vec![old]);
+    assert_eq!(a.expired_mutes + b.expired_mutes, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL", old).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL", recent).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1", recent).await, 1);
+    assert_eq!(count(&app, "SELECT followers_count FROM accounts WHERE id = $1", friend).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM mutes WHERE account_id = $1", friend).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'destroy' AND account_id IS NULL", old).await, 1);
+    // idempotent: a second run finds nothing; the recent one goes once it is 30 days old
+    let again = maintenance::run(&app.state, now).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, maintenance::Swept::default());
+    let later = maintenance::run(&app.state, now + 2 * day).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(later.purged, vec![recent]);
+    // an unsuspended account is never purged
+    let back = local(&app, "back", Spec::default()).await;
+    assert_eq!(action(&app, &s.admin.token, &back.to_string(), &[("type", "suspend"), ("send_email_notification", "0")]).await.status, 200);
+    assert_eq!(app.post(&path("/api/v1/admin/accounts/:id/unsuspend", back), Some(&s.admin.token), &[]).await.status, 200);
+    let far_future = maintenance::run(&app.state, now + 60 * day).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(far_future.purged.is_empty());
+});

@@ -215,6 +215,35 @@ pub async fn delete_deletion_request(
     Ok(())
 }
 
+/// Suspended accounts whose deletion request was made at or before `cutoff`, oldest first.
+pub async fn deletion_requests_due(
+    ex: &mut Exec<'_>,
+    cutoff: i64,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(
+        "SELECT d.account_id FROM account_deletion_requests d JOIN accounts a ON a.id = d.account_id \
+         WHERE d.created_at <= $1 AND a.suspended_at IS NOT NULL ORDER BY d.created_at, d.id LIMIT $2")
+        .bind(cutoff).bind(limit).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Claims a due deletion request by deleting it while it is still due and the account still
+/// suspended. True for exactly one caller: a concurrent claimer (another process) waits on the
+/// row and then deletes nothing, and an unsuspension in between removes the request.
+pub async fn claim_deletion_request(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    cutoff: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = on!(ex, c => sqlx::query(
+        "DELETE FROM account_deletion_requests WHERE account_id = $1 AND created_at <= $2 \
+         AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
+        .bind(account_id).bind(cutoff)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
 pub async fn insert_canonical_email_block(
     ex: &mut Exec<'_>,
     id: i64,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod action;
 pub mod filter;
 pub mod logs;
+pub mod maintenance;
 pub mod notification_members;
 pub mod render;
 pub mod reports;
