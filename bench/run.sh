@@ -3,8 +3,11 @@
 # endpoint on loopback with fixed settings, print one table.
 #
 #   bench/run.sh [--backend sqlite|postgres] [--accounts N] [--duration 10s] [--bin PATH] [--tiny]
+#                [--keep NAME]
 #
 # --tiny: 300 accounts, 1 s runs, debug binary allowed (CI smoke run so the suite never rots).
+# --keep NAME: keep the seeded database between runs (SQLite: bench/out/NAME/, PostgreSQL:
+#   database woolly_bench_NAME) and reuse it when it exists, so a 1M-account run seeds once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +17,7 @@ DURATION=10s
 WARMUP=2s
 BIN=""
 TINY=0
+KEEP=""
 PG_URL_BASE="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,6 +26,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift 2 ;;
     --bin) BIN="$2"; shift 2 ;;
     --tiny) TINY=1; ACCOUNTS=300; DURATION=1s; WARMUP=1s; shift ;;
+    --keep) KEEP="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -33,28 +38,43 @@ fi
 
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export WOOLLY_DATA_DIR="$WORK/data" WOOLLY_LISTEN="127.0.0.1:$PORT" WOOLLY_DOMAIN="127.0.0.1:$PORT" \
+DATA="$WORK/data"
+[ -n "$KEEP" ] && DATA="$PWD/bench/out/$KEEP" && mkdir -p "$DATA"
+export WOOLLY_DATA_DIR="$DATA" WOOLLY_LISTEN="127.0.0.1:$PORT" WOOLLY_DOMAIN="127.0.0.1:$PORT" \
   WOOLLY_SCHEME=http WOOLLY_RATE_LIMITS=false RUST_LOG=warn
+FRESH=1
 if [ "$BACKEND" = postgres ]; then
   DBNAME="woolly_bench_$$"
-  psql "$PG_URL_BASE/test" -qc "CREATE DATABASE $DBNAME" >/dev/null
+  [ -n "$KEEP" ] && DBNAME="woolly_bench_$KEEP"
+  if psql "$PG_URL_BASE/test" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'" | grep -q 1; then
+    FRESH=0
+  else
+    psql "$PG_URL_BASE/test" -qc "CREATE DATABASE $DBNAME" >/dev/null
+  fi
   export DATABASE_URL="$PG_URL_BASE/$DBNAME"
+elif [ -f "$DATA/woolly.sqlite3" ]; then
+  FRESH=0
 fi
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ "$BACKEND" = postgres ] && psql "$PG_URL_BASE/test" -qc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
+  if [ -z "$KEEP" ] && [ "$BACKEND" = postgres ]; then
+    psql "$PG_URL_BASE/test" -qc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-echo "== seeding $ACCOUNTS accounts ($BACKEND)" >&2
-SEED_START=$(date +%s.%N)
-"$BIN" admin seed --accounts "$ACCOUNTS" --follows-per-account 10 --statuses-per-account 2 >&2
-SEED_SECS=$(python3 -c "import time; print(round(time.time()-$SEED_START,1))")
-"$BIN" admin create-account benchadmin --email benchadmin@example.com --role Owner --confirmed --password benchpassword >/dev/null
+SEED_SECS="reused"
+if [ "$FRESH" = 1 ]; then
+  echo "== seeding $ACCOUNTS accounts ($BACKEND)" >&2
+  SEED_START=$(date +%s.%N)
+  "$BIN" admin seed --accounts "$ACCOUNTS" --follows-per-account 10 --statuses-per-account 2 >&2
+  SEED_SECS=$(python3 -c "import time; print(round(time.time()-$SEED_START,1))")
+  "$BIN" admin create-account benchadmin --email benchadmin@example.com --role Owner --confirmed --password benchpassword >/dev/null
+fi
 TOKEN=$("$BIN" admin token benchadmin --scopes "read write follow profile admin:read admin:write")
 
 # Start time to first served request on the migrated, seeded database.
@@ -70,13 +90,15 @@ IDLE_RSS=$(rss_kb $SERVER_PID)
 BASE="http://127.0.0.1:$PORT"
 AUTH="Authorization: Bearer $TOKEN"
 json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
-ADMIN_PAGE=$(curl -sf -H "$AUTH" "$BASE/api/v2/admin/accounts?origin=local&limit=40" || echo '[]')
+ADMIN_PAGE=$(curl -sf -H "$AUTH" "$BASE/api/v2/admin/accounts?origin=local&status=active&limit=200" || echo '[]')
 LOCAL_ID=$(echo "$ADMIN_PAGE" | json "d[-1]['id'] if d else ''")
 IDS40=$(echo "$ADMIN_PAGE" | json "'&'.join('id[]='+a['id'] for a in d[:40])")
 IDS2=$(echo "$ADMIN_PAGE" | json "'&'.join('id[]='+a['id'] for a in d[:2])")
-FOLLOW_IDS=$(echo "$ADMIN_PAGE" | json "','.join(a['id'] for a in d[:40])")
+# Follow targets: accounts a follow can reach (confirmed, approved, not suspended/disabled).
+FOLLOW_IDS=$(echo "$ADMIN_PAGE" | json "','.join([a['id'] for a in d if a['confirmed'] and a['approved'] and not a['suspended'] and not a['disabled'] and a['username'] != 'benchadmin'][:40])")
 EMAIL=$(echo "$ADMIN_PAGE" | json "d[-1]['email'] if d else ''")
 USERPREFIX=$(echo "$ADMIN_PAGE" | json "d[-1]['username'][:4] if d else 'a'")
+DISPLAYPREFIX=$(echo "$ADMIN_PAGE" | json "(d[-1]['account']['display_name'][:3] if d else 'a').replace(' ', '%20')")
 POPULAR=$(curl -sf "$BASE/api/v1/accounts/search?q=a&limit=1" | json "d[0]['id'] if d else ''" 2>/dev/null || echo "$LOCAL_ID")
 [ -n "$POPULAR" ] || POPULAR=$LOCAL_ID
 
@@ -106,7 +128,11 @@ run "GET followers page" "/api/v1/accounts/$POPULAR/followers" -H "$AUTH"
 run "GET account statuses page" "/api/v1/accounts/$LOCAL_ID/statuses" -H "$AUTH"
 # Admin list filters: latency of one page of 100 with no queueing (1 connection).
 printf "\n| admin list filter (1 connection) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"
-for f in "status=active" "username=$USERPREFIX" "email=$EMAIL" "by_domain=mastodon.social" "role_ids%5B%5D=1" "status=pending" "origin=remote" "ip=10.1.0.0/16"; do
+FILTERS=("status=active" "username=$USERPREFIX" "email=$EMAIL" "by_domain=mastodon.social"
+  "role_ids%5B%5D=1" "display_name=$DISPLAYPREFIX" "status=pending" "status=disabled"
+  "status=silenced" "status=suspended" "status=sensitized" "origin=remote" "ip=10.1.0.0/16"
+  "permissions=staff" "invited_by=1")
+for f in "${FILTERS[@]}"; do
   THREADS=1 CONNS=1 run "v2 ?$f" "/api/v2/admin/accounts?$f" -H "$AUTH"
 done
 printf "\n| endpoint (32 connections) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"
@@ -124,3 +150,15 @@ echo
 cat "$WORK/table.md"
 echo
 echo "startup to first response: ${STARTUP_MS} ms; idle RSS: $(( IDLE_RSS / 1024 )) MB; max RSS under load: $(( MAX_RSS / 1024 )) MB"
+ERRORS=$(grep -c -E ' (ERROR|WARN) ' "$WORK/server.log" || true)
+echo "server log: ${ERRORS} warnings/errors"
+{ grep -E ' (ERROR|WARN) ' "$WORK/server.log" || true; } | sed -E 's/^[^ ]+ +//' | cut -c1-200 | sort | uniq -c | sort -rn | head -5
+
+echo
+echo "Query plans of the admin list filters ($BACKEND; woolly admin explain-accounts):"
+for f in "${FILTERS[@]}"; do
+  echo
+  echo "GET /api/v2/admin/accounts?$f"
+  "$BIN" admin explain-accounts "$f" \
+    | sed 's/^/    /' || echo "    (explain failed)"
+done

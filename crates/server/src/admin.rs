@@ -1,8 +1,10 @@
 //! `woolly admin …`: the operator's commands, like Mastodon's `tootctl accounts`.
 
 use clap::Subcommand;
-use woolly::services::operator::{self, CreateAccount};
+use woolly::services::moderation::accounts::ApiVersion;
+use woolly::services::moderation::explain;
 use woolly::services::moderation::maintenance;
+use woolly::services::operator::{self, CreateAccount};
 use woolly::services::seed;
 use woolly::state::AppState;
 
@@ -82,6 +84,13 @@ pub enum AdminCommand {
     /// Run the scheduled maintenance once now: purge accounts suspended more than 30 days ago
     /// and delete expired mutes (what `serve` does every few minutes).
     PurgeExpired,
+    /// Print the SQL and query plan of an admin accounts list request, e.g.
+    /// `explain-accounts "status=active&username=al"` (v2 parameters; `--v1` for v1).
+    ExplainAccounts {
+        query: String,
+        #[arg(long)]
+        v1: bool,
+    },
 }
 
 pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
@@ -185,6 +194,16 @@ pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 "seeded {accounts} accounts in {:.1}s",
                 started.elapsed().as_secs_f64()
             );
+        }
+        AdminCommand::ExplainAccounts { query, v1 } => {
+            let version = if v1 { ApiVersion::V1 } else { ApiVersion::V2 };
+            let explained = explain::accounts_list(state, version, &query)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.body()["error"]))?;
+            println!("{}", explained.sql);
+            for line in explained.plan {
+                println!("  {line}");
+            }
         }
         AdminCommand::PurgeExpired => {
             let swept = maintenance::run(state, woolly::domain::time::now())

@@ -3,6 +3,7 @@
 
 mod accounts_show;
 mod admin_accounts_list;
+mod admin_accounts_plans;
 mod admin_authz;
 mod admin_support;
 mod auth;

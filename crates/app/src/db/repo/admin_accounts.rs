@@ -89,18 +89,33 @@ pub fn paginate(
     }
 }
 
-/// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
-pub async fn page_ids(
-    ex: &mut Exec<'_>,
+/// The statement of one page of accounts matching `conds` (on alias `a` of `accounts`) and
+/// its bound values: what [`page_ids`] runs, and what `woolly admin explain-accounts` shows.
+pub fn page_query(
     mut conds: Conditions,
     max_id: Option<i64>,
     since_id: Option<i64>,
     min_id: Option<i64>,
     limit: usize,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> (String, Vec<Arg>) {
     let tail = paginate(&mut conds, "a.id", max_id, since_id, min_id, limit);
-    let sql = format!("SELECT a.id FROM accounts a{}{tail}", conds.sql());
-    let mut ids = select_ids(ex, &sql, &conds.args).await?;
+    (
+        format!("SELECT a.id FROM accounts a{}{tail}", conds.sql()),
+        conds.args,
+    )
+}
+
+/// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
+pub async fn page_ids(
+    ex: &mut Exec<'_>,
+    conds: Conditions,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let (sql, args) = page_query(conds, max_id, since_id, min_id, limit);
+    let mut ids = select_ids(ex, &sql, &args).await?;
     if min_id.is_some() {
         ids.reverse();
     }
@@ -307,7 +322,9 @@ pub fn filter_conditions(f: &AccountFilter) -> Conditions {
     if let Some(user_id) = f.invited_by {
         let p = c.arg(Arg::Int(user_id));
         c.push(format!(
-            "a.id IN (SELECT u.account_id FROM invites i JOIN users u ON u.invite_id = i.id WHERE i.user_id = {p})"
+            // from the inviter's invites to the users who used them, never a scan of users
+            "a.id IN (SELECT u.account_id FROM users u WHERE u.invite_id IN \
+             (SELECT i.id FROM invites i WHERE i.user_id = {p}))"
         ));
     }
     if let Some(v) = &f.username {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod action;
+pub mod explain;
 pub mod filter;
 pub mod logs;
 pub mod maintenance;
