@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Account, AdminAccount};
+use super::{Account, AdminAccount, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -33,8 +33,7 @@ pub struct AdminReport {
     pub target_account: AdminAccount,
     pub assigned_account: Option<AdminAccount>,
     pub action_taken_by_account: Option<AdminAccount>,
-    /// Status entities are rendered by the statuses area; until then the ids' statuses are
-    /// not embedded (see docs/admin-action-logs.md).
-    pub statuses: Vec<serde_json::Value>,
+    /// The reported statuses that still exist.
+    pub statuses: Vec<Status>,
     pub rules: Vec<serde_json::Value>,
 }

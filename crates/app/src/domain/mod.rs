@@ -3,6 +3,7 @@
 pub mod acct;
 pub mod ids;
 pub mod ip;
+pub mod name_words;
 pub mod params;
 pub mod password;
 pub mod permissions;

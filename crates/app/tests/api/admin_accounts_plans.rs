@@ -3,10 +3,10 @@
 //! whole table. SQLite's plans are checked; PostgreSQL's depend on table statistics and are
 //! reported from the 1M-account benchmark database instead (BENCHMARKS.md).
 
-use woolly_testkit::Backend;
 use woolly::db::repo::explain::sqlite_full_scans;
 use woolly::services::moderation::accounts::ApiVersion;
 use woolly::services::moderation::explain;
+use woolly_testkit::Backend;
 use woolly_testkit::db_test;
 
 db_test!(async fn every_selective_filter_reads_through_an_index(app) {

@@ -163,3 +163,23 @@ db_test!(async fn admin_report_notifications_carry_the_report(app) {
     let one = app.get(&format!("/api/v1/notifications/{}", n["id"].as_str().unwrap_or_default()), Some(&s.moderator.token)).await;
     assert_eq!(&one.json(), n);
 });
+
+db_test!(async fn admin_report_embeds_the_reported_statuses(app) {
+    let s = staff(&app).await;
+    let reporter = app.user("reporter").await;
+    let troll = app.user("troll").await;
+    let res = app.post("/api/v1/statuses", Some(&troll.token), &[("status", "something rude")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let status_id = res.json()["id"].as_str().unwrap_or_default().to_owned();
+    let r = report(&app, &reporter.token, &[("account_id", &troll.account_id), ("status_ids[]", &status_id)]).await.json();
+    let id = r["id"].as_str().unwrap_or_default().to_owned();
+    let e = app.get(&path("/api/v1/admin/reports/:id", &id), Some(&s.moderator.token)).await.json();
+    assert_eq!(e["statuses"].as_array().map(Vec::len), Some(1), "{e}");
+    assert_eq!(e["statuses"][0]["id"], status_id.as_str());
+    assert!(e["statuses"][0]["content"].as_str().unwrap_or_default().contains("something rude"));
+    assert_eq!(e["statuses"][0]["account"]["id"], troll.account_id.as_str());
+    // a deleted status drops out of the report's rendering
+    assert_eq!(app.delete(&format!("/api/v1/statuses/{status_id}"), Some(&troll.token)).await.status, 200);
+    let e = app.get(&path("/api/v1/admin/reports/:id", &id), Some(&s.moderator.token)).await.json();
+    assert_eq!(e["statuses"], serde_json::json!([]));
+});

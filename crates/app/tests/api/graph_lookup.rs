@@ -153,3 +153,36 @@ db_test!(async fn familiar_followers_through_your_follows(app) {
     let list = app.get(&url, Some(&me.token)).await.json();
     assert_eq!(list[0]["accounts"], serde_json::json!([]));
 });
+
+db_test!(async fn search_matches_any_word_of_a_display_name(app) {
+    let me = app.user("searcher").await;
+    let john = app.user("jdoe").await;
+    let res = app.form(axum::http::Method::PATCH, "/api/v1/accounts/update_credentials", Some(&john.token), &[("display_name", "John Smith-Jones")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    for q in ["smi", "SMITH", "jones", "john", "john sm"] {
+        let list = app.get(&format!("/api/v1/accounts/search?q={}", q.replace(' ', "%20")), Some(&me.token)).await.json();
+        assert_eq!(list[0]["id"], john.account_id.as_str(), "{q}");
+    }
+    assert_eq!(app.get("/api/v1/accounts/search?q=mith", Some(&me.token)).await.json(), serde_json::json!([]));
+    // a new name replaces the old words
+    let res = app.form(axum::http::Method::PATCH, "/api/v1/accounts/update_credentials", Some(&john.token), &[("display_name", "Plain")]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(app.get("/api/v1/accounts/search?q=smith", Some(&me.token)).await.json(), serde_json::json!([]));
+    assert_eq!(app.get("/api/v1/accounts/search?q=pla", Some(&me.token)).await.json()[0]["id"], john.account_id.as_str());
+});
+
+db_test!(async fn silenced_accounts_are_found_only_by_their_followers(app) {
+    let me = app.user("searcher").await;
+    let fan = app.user("fan").await;
+    let quiet = app.user("quietone").await;
+    sql(&app, &format!("UPDATE accounts SET silenced_at = 1 WHERE id = {}", quiet.account_id)).await;
+    post(&app, &fan.token, &path(&quiet.account_id, "follow")).await;
+    let ids = |list: serde_json::Value| -> Vec<String> {
+        list.as_array().map(|a| a.iter().map(|x| x["id"].as_str().unwrap_or_default().to_owned()).collect()).unwrap_or_default()
+    };
+    assert!(!ids(app.get("/api/v1/accounts/search?q=quiet", Some(&me.token)).await.json()).contains(&quiet.account_id));
+    assert!(ids(app.get("/api/v1/accounts/search?q=quiet", Some(&fan.token)).await.json()).contains(&quiet.account_id));
+    assert!(ids(app.get("/api/v1/accounts/search?q=quiet", Some(&quiet.token)).await.json()).contains(&quiet.account_id));
+    // the exact handle still resolves, as a mention would
+    assert!(ids(app.get("/api/v1/accounts/search?q=quietone@woolly.test", Some(&me.token)).await.json()).contains(&quiet.account_id));
+});

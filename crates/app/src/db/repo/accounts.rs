@@ -155,6 +155,7 @@ pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::E
         .bind(a.now)
         .execute(c)
         .await.map(|r| r.rows_affected()))?;
+    crate::db::repo::search::index_name(ex, a.id, a.display_name).await?;
     Ok(())
 }
 

@@ -63,6 +63,7 @@ pub async fn update_account(
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+    crate::db::repo::search::index_name(ex, account_id, &p.display_name).await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Account search: prefix matches on `username_lower`, `display_name_lower` and `domain`,
-//! each an index range (`col >= $lo AND col < $hi`, `$hi = $lo || U+10FFFF`; bytewise order on
+//! Account search: prefix matches on `username_lower`, `display_name_lower`, the words of
+//! display names (`account_name_words`) and `domain`, each an index range (`col >= $lo AND col < $hi`, `$hi = $lo || U+10FFFF`; bytewise order on
 //! both backends), never a full scan. Ranking: accounts the searcher follows or is followed by
 //! first, then an exact username, then more followers.
 
@@ -39,6 +39,7 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
         format!(
             "SELECT id FROM accounts WHERE username_lower >= $1 AND username_lower < $2 \
              UNION SELECT id FROM accounts WHERE display_name_lower >= $1 AND display_name_lower < $2 \
+             UNION SELECT account_id FROM account_name_words WHERE word >= $1 AND word < $2 \
              UNION SELECT id FROM accounts WHERE {dom} >= $3 AND {dom} < $4"
         )
     };
@@ -46,6 +47,9 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
         "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $5 AND f.target_account_id = a.id)";
     let follows_me =
         "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = a.id AND f.target_account_id = $5)";
+    // Silenced (limited) accounts are found only by their followers and themselves: beyond
+    // upstream, as the moderation brief asks (docs/admin-action-logs.md).
+    let limited = format!(" AND (a.silenced_at IS NULL OR a.id = $5 OR {follows_them})");
     let (filter, related) = if following {
         (
             format!(" AND (a.id = $5 OR {follows_them})"),
@@ -62,7 +66,7 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
          WHERE a.id IN ({candidates}) \
          AND a.suspended_at IS NULL AND a.deleted_at IS NULL AND a.moved_to_account_id IS NULL \
          AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id) \
-         AND (a.domain IS NOT NULL OR (u.approved = TRUE AND u.confirmed_at IS NOT NULL)){filter} \
+         AND (a.domain IS NOT NULL OR (u.approved = TRUE AND u.confirmed_at IS NOT NULL)){limited}{filter} \
          ORDER BY {related}, CASE WHEN a.username_lower = $6 THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
          LIMIT $7 OFFSET $8"
     )
@@ -95,4 +99,54 @@ pub async fn search(
         .fetch_all(c)
         .await)?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Keeps the searchable words of an account's display name in step with it.
+pub async fn index_name(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    display_name: &str,
+) -> Result<(), sqlx::Error> {
+    on!(ex, c => sqlx::query("DELETE FROM account_name_words WHERE account_id = $1")
+        .bind(account_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    for word in crate::domain::name_words::words(display_name) {
+        on!(ex, c => sqlx::query("INSERT INTO account_name_words (word, account_id) VALUES ($1, $2)")
+            .bind(&word)
+            .bind(account_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The words of many new accounts' names at once (the benchmark seeder).
+pub async fn index_names(ex: &mut Exec<'_>, names: &[(i64, &str)]) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, i64)> = names
+        .iter()
+        .flat_map(|(id, name)| {
+            crate::domain::name_words::words(name)
+                .into_iter()
+                .map(move |w| (w, *id))
+        })
+        .collect();
+    // bounded statements: both drivers cap bound parameters
+    for chunk in rows.chunks(400) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO account_name_words (word, account_id) VALUES {values}");
+        on!(ex, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for (w, id) in chunk {
+                q = q.bind(w.clone()).bind(*id);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }

@@ -103,6 +103,11 @@ pub async fn insert_accounts(
         }
         q.execute(c).await.map(|r| r.rows_affected())
     })?;
+    let names: Vec<(i64, &str)> = rows
+        .iter()
+        .map(|a| (a.id, a.display_name.as_str()))
+        .collect();
+    crate::db::repo::search::index_names(ex, &names).await?;
     let users: Vec<(&SeedAccount, &SeedUser)> = rows
         .iter()
         .filter_map(|a| a.user.as_ref().map(|u| (a, u)))

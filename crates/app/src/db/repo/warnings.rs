@@ -332,6 +332,7 @@ const PURGE: &[&str] = &[
     "DELETE FROM media_attachments WHERE account_id = $1",
     "DELETE FROM statuses WHERE account_id = $1",
     "DELETE FROM account_deletion_requests WHERE account_id = $1",
+    "DELETE FROM account_name_words WHERE account_id = $1",
 ];
 
 /// Storage keys of the account's files: its attachments and its avatar and header.

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use crate::api_types::{AdminAccount, AdminReport, Report};
+use crate::api_types::{AdminAccount, AdminReport, Report, Status};
 use crate::db::Exec;
 use crate::db::repo::accounts;
 use crate::db::repo::reports::{self, ReportFilter, ReportRow};
+use crate::db::repo::statuses;
 use crate::domain::{permissions, time};
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::throttles;
@@ -14,6 +15,7 @@ use crate::services::moderation::accounts::{Actor, Listed, PageReq};
 use crate::services::moderation::action::report_target;
 use crate::services::moderation::{audit, notify_staff, render};
 use crate::services::present;
+use crate::services::statuses::render::{RenderOptions, render_statuses};
 use crate::state::AppState;
 
 pub const CATEGORIES: &[&str] = &["other", "spam", "legal", "violation"];
@@ -34,12 +36,37 @@ fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
+fn status_ids(json: &str) -> Vec<i64> {
+    serde_json::from_str::<Vec<i64>>(json).unwrap_or_default()
+}
+
 fn ids_of(json: &str) -> Vec<String> {
-    serde_json::from_str::<Vec<i64>>(json)
-        .unwrap_or_default()
+    status_ids(json).iter().map(ToString::to_string).collect()
+}
+
+/// The reported statuses of `rows` that still exist, rendered in one batch (id → Status).
+async fn reported_statuses(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    rows: &[ReportRow],
+) -> ApiResult<HashMap<i64, Status>> {
+    let mut ids: Vec<i64> = rows
         .iter()
-        .map(ToString::to_string)
-        .collect()
+        .flat_map(|r| status_ids(&r.status_ids))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = statuses::find_many(ex, &ids).await?;
+    let opts = RenderOptions {
+        base_url,
+        viewer: None,
+        source_requested: false,
+    };
+    let rendered = render_statuses(ex, opts, &found).await?;
+    Ok(found.iter().map(|s| s.id).zip(rendered).collect())
 }
 
 /// `POST /api/v1/reports` for `reporter` (the signed-in account).
@@ -162,6 +189,7 @@ pub async fn admin_reports(
         .map(|a| (a.id.clone(), a))
         .collect();
     let get = |id: i64| rendered.get(&id.to_string()).cloned();
+    let statuses = reported_statuses(ex, base_url, rows).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let (Some(account), Some(target_account)) = (get(r.account_id), get(r.target_account_id))
@@ -181,7 +209,10 @@ pub async fn admin_reports(
             target_account,
             assigned_account: r.assigned_account_id.and_then(get),
             action_taken_by_account: r.action_taken_by_account_id.and_then(get),
-            statuses: Vec::new(),
+            statuses: status_ids(&r.status_ids)
+                .iter()
+                .filter_map(|id| statuses.get(id).cloned())
+                .collect(),
             rules: Vec::new(),
         });
     }
