@@ -4,7 +4,7 @@
 use crate::api_types::Relationship;
 use crate::db::Exec;
 use crate::db::repo::follows::FollowRow;
-use crate::db::repo::relationships::{self, GraphFacts};
+use crate::db::repo::relationships::{self, GraphFacts, TargetCheck};
 use crate::domain::params::ruby_to_i;
 use crate::domain::time;
 use crate::error::ApiResult;
@@ -110,10 +110,16 @@ pub async fn lookup(
     ids.sort_unstable();
     ids.dedup();
     let mut out = Vec::new();
+    let check = TargetCheck { with_suspended };
     // bounded IN lists: both drivers cap bound parameters
     for chunk in ids.chunks(CHUNK) {
-        let targets = relationships::existing_targets(ex, chunk, with_suspended).await?;
-        out.extend(many(ex, viewer, &targets).await?);
+        let facts = relationships::facts_of_existing(ex, viewer, chunk, check, time::now()).await?;
+        out.extend(
+            facts
+                .targets
+                .iter()
+                .map(|(id, d)| build(&facts, *id, d.as_deref())),
+        );
     }
     Ok(out)
 }

@@ -3,9 +3,10 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::oauth::{self, TokenRow};
 use crate::db::repo::users::UserRow;
+use crate::db::repo::viewers::{self, ViewerRow};
 use crate::db::repo::{roles, users};
 use crate::domain::permissions::{self, Standing};
 use crate::domain::scopes::Scopes;
@@ -59,23 +60,17 @@ pub async fn resolve(
     };
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let Some(row) = oauth::find_token(&mut ex, &secrets::digest(token)).await? else {
+    let Some(found) = viewers::find(&mut ex, &secrets::digest(token)).await? else {
         return Ok(TokenLookup::Unknown);
     };
+    let ViewerRow {
+        token: row,
+        user,
+        account,
+    } = found;
     if row.revoked_at.is_some() {
         return Ok(TokenLookup::Revoked);
     }
-    let (user, account) = match row.resource_owner_id {
-        Some(user_id) => {
-            let user = users::find(&mut ex, user_id).await?;
-            let account = match &user {
-                Some(u) => accounts::find(&mut ex, u.account_id).await?,
-                None => None,
-            };
-            (user, account)
-        }
-        None => (None, None),
-    };
     let standing = match (&user, &account) {
         (Some(_), Some(record)) => standing_of_record(record),
         (Some(u), None) => standing_of(&mut ex, u.role_id).await?,

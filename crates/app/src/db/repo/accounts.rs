@@ -69,16 +69,29 @@ pub struct AccountRecord {
     pub deletion_requested: Option<i64>,
 }
 
+/// The columns of an [`AccountRecord`] over aliases `a` (account), `u` (its user), `r` (role)
+/// and `d` (deletion request), as a literal both constants below are built from.
+macro_rules! record_columns {
+    () => {
+        "a.*, u.id AS user_id, u.approved AS user_approved, \
+        u.confirmed_at AS user_confirmed_at, u.disabled AS user_disabled, u.setting_noindex AS user_noindex, \
+        r.id AS role_id, r.name AS role_name, r.color AS role_color, r.highlighted AS role_highlighted, \
+        r.position AS role_position, r.permissions AS role_permissions, \
+        (SELECT e.permissions FROM user_roles e WHERE e.id = -99) AS everyone_permissions, \
+        d.created_at AS deletion_requested"
+    };
+}
+
+pub const SELECT_RECORD_COLUMNS: &str = record_columns!();
+
 /// The select list every account lookup shares; append a WHERE clause.
-pub const SELECT_RECORD: &str = "SELECT a.*, u.id AS user_id, u.approved AS user_approved, \
-    u.confirmed_at AS user_confirmed_at, u.disabled AS user_disabled, u.setting_noindex AS user_noindex, \
-    r.id AS role_id, r.name AS role_name, r.color AS role_color, r.highlighted AS role_highlighted, \
-    r.position AS role_position, r.permissions AS role_permissions, \
-    (SELECT e.permissions FROM user_roles e WHERE e.id = -99) AS everyone_permissions, \
-    d.created_at AS deletion_requested \
-    FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
+pub const SELECT_RECORD: &str = concat!(
+    "SELECT ",
+    record_columns!(),
+    " FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
     LEFT JOIN user_roles r ON r.id = u.role_id \
-    LEFT JOIN account_deletion_requests d ON d.account_id = a.id ";
+    LEFT JOIN account_deletion_requests d ON d.account_id = a.id "
+);
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
     let sql = format!("{SELECT_RECORD} WHERE a.id = $1");

@@ -10,6 +10,7 @@ pub mod reports;
 pub mod roles;
 pub mod sessions;
 pub mod users;
+pub mod viewers;
 pub mod warnings;
 // social graph
 pub mod blocks;

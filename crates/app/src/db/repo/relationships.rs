@@ -30,6 +30,9 @@ pub struct GraphFacts {
     pub notes: HashMap<i64, String>,
     /// Domains (of the targets) that the viewer blocks.
     pub domain_blocking: HashSet<String>,
+    /// With a [`TargetCheck`]: the asked-for ids that are accounts to answer for, with their
+    /// domains, in database order.
+    pub targets: Vec<(i64, Option<String>)>,
 }
 
 /// One fact of the combined query: what it is, about which target, and its details.
@@ -44,9 +47,16 @@ struct FactRow {
     text: Option<String>,
 }
 
+/// Which of the asked-for ids are accounts to answer for, found in the same statement as
+/// the facts (`GET /api/v1/accounts/relationships`).
+#[derive(Debug, Clone, Copy)]
+pub struct TargetCheck {
+    pub with_suspended: bool,
+}
+
 /// The facts as one `UNION ALL` query: a Relationship page costs one round trip to the
 /// database (plus one for domain blocks of remote targets) however many facts it has.
-fn facts_sql(n: usize) -> String {
+fn facts_sql(n: usize, check: Option<TargetCheck>) -> String {
     let ids = placeholders(2, n);
     let now = n + 2;
     let plain = |kind: &str, col: &str, table: &str, key: &str| {
@@ -62,14 +72,24 @@ fn facts_sql(n: usize) -> String {
              WHERE account_id = $1 AND target_account_id IN ({ids})"
         )
     };
-    [
+    let parts = [
         rows("following", "follows"),
         rows("requested", "follow_requests"),
         plain("followed_by", "account_id", "follows", "target_account_id"),
-        plain("requested_by", "account_id", "follow_requests", "target_account_id"),
+        plain(
+            "requested_by",
+            "account_id",
+            "follow_requests",
+            "target_account_id",
+        ),
         plain("blocking", "target_account_id", "blocks", "account_id"),
         plain("blocked_by", "account_id", "blocks", "target_account_id"),
-        plain("endorsed", "target_account_id", "account_pins", "account_id"),
+        plain(
+            "endorsed",
+            "target_account_id",
+            "account_pins",
+            "account_id",
+        ),
         format!(
             "SELECT 'muting', target_account_id, CAST(0 AS BIGINT), hide_notifications, FALSE, expires_at, CAST(NULL AS TEXT) \
              FROM mutes WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > ${now}) AND target_account_id IN ({ids})"
@@ -78,8 +98,21 @@ fn facts_sql(n: usize) -> String {
             "SELECT 'note', target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), comment \
              FROM account_notes WHERE account_id = $1 AND target_account_id IN ({ids})"
         ),
-    ]
-    .join(" UNION ALL ")
+    ];
+    let mut sql = parts.join(" UNION ALL ");
+    if let Some(check) = check {
+        let suspended = if check.with_suspended {
+            ""
+        } else {
+            " AND a.suspended_at IS NULL"
+        };
+        sql.push_str(&format!(
+            " UNION ALL SELECT 'target', a.id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), a.domain \
+             FROM accounts a WHERE a.id IN ({ids}) AND a.deleted_at IS NULL{suspended} \
+             AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)"
+        ));
+    }
+    sql
 }
 
 pub async fn facts(
@@ -89,11 +122,40 @@ pub async fn facts(
     target_domains: &[String],
     now: i64,
 ) -> Result<GraphFacts, sqlx::Error> {
+    let mut f = graph(ex, viewer, targets, None, now).await?;
+    f.domain_blocking = domain_blocks(ex, viewer, target_domains).await?;
+    Ok(f)
+}
+
+/// The facts about `ids` and which of them are accounts to answer for (`check`), with the
+/// domain blocks of the remote ones: one statement, plus one when some target is remote.
+pub async fn facts_of_existing(
+    ex: &mut Exec<'_>,
+    viewer: i64,
+    ids: &[i64],
+    check: TargetCheck,
+    now: i64,
+) -> Result<GraphFacts, sqlx::Error> {
+    let mut f = graph(ex, viewer, ids, Some(check), now).await?;
+    let mut domains: Vec<String> = f.targets.iter().filter_map(|t| t.1.clone()).collect();
+    domains.sort();
+    domains.dedup();
+    f.domain_blocking = domain_blocks(ex, viewer, &domains).await?;
+    Ok(f)
+}
+
+async fn graph(
+    ex: &mut Exec<'_>,
+    viewer: i64,
+    targets: &[i64],
+    check: Option<TargetCheck>,
+    now: i64,
+) -> Result<GraphFacts, sqlx::Error> {
     let mut f = GraphFacts::default();
     if targets.is_empty() {
         return Ok(f);
     }
-    let sql = facts_sql(targets.len());
+    let sql = facts_sql(targets.len(), check);
     let rows: Vec<FactRow> = on!(ex, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
         for t in targets {
@@ -139,11 +201,23 @@ pub async fn facts(
             "note" => {
                 f.notes.insert(r.target, r.text.unwrap_or_default());
             }
+            "target" => f.targets.push((r.target, r.text)),
             _ => {}
         }
     }
+    Ok(f)
+}
 
-    if !target_domains.is_empty() {
+/// Of `target_domains`, the ones `viewer` blocks.
+async fn domain_blocks(
+    ex: &mut Exec<'_>,
+    viewer: i64,
+    target_domains: &[String],
+) -> Result<HashSet<String>, sqlx::Error> {
+    if target_domains.is_empty() {
+        return Ok(HashSet::new());
+    }
+    {
         let sql = format!(
             "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
             placeholders(2, target_domains.len())
@@ -155,9 +229,8 @@ pub async fn facts(
             }
             q.fetch_all(c).await
         })?;
-        f.domain_blocking = rows.into_iter().map(|r| r.0).collect();
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
-    Ok(f)
 }
 
 /// Of `ids`, the accounts that exist and have no deletion (requested or done), optionally
