@@ -19,6 +19,9 @@ pub enum Arg {
 pub struct Conditions {
     pub parts: Vec<String>,
     pub args: Vec<Arg>,
+    /// Drive an account page from `users u` (a user-side status filter): the page then walks
+    /// that filter's index by `u.account_id` instead of collecting every matching user.
+    pub from_users: bool,
 }
 
 impl Conditions {
@@ -98,9 +101,17 @@ pub fn page_query(
     min_id: Option<i64>,
     limit: usize,
 ) -> (String, Vec<Arg>) {
-    let tail = paginate(&mut conds, "a.id", max_id, since_id, min_id, limit);
+    let (from, col) = if conds.from_users {
+        (
+            "users u JOIN accounts a ON a.id = u.account_id",
+            "u.account_id",
+        )
+    } else {
+        ("accounts a", "a.id")
+    };
+    let tail = paginate(&mut conds, col, max_id, since_id, min_id, limit);
     (
-        format!("SELECT a.id FROM accounts a{}{tail}", conds.sql()),
+        format!("SELECT a.id FROM {from}{}{tail}", conds.sql()),
         conds.args,
     )
 }
@@ -297,10 +308,12 @@ pub fn filter_conditions(f: &AccountFilter) -> Conditions {
     match f.status {
         Some(Status::Active) => c.push(NOT_DELETED),
         Some(Status::Pending) => {
-            c.push("a.id IN (SELECT u.account_id FROM users u WHERE u.approved = FALSE)");
+            c.from_users = true;
+            c.push("u.approved = FALSE");
         }
         Some(Status::Disabled) => {
-            c.push("a.id IN (SELECT u.account_id FROM users u WHERE u.disabled = TRUE)");
+            c.from_users = true;
+            c.push("u.disabled = TRUE");
             c.push(NOT_DELETED);
         }
         Some(Status::Silenced) => c.push("a.silenced_at IS NOT NULL"),
