@@ -1,5 +1,5 @@
 //! `AccountWarning` (REST::AccountWarningSerializer): a strike as its target sees it, e.g. in a
-//! `moderation_warning` notification.
+//! `moderation_warning` notification; and our admin view of it, which adds `overruled_at`.
 
 use serde::Serialize;
 
@@ -17,6 +17,15 @@ pub struct AccountWarning {
     pub target_account: Account,
     /// Appeals are not implemented yet: always null.
     pub appeal: Option<serde_json::Value>,
+}
+
+/// A strike as staff see it in `GET /api/v1/admin/account_warnings` (ours): upstream's
+/// AccountWarning fields, then `overruled_at` (null until the strike is overruled).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdminAccountWarning {
+    #[serde(flatten)]
+    pub warning: AccountWarning,
+    pub overruled_at: Option<String>,
 }
 
 /// Upstream's `AccountWarning#action` enum name of a stored value.

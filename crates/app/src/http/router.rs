@@ -122,7 +122,7 @@ pub fn router(state: AppState) -> Router {
 
 // admin
 fn admin_routes() -> Router<AppState> {
-    use super::handlers::api::v1::admin::{accounts, action_logs, reports};
+    use super::handlers::api::v1::admin::{account_warnings, accounts, action_logs, reports};
     Router::new()
         .route("/api/v1/admin/accounts", get(accounts::index))
         .route(
@@ -165,6 +165,14 @@ fn admin_routes() -> Router<AppState> {
         .route("/api/v1/admin/reports/{id}/resolve", post(reports::resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reports::reopen))
         .route("/api/v1/admin/action_logs", get(action_logs::index))
+        .route(
+            "/api/v1/admin/account_warnings",
+            get(account_warnings::index),
+        )
+        .route(
+            "/api/v1/admin/account_warnings/{id}/overrule",
+            post(account_warnings::overrule),
+        )
         .route("/api/v1/reports", post(api::v1::reports::create))
 }
 

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`, on PostgreSQL.
 
 mod accounts_show;
+mod admin_account_warnings;
 mod admin_accounts_list;
 mod admin_accounts_plans;
 mod admin_authz;

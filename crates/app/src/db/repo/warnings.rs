@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::Arg;
+use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -50,6 +50,57 @@ pub async fn for_target(
         .bind(target_account_id)
         .fetch_all(c)
         .await)
+}
+
+/// One page of the strikes against an account, newest first (`min_id` pages come back newest
+/// first too), served by `index_account_warnings_on_target_account_id (target_account_id, id)`.
+pub async fn page_for_target(
+    ex: &mut Exec<'_>,
+    target_account_id: i64,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    min_id: Option<i64>,
+    limit: usize,
+) -> Result<Vec<WarningRow>, sqlx::Error> {
+    let mut conds = Conditions::default();
+    let p = conds.arg(Arg::Int(target_account_id));
+    conds.push(format!("target_account_id = {p}"));
+    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
+    let sql = format!("SELECT * FROM account_warnings{}{tail}", conds.sql());
+    let mut rows: Vec<WarningRow> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in &conds.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.fetch_all(c).await
+    })?;
+    if min_id.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<WarningRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as("SELECT * FROM account_warnings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// Sets `overruled_at` unless it is already set; true when this call set it. The condition
+/// makes concurrent calls agree: exactly one of them changes the row.
+pub async fn overrule(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let n = on!(ex, c => sqlx::query(
+        "UPDATE account_warnings SET overruled_at = $1 WHERE id = $2 AND overruled_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 /// The strikes with these ids (any order).

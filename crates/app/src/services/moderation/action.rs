@@ -294,7 +294,7 @@ async fn apply_type(
 }
 
 /// The target's role position; local users without a role have the everyone role (-1).
-async fn target_position(ex: &mut Exec<'_>, target: &AccountRecord) -> ApiResult<i64> {
+pub(crate) async fn target_position(ex: &mut Exec<'_>, target: &AccountRecord) -> ApiResult<i64> {
     let standing = crate::services::viewer::standing_of(ex, target.role_id).await?;
     Ok(standing.position)
 }

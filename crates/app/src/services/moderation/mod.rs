@@ -11,6 +11,7 @@ pub mod maintenance;
 pub mod notification_members;
 pub mod render;
 pub mod reports;
+pub mod strikes;
 
 use sha2::{Digest, Sha256};
 

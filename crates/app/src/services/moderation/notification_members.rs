@@ -4,14 +4,12 @@
 
 use std::collections::HashMap;
 
-use crate::api_types::account_warning::{AccountWarning, action_name};
-use crate::api_types::{Account, AdminReport};
+use crate::api_types::AdminReport;
+use crate::api_types::account_warning::AccountWarning;
 use crate::db::Exec;
-use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::{reports, warnings};
-use crate::domain::time;
 use crate::error::ApiResult;
-use crate::services::moderation::{render, reports as report_svc};
+use crate::services::moderation::{reports as report_svc, strikes};
 
 /// Rendered members, keyed by report id and by strike id.
 #[derive(Debug, Default)]
@@ -36,35 +34,11 @@ pub async fn load(
     let rows = reports::find_many(ex, &sorted(report_ids)).await?;
     let rendered = report_svc::admin_reports(ex, base_url, &rows).await?;
     let reports = rows.iter().map(|r| r.id).zip(rendered).collect();
-    let strikes = warnings::find_many(ex, &sorted(warning_ids)).await?;
-    let target_ids = sorted(strikes.iter().map(|w| w.target_account_id).collect());
-    let records = accounts::find_many(ex, &target_ids).await?;
-    let refs: Vec<&AccountRecord> = records.iter().collect();
-    let targets: HashMap<i64, Account> = render::rest_accounts(ex, base_url, &refs).await?;
-    let warnings = strikes
+    let strike_rows = warnings::find_many(ex, &sorted(warning_ids)).await?;
+    let warnings = strikes::render_warnings(ex, base_url, strike_rows)
+        .await?
         .into_iter()
-        .filter_map(|w| {
-            let target_account = targets.get(&w.target_account_id)?.clone();
-            let status_ids = w.status_ids.as_deref().map(|json| {
-                serde_json::from_str::<Vec<i64>>(json)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect()
-            });
-            Some((
-                w.id,
-                AccountWarning {
-                    id: w.id.to_string(),
-                    action: action_name(w.action).to_owned(),
-                    text: w.text,
-                    status_ids,
-                    created_at: time::iso8601(w.created_at),
-                    target_account,
-                    appeal: None,
-                },
-            ))
-        })
+        .map(|(row, entity)| (row.id, entity))
         .collect();
     Ok(Members { reports, warnings })
 }

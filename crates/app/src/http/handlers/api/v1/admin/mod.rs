@@ -1,6 +1,7 @@
 //! `/api/v1/admin/…`: the moderation API. Shared glue: the acting staff member, page
 //! cursors, raw filter parameters and paginated responses with Link headers.
 
+pub mod account_warnings;
 pub mod accounts;
 pub mod action_logs;
 pub mod reports;
