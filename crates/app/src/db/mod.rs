@@ -6,11 +6,14 @@ pub mod migrate;
 pub mod repo;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
 /// Run `$body` with `$c` bound to the driver's `&mut Connection`.
@@ -41,7 +44,10 @@ pub enum Backend {
 
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// The pool and the in-process writer lock: SQLite has one writer at a time, so write
+    /// transactions queue here, in order, instead of in SQLite's busy handler, which sleeps
+    /// and retries (tens of milliseconds at a time under load).
+    Sqlite(SqlitePool, Arc<Mutex<()>>),
     Pg(PgPool),
 }
 
@@ -54,7 +60,7 @@ pub enum Exec<'a> {
 impl Exec<'_> {
     pub fn backend(&self) -> Backend {
         match self {
-            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Sqlite(..) => Backend::Sqlite,
             Self::Pg(_) => Backend::Postgres,
         }
     }
@@ -77,21 +83,23 @@ impl Conn {
 
 /// A write transaction. Dropping it without `commit` rolls back.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// Holds the writer lock until it commits or is dropped (fields drop in order: the
+    /// transaction's rollback is queued before the lock is released).
+    Sqlite(sqlx::Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
     Pg(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn exec(&mut self) -> Exec<'_> {
         match self {
-            Self::Sqlite(t) => Exec::Sqlite(&mut *t),
+            Self::Sqlite(t, _) => Exec::Sqlite(&mut *t),
             Self::Pg(t) => Exec::Pg(&mut *t),
         }
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Self::Sqlite(t) => t.commit().await,
+            Self::Sqlite(t, _writer) => t.commit().await,
             Self::Pg(t) => t.commit().await,
         }
     }
@@ -120,7 +128,9 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
-            .pragma("cache_size", "-16000")
+            // 2 MB of page cache per connection (SQLite's default): the OS page cache keeps
+            // the file's hot pages anyway, and a large per-connection cache multiplies RSS.
+            .pragma("cache_size", "-2000")
             .statement_cache_capacity(256);
         let pool = SqlitePoolOptions::new()
             .max_connections(pool_size.max(1))
@@ -128,7 +138,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self::Sqlite(pool))
+        Ok(Self::Sqlite(pool, Arc::new(Mutex::new(()))))
     }
 
     pub async fn connect_pg(
@@ -145,14 +155,14 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Sqlite(..) => Backend::Sqlite,
             Self::Pg(_) => Backend::Postgres,
         }
     }
 
     pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Self::Sqlite(p, _) => Conn::Sqlite(p.acquire().await?),
             Self::Pg(p) => Conn::Pg(p.acquire().await?),
         })
     }
@@ -161,7 +171,8 @@ impl Db {
     /// database lock up front instead of failing to upgrade a read lock later.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p) => {
+            Self::Sqlite(p, writer) => {
+                let turn = writer.clone().lock_owned().await;
                 let conn = p.acquire().await?;
                 Tx::Sqlite(
                     sqlx::Transaction::begin(
@@ -169,6 +180,7 @@ impl Db {
                         Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE")),
                     )
                     .await?,
+                    turn,
                 )
             }
             Self::Pg(p) => Tx::Pg(p.begin().await?),
@@ -177,7 +189,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Self::Sqlite(p) => p.close().await,
+            Self::Sqlite(p, _) => p.close().await,
             Self::Pg(p) => p.close().await,
         }
     }
