@@ -1,6 +1,6 @@
 //! Everything a request handler reaches: configuration, the database, the id generator, the
-//! rate limiter and the mailer. Nothing that matters lives only here: it is all rebuilt from
-//! configuration and the database at start.
+//! rate limiter, the mailer and a cache of instance counts. Nothing that matters lives only
+//! here: it is all rebuilt from configuration and the database at start.
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use crate::domain::ids::IdGenerator;
 use crate::mail::{Mail, Mailer};
 use crate::media::MediaStorage;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
+use crate::services::instance_stats::StatsCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,6 +24,7 @@ struct Inner {
     limiter: Arc<dyn RateLimiter>,
     mailer: Mailer,
     media: Arc<dyn MediaStorage>,
+    instance_stats: Arc<StatsCache>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
                 limiter,
                 mailer,
                 media,
+                instance_stats: Arc::default(),
             }),
         }
     }
@@ -59,6 +62,11 @@ impl AppState {
     /// Where uploaded media lives (a local folder now; object storage later).
     pub fn media(&self) -> &dyn MediaStorage {
         self.inner.media.as_ref()
+    }
+
+    /// This process's last instance counts (derived; see `services::instance_stats`).
+    pub fn instance_stats_cache(&self) -> &StatsCache {
+        &self.inner.instance_stats
     }
 
     pub fn config(&self) -> &Config {

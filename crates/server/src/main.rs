@@ -70,6 +70,8 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
     println!("woolly listening on http://{addr}");
     let db = state.db().clone();
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
+    // Count the instance stats now, not on the first client's request.
+    tokio::spawn(woolly::services::instance_stats::refresh(state.clone()));
     let app = woolly::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -1,5 +1,14 @@
-//! Counts shown by the instance endpoints.
+//! Counts shown by the instance endpoints. Counting every user and status takes a full pass
+//! over the tables (most of a second at a million accounts), and clients fetch the instance
+//! on every connect: like upstream's cached `user_count` and friends, each process keeps the
+//! last counts for a while and refreshes them in the background. A derived, approximate
+//! value: losing it loses nothing.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::Mutex;
+
+use crate::domain::time;
 use crate::error::ApiResult;
 use crate::on;
 use crate::state::AppState;
@@ -11,7 +20,46 @@ pub struct InstanceStats {
     pub domain_count: i64,
 }
 
+/// Counts older than this are refreshed (in the background; the old ones are served).
+pub const FRESH_FOR_MS: i64 = 10 * 60 * 1000;
+
+/// The last counts of this process and when they were taken.
+#[derive(Default)]
+pub struct StatsCache {
+    last: Mutex<Option<(i64, InstanceStats)>>,
+    refreshing: AtomicBool,
+}
+
 pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
+    let cache = state.instance_stats_cache();
+    let mut last = cache.last.lock().await;
+    match *last {
+        Some((at, stats)) => {
+            if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel) {
+                tokio::spawn(refresh(state.clone()));
+            }
+            Ok(stats)
+        }
+        None => {
+            // Cold: the first caller counts while the others wait for its answer.
+            let stats = count(state).await?;
+            *last = Some((time::now(), stats));
+            Ok(stats)
+        }
+    }
+}
+
+/// Counts now and keeps the result (`woolly serve` warms the cache with it at start).
+pub async fn refresh(state: AppState) {
+    let cache = state.instance_stats_cache();
+    match count(&state).await {
+        Ok(stats) => *cache.last.lock().await = Some((time::now(), stats)),
+        Err(error) => tracing::warn!(%error, "counting instance stats failed"),
+    }
+    cache.refreshing.store(false, Ordering::Release);
+}
+
+async fn count(state: &AppState) -> ApiResult<InstanceStats> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
     let users: (i64,) = on!(&mut ex, c => sqlx::query_as(
