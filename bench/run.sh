@@ -147,7 +147,8 @@ BENCH_IDS="$FOLLOW_IDS" BENCH_TOKEN="$TOKEN" run "write mix (follow/unfollow/upd
 
 echo
 echo "Woolly load suite — backend: $BACKEND, accounts: $ACCOUNTS, wrk -t2 -c32 -d$DURATION unless noted (after $WARMUP warm-up)"
-echo "binary: $BIN; seeding took ${SEED_SECS}s"
+if [ "$SEED_SECS" = reused ]; then echo "binary: $BIN; seeded database reused (--keep $KEEP)"
+else echo "binary: $BIN; seeding took ${SEED_SECS}s"; fi
 echo
 cat "$WORK/table.md"
 echo

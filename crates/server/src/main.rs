@@ -71,7 +71,7 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
     let db = state.db().clone();
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     // Count the instance stats now, not on the first client's request.
-    tokio::spawn(woolly::services::instance_stats::refresh(state.clone()));
+    tokio::spawn(woolly::services::instance_stats::warm(state.clone()));
     let app = woolly::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

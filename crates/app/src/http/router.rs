@@ -245,6 +245,10 @@ fn graph_routes() -> Router<AppState> {
             "/api/v1/accounts/{id}/featured_tags",
             get(a::featured_tags::featured_tags),
         )
+        .route(
+            "/api/v1/accounts/{id}/identity_proofs",
+            get(a::identity_proofs::identity_proofs),
+        )
         .route("/api/v1/notifications", get(notifications::index))
         .route("/api/v1/notifications/clear", post(notifications::clear))
         .route("/api/v1/notifications/{id}", get(notifications::show))

@@ -49,7 +49,20 @@ pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
     }
 }
 
-/// Counts now and keeps the result (`woolly serve` warms the cache with it at start).
+/// Counts at start, holding the cache so that requests arriving meanwhile wait for these
+/// counts instead of counting again.
+pub async fn warm(state: AppState) {
+    let cache = state.instance_stats_cache();
+    let mut last = cache.last.lock().await;
+    if last.is_none() {
+        match count(&state).await {
+            Ok(stats) => *last = Some((time::now(), stats)),
+            Err(error) => tracing::warn!(%error, "counting instance stats failed"),
+        }
+    }
+}
+
+/// Counts now and keeps the result; the kept counts are served meanwhile.
 pub async fn refresh(state: AppState) {
     let cache = state.instance_stats_cache();
     match count(&state).await {

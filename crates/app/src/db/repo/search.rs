@@ -87,7 +87,9 @@ pub async fn search(
         .domain
         .as_deref()
         .map_or_else(|| term.clone(), str::to_lowercase);
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    // Unprepared, like the admin filters: a prefix's selectivity decides the plan, and a
+    // generic PostgreSQL plan would not know it.
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).persistent(false)
         .bind(&term)
         .bind(hi(&term))
         .bind(&domain)

@@ -21,6 +21,7 @@ pub mod update_credentials;
 pub mod endorsements;
 pub mod familiar_followers;
 pub mod featured_tags;
+pub mod identity_proofs;
 pub mod index;
 pub mod lists;
 pub mod lookup;
