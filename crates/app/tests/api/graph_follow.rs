@@ -252,3 +252,18 @@ db_test!(async fn follow_params_cast_as_rails(app) {
     let url = format!("/api/v1/accounts/relationships?id={}&with_suspended=f", bob.account_id);
     assert_eq!(app.get(&url, Some(&alice.token)).await.json(), serde_json::json!([]));
 });
+
+db_test!(async fn concurrent_follows_of_one_pair_all_succeed_and_count_once(app) {
+    let fan = app.user("fan").await;
+    let star = app.user("star").await;
+    let p = path(&star.account_id, "follow");
+    let requests = (0..8).map(|_| post(&app, &fan.token, &p));
+    for res in futures::future::join_all(requests).await {
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.json()["following"], true);
+    }
+    assert_eq!(counts(&app, &star.account_id).await, (1, 0));
+    assert_eq!(counts(&app, &fan.account_id).await, (0, 1));
+    let notes = scalar(&app, &format!("SELECT COUNT(*) FROM notifications WHERE account_id = {} AND type = 'follow'", star.account_id)).await;
+    assert_eq!(notes, 1);
+});

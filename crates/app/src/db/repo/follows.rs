@@ -56,18 +56,19 @@ pub async fn find(
 }
 
 /// Inserts a follow or request from `row` (its id and times included). A follow also bumps
-/// the two counters.
+/// the two counters. False when the pair already has a row: a concurrent request made it
+/// first (PostgreSQL's read-committed transactions both saw none), which is no error.
 pub async fn insert(
     ex: &mut Exec<'_>,
     kind: FollowKind,
     row: &FollowRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let sql = format!(
         "INSERT INTO {} (id, account_id, target_account_id, show_reblogs, notify, languages, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING",
         kind.table()
     );
-    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+    let inserted = on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(row.id)
         .bind(row.account_id)
         .bind(row.target_account_id)
@@ -77,11 +78,12 @@ pub async fn insert(
         .bind(row.created_at)
         .execute(c)
         .await
-        .map(|r| r.rows_affected()))?;
-    if kind == FollowKind::Follow {
+        .map(|r| r.rows_affected()))?
+        == 1;
+    if inserted && kind == FollowKind::Follow {
         adjust_counters(ex, row.account_id, row.target_account_id, 1).await?;
     }
-    Ok(())
+    Ok(inserted)
 }
 
 /// Stores new options (reblogs, notify, languages) on an existing row.

@@ -201,8 +201,10 @@ async fn create(
         created_at: now,
     };
     apply(&mut row, opts);
-    follows::insert(ex, kind, &row).await?;
-    if t.domain.is_none() {
+    // A concurrent follow of the same pair that committed first made the row and its
+    // notification; this request then answers from it like a repeated follow.
+    let inserted = follows::insert(ex, kind, &row).await?;
+    if inserted && t.domain.is_none() {
         let muted = mutes::find_active(ex, t.id, me.account.id, now)
             .await?
             .is_some_and(|m| m.hide_notifications);

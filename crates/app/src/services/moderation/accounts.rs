@@ -74,7 +74,7 @@ pub async fn list(
         ApiVersion::V2 => filter::v2(raw, &staff)?,
     };
     actor.require(permissions::MANAGE_USERS)?;
-    let conds = admin_accounts::filter_conditions(&f);
+    let conds = admin_accounts::filter_conditions(&f, ex.backend());
     let ids = admin_accounts::page_ids(
         &mut ex,
         conds,
