@@ -209,8 +209,14 @@ pub async fn insert_statuses(
     Ok(())
 }
 
-/// Refreshes planner statistics after a bulk load.
+/// Refreshes planner statistics after a bulk load; on PostgreSQL also vacuums, which sets the
+/// visibility map so index-only scans need no heap visits (autovacuum would, much later).
 pub async fn analyze(ex: &mut Exec<'_>) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("ANALYZE").execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = match ex.backend() {
+        crate::db::Backend::Sqlite => "ANALYZE",
+        crate::db::Backend::Postgres => "VACUUM ANALYZE",
+    };
+    // the simple protocol: VACUUM refuses to run inside a transaction block
+    on!(ex, c => sqlx::raw_sql(sql).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
