@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
+use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -68,20 +68,11 @@ pub async fn list(
         let p = conds.arg(Arg::Text(action.clone()));
         conds.push(format!("action = {p}"));
     }
-    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
-    let sql = format!("SELECT * FROM admin_action_logs{}{tail}", conds.sql());
-    let mut rows: Vec<ActionLogRow> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in &conds.args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.fetch_all(c).await
-    })?;
-    if min_id.is_some() {
-        rows.reverse();
-    }
-    Ok(rows)
+    page_rows(
+        ex,
+        "admin_action_logs",
+        conds,
+        (max_id, since_id, min_id, limit),
+    )
+    .await
 }

@@ -120,6 +120,40 @@ pub fn page_query(
     )
 }
 
+/// One id-paginated page of `table`'s rows matching `conds`, newest first (a `min_id` page
+/// is selected ascending and turned around): the admin lists of reports, the audit trail
+/// and strikes.
+pub async fn page_rows<T>(
+    ex: &mut Exec<'_>,
+    table: &str,
+    mut conds: Conditions,
+    page: (Option<i64>, Option<i64>, Option<i64>, usize),
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let (max_id, since_id, min_id, limit) = page;
+    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
+    let sql = format!("SELECT * FROM {table}{}{tail}", conds.sql());
+    let mut rows: Vec<T> = on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in &conds.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q.fetch_all(c).await
+    })?;
+    if min_id.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
 /// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
 pub async fn page_ids(
     ex: &mut Exec<'_>,

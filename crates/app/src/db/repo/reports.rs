@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
+use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -97,22 +97,7 @@ pub async fn list(
         let p = conds.arg(Arg::Int(id));
         conds.push(format!("target_account_id = {p}"));
     }
-    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
-    let sql = format!("SELECT * FROM reports{}{tail}", conds.sql());
-    let mut rows: Vec<ReportRow> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in &conds.args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.fetch_all(c).await
-    })?;
-    if min_id.is_some() {
-        rows.reverse();
-    }
-    Ok(rows)
+    page_rows(ex, "reports", conds, (max_id, since_id, min_id, limit)).await
 }
 
 /// Unresolved reports against an account (bounded: the moderation queue of one account).

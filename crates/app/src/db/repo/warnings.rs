@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, paginate};
+use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -65,22 +65,13 @@ pub async fn page_for_target(
     let mut conds = Conditions::default();
     let p = conds.arg(Arg::Int(target_account_id));
     conds.push(format!("target_account_id = {p}"));
-    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
-    let sql = format!("SELECT * FROM account_warnings{}{tail}", conds.sql());
-    let mut rows: Vec<WarningRow> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in &conds.args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.fetch_all(c).await
-    })?;
-    if min_id.is_some() {
-        rows.reverse();
-    }
-    Ok(rows)
+    page_rows(
+        ex,
+        "account_warnings",
+        conds,
+        (max_id, since_id, min_id, limit),
+    )
+    .await
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<WarningRow>, sqlx::Error> {
