@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Mutex;
 
+use crate::db::repo::instance;
 use crate::domain::time;
 use crate::error::ApiResult;
-use crate::on;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,19 +74,10 @@ pub async fn refresh(state: AppState) {
 
 async fn count(state: &AppState) -> ApiResult<InstanceStats> {
     let mut conn = state.db().conn().await?;
-    let mut ex = conn.exec();
-    let users: (i64,) = on!(&mut ex, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.confirmed_at IS NOT NULL AND u.approved = TRUE AND a.suspended_at IS NULL",
-    ).fetch_one(c).await)?;
-    let statuses: (i64,) = on!(&mut ex, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND s.deleted_at IS NULL",
-    ).fetch_one(c).await)?;
-    let domains: (i64,) = on!(&mut ex, c => sqlx::query_as(
-        "SELECT COUNT(DISTINCT domain) FROM accounts WHERE domain IS NOT NULL",
-    ).fetch_one(c).await)?;
+    let (user_count, status_count, domain_count) = instance::counts(&mut conn.exec()).await?;
     Ok(InstanceStats {
-        user_count: users.0,
-        status_count: statuses.0,
-        domain_count: domains.0,
+        user_count,
+        status_count,
+        domain_count,
     })
 }

@@ -154,6 +154,34 @@ where
     Ok(rows)
 }
 
+/// Every row of `table` whose `id` is among `ids`, in no particular order.
+pub async fn rows_by_id<T>(
+    ex: &mut Exec<'_>,
+    table: &str,
+    ids: &[i64],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM {table} WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}
+
 /// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
 pub async fn page_ids(
     ex: &mut Exec<'_>,

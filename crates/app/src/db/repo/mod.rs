@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod action_logs;
 pub mod admin_accounts;
 pub mod explain;
+pub mod instance;
 pub mod oauth;
 pub mod reports;
 pub mod roles;

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
+use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -51,20 +51,7 @@ pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<ReportRow>, sqlx:
 
 /// The reports with these ids (any order).
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<ReportRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT * FROM reports WHERE id IN ({})",
-        super::relationships::placeholders(1, ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    rows_by_id(ex, "reports", ids).await
 }
 
 /// Upstream's ReportFilter: unresolved unless `resolved` is given; by reporter / target.

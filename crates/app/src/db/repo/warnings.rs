@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
+use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -38,18 +38,6 @@ pub async fn insert(ex: &mut Exec<'_>, w: &WarningRow) -> Result<(), sqlx::Error
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// Strikes against an account, newest first.
-pub async fn for_target(
-    ex: &mut Exec<'_>,
-    target_account_id: i64,
-) -> Result<Vec<WarningRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT * FROM account_warnings WHERE target_account_id = $1 ORDER BY id DESC LIMIT 200")
-        .bind(target_account_id)
-        .fetch_all(c)
-        .await)
 }
 
 /// One page of the strikes against an account, newest first (`min_id` pages come back newest
@@ -96,20 +84,7 @@ pub async fn overrule(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, sqlx
 
 /// The strikes with these ids (any order).
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<WarningRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT * FROM account_warnings WHERE id IN ({})",
-        super::relationships::placeholders(1, ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    rows_by_id(ex, "account_warnings", ids).await
 }
 
 #[derive(Debug, Clone, FromRow)]

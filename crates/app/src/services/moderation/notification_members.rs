@@ -33,7 +33,11 @@ pub async fn load(
 ) -> ApiResult<Members> {
     let rows = reports::find_many(ex, &sorted(report_ids)).await?;
     let rendered = report_svc::admin_reports(ex, base_url, &rows).await?;
-    let reports = rows.iter().map(|r| r.id).zip(rendered).collect();
+    // keyed by each entity's own id: a report whose accounts do not render is left out
+    let reports = rendered
+        .into_iter()
+        .filter_map(|r| r.id.parse::<i64>().ok().map(|id| (id, r)))
+        .collect();
     let strike_rows = warnings::find_many(ex, &sorted(warning_ids)).await?;
     let warnings = strikes::render_warnings(ex, base_url, strike_rows)
         .await?

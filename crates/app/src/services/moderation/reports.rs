@@ -66,7 +66,11 @@ async fn reported_statuses(
         source_requested: false,
     };
     let rendered = render_statuses(ex, opts, &found).await?;
-    Ok(found.iter().map(|s| s.id).zip(rendered).collect())
+    // keyed by each entity's own id: a status whose author is gone is left out
+    Ok(rendered
+        .into_iter()
+        .filter_map(|s| s.id.parse::<i64>().ok().map(|id| (id, s)))
+        .collect())
 }
 
 /// `POST /api/v1/reports` for `reporter` (the signed-in account).

@@ -1,0 +1,19 @@
+//! The counts the instance endpoints show: full passes over users and statuses, so callers
+//! keep the result (`services::instance_stats`).
+
+use crate::db::Exec;
+use crate::on;
+
+/// (confirmed, approved, unsuspended local users; local undeleted statuses; known domains).
+pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {
+    let users: (i64,) = on!(ex, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.confirmed_at IS NOT NULL AND u.approved = TRUE AND a.suspended_at IS NULL",
+    ).fetch_one(c).await)?;
+    let statuses: (i64,) = on!(ex, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND s.deleted_at IS NULL",
+    ).fetch_one(c).await)?;
+    let domains: (i64,) = on!(ex, c => sqlx::query_as(
+        "SELECT COUNT(DISTINCT domain) FROM accounts WHERE domain IS NOT NULL",
+    ).fetch_one(c).await)?;
+    Ok((users.0, statuses.0, domains.0))
+}
