@@ -390,3 +390,46 @@ db_test!(async fn maintenance_purges_after_the_grace_period_and_drops_expired_mu
     let far_future = maintenance::run(&app.state, now + 60 * day).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(far_future.purged.is_empty());
 });
+
+/// A request from `ip` (as the TCP peer) with `token`.
+async fn get_from(
+    app: &TestApp,
+    ip: [u8; 4],
+    path: &str,
+    token: &str,
+) -> woolly_testkit::TestResponse {
+    let mut request = axum::http::Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let peer = std::net::SocketAddr::from((ip, 40000));
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.send(request).await
+}
+
+db_test!(async fn sign_up_and_token_use_record_ips_once_a_day(app) {
+    let s = staff(&app).await;
+    let app_token = crate::registration::app_token(&app, "read write", "write").await;
+    let mut request = axum::http::Request::post("/api/v1/accounts")
+        .header("authorization", format!("Bearer {app_token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(serde_urlencoded::to_string(crate::registration::valid_form("ipuser", "ipuser@example.org")).unwrap()))
+        .unwrap();
+    request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 5], 40000))));
+    let res = app.send(request).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let user_token = res.json()["access_token"].as_str().unwrap().to_owned();
+    let id = app.get("/api/v2/admin/accounts?username=ipuser", Some(&s.moderator.token)).await.json()[0]["id"].as_str().unwrap().to_owned();
+    let ips = |e: serde_json::Value| -> Vec<String> {
+        e["ips"].as_array().unwrap().iter().map(|i| i["ip"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ips(admin_entity(&app, &s.moderator.token, &id).await), vec!["203.0.113.5"]);
+    // the first use of the token records its address; later uses that day write nothing
+    get_from(&app, [198, 51, 100, 7], "/api/v1/accounts/verify_credentials", &user_token).await;
+    get_from(&app, [192, 0, 2, 9], "/api/v1/accounts/verify_credentials", &user_token).await;
+    let mut seen = ips(admin_entity(&app, &s.moderator.token, &id).await);
+    seen.sort();
+    assert_eq!(seen, vec!["198.51.100.7", "203.0.113.5"]);
+});
