@@ -401,7 +401,7 @@ async fn get_from(
     let mut request = axum::http::Request::get(path)
         .header("authorization", format!("Bearer {token}"))
         .body(axum::body::Body::empty())
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
     let peer = std::net::SocketAddr::from((ip, 40000));
     request
         .extensions_mut()
