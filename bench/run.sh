@@ -3,8 +3,10 @@
 # endpoint on loopback with fixed settings, print one table.
 #
 #   bench/run.sh [--backend sqlite|postgres] [--accounts N] [--duration 10s] [--bin PATH] [--tiny]
-#                [--keep NAME]
+#                [--keep NAME] [--quick]
 #
+# --quick: only the ceiling and the hot read endpoints (accounts/:id, verify_credentials,
+#   relationships), for before/after comparisons of a change.
 # --tiny: 300 accounts, 1 s runs, debug binary allowed (CI smoke run so the suite never rots).
 # --keep NAME: keep the seeded database between runs (SQLite: bench/out/NAME/, PostgreSQL:
 #   database woolly_bench_NAME) and reuse it when it exists, so a 1M-account run seeds once.
@@ -17,6 +19,7 @@ DURATION=10s
 WARMUP=2s
 BIN=""
 TINY=0
+QUICK=0
 KEEP=""
 PG_URL_BASE="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 while [ $# -gt 0 ]; do
@@ -27,6 +30,7 @@ while [ $# -gt 0 ]; do
     --bin) BIN="$2"; shift 2 ;;
     --tiny) TINY=1; ACCOUNTS=300; DURATION=1s; WARMUP=1s; shift ;;
     --keep) KEEP="$2"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -126,6 +130,7 @@ run "GET /api/v1/accounts/:id" "/api/v1/accounts/$LOCAL_ID"
 run "GET verify_credentials" "/api/v1/accounts/verify_credentials" -H "$AUTH"
 run "GET relationships (2 ids)" "/api/v1/accounts/relationships?$IDS2" -H "$AUTH"
 run "GET relationships (40 ids)" "/api/v1/accounts/relationships?$IDS40" -H "$AUTH"
+if [ "$QUICK" = 0 ]; then
 run "GET followers page" "/api/v1/accounts/$POPULAR/followers" -H "$AUTH"
 run "GET account statuses page" "/api/v1/accounts/$LOCAL_ID/statuses" -H "$AUTH"
 # Admin list filters: latency of one page of 100 with no queueing (1 connection).
@@ -144,6 +149,7 @@ run "GET v2 admin email=exact" "/api/v2/admin/accounts?email=$EMAIL" -H "$AUTH"
 run "GET v2 admin by_domain" "/api/v2/admin/accounts?by_domain=mastodon.social" -H "$AUTH"
 run "GET v2 admin role_ids[]" "/api/v2/admin/accounts?role_ids[]=1" -H "$AUTH"
 BENCH_IDS="$FOLLOW_IDS" BENCH_TOKEN="$TOKEN" run "write mix (follow/unfollow/update_credentials)" "/" -s bench/follow_mix.lua
+fi
 
 echo
 echo "Woolly load suite — backend: $BACKEND, accounts: $ACCOUNTS, wrk -t2 -c32 -d$DURATION unless noted (after $WARMUP warm-up)"

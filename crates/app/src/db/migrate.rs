@@ -9,7 +9,7 @@ static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
 
 pub async fn run(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     match db {
-        Db::Sqlite(pool, _) => SQLITE.run(pool).await,
+        Db::Sqlite(pool, ..) => SQLITE.run(pool).await,
         Db::Pg(pool) => POSTGRES.run(pool).await,
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod migrate;
 pub mod repo;
+pub mod sqlite_reads;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use self::sqlite_reads::SqliteReads;
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
 /// Run `$body` with `$c` bound to the driver's `&mut Connection`.
@@ -47,7 +49,9 @@ pub enum Db {
     /// The pool and the in-process writer lock: SQLite has one writer at a time, so write
     /// transactions queue here, in order, instead of in SQLite's busy handler, which sleeps
     /// and retries (tens of milliseconds at a time under load).
-    Sqlite(SqlitePool, Arc<Mutex<()>>),
+    ///
+    /// The third part serves the hot reads without sqlx's thread hop ([`sqlite_reads`]).
+    Sqlite(SqlitePool, Arc<Mutex<()>>, SqliteReads),
     Pg(PgPool),
 }
 
@@ -136,9 +140,10 @@ impl Db {
             .max_connections(pool_size.max(1))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Self::Sqlite(pool, Arc::new(Mutex::new(()))))
+        let reads = SqliteReads::open(options.get_filename(), pool_size)?;
+        Ok(Self::Sqlite(pool, Arc::new(Mutex::new(())), reads))
     }
 
     pub async fn connect_pg(
@@ -162,7 +167,7 @@ impl Db {
 
     pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p, _) => Conn::Sqlite(p.acquire().await?),
+            Self::Sqlite(p, ..) => Conn::Sqlite(p.acquire().await?),
             Self::Pg(p) => Conn::Pg(p.acquire().await?),
         })
     }
@@ -171,7 +176,7 @@ impl Db {
     /// database lock up front instead of failing to upgrade a read lock later.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p, writer) => {
+            Self::Sqlite(p, writer, _) => {
                 let turn = writer.clone().lock_owned().await;
                 let conn = p.acquire().await?;
                 Tx::Sqlite(
@@ -189,7 +194,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Self::Sqlite(p, _) => p.close().await,
+            Self::Sqlite(p, ..) => p.close().await,
             Self::Pg(p) => p.close().await,
         }
     }

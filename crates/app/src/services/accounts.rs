@@ -1,8 +1,8 @@
 //! Creating local accounts (with their user) and looking accounts up for the API.
 
-use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord, NewAccount};
 use crate::db::repo::users::{self, NewUser};
+use crate::db::{Db, Exec};
 use crate::domain::{secrets, time};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -97,6 +97,14 @@ pub async fn insert_local_account(
 /// `:id` lookup for `/api/v1/accounts/:id…`: 404 unless it exists and is not deleted.
 pub async fn find_for_api(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
     match accounts::find(ex, id).await? {
+        Some(r) if r.account.deleted_at.is_none() => Ok(r),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// [`find_for_api`] on the inline read path (no connection of the caller's).
+pub async fn find_for_api_in(db: &Db, id: i64) -> ApiResult<AccountRecord> {
+    match accounts::find_in(db, id).await? {
         Some(r) if r.account.deleted_at.is_none() => Ok(r),
         _ => Err(ApiError::NotFound),
     }

@@ -5,13 +5,13 @@ use serde::Deserialize;
 
 use crate::api_types::account::FeatureApproval;
 use crate::api_types::{Account, CredentialAccount, CustomEmoji, Field, Role, RoleBadge, Source};
-use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
+use crate::db::repo::follows;
 use crate::db::repo::roles::{self, RoleRow};
 use crate::db::repo::users::UserRow;
+use crate::db::{Db, Exec};
 use crate::domain::{permissions, time};
 use crate::error::ApiResult;
-use crate::on;
 
 /// A profile field as stored in `accounts.fields`.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
@@ -280,6 +280,15 @@ pub async fn render_account(
     Ok(p.account(r, &emojis, moved))
 }
 
+/// [`render_account`] taking a connection only when the account needs a lookup (custom
+/// emojis in its texts, or a moved-to account): most renders need none.
+pub async fn render_account_in(db: &Db, base_url: &str, r: &AccountRecord) -> ApiResult<Account> {
+    if r.account.moved_to_account_id.is_none() && account_shortcodes(&r.account).is_empty() {
+        return Ok(Presenter { base_url }.account(r, &[], None));
+    }
+    render_account(&mut db.conn().await?.exec(), base_url, r).await
+}
+
 /// Renders several accounts in their given order.
 pub async fn render_accounts(
     ex: &mut Exec<'_>,
@@ -349,14 +358,6 @@ pub fn role_of_record(r: &AccountRecord) -> Role {
     }
 }
 
-/// Pending follow requests from non-suspended accounts, capped at 40 as upstream.
-async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<i64> {
-    let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM follow_requests fr JOIN accounts a ON a.id = fr.account_id \
-               WHERE fr.target_account_id = $1 AND a.suspended_at IS NULL LIMIT 40) t";
-    let row: (i64,) = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_one(c).await)?;
-    Ok(row.0)
-}
-
 /// `CredentialAccount`: the account plus `source` and `role`.
 pub async fn render_credential_account(
     ex: &mut Exec<'_>,
@@ -365,6 +366,28 @@ pub async fn render_credential_account(
     user: &UserRow,
 ) -> ApiResult<CredentialAccount> {
     let account = render_account(ex, base_url, r).await?;
+    let requests = follows::follow_requests_count(ex, r.account.id).await?;
+    Ok(credential_account(account, r, user, requests))
+}
+
+/// [`render_credential_account`] on the inline read path (`verify_credentials`).
+pub async fn render_credential_account_in(
+    db: &Db,
+    base_url: &str,
+    r: &AccountRecord,
+    user: &UserRow,
+) -> ApiResult<CredentialAccount> {
+    let account = render_account_in(db, base_url, r).await?;
+    let requests = follows::follow_requests_count_in(db, r.account.id).await?;
+    Ok(credential_account(account, r, user, requests))
+}
+
+fn credential_account(
+    account: Account,
+    r: &AccountRecord,
+    user: &UserRow,
+    follow_requests_count: i64,
+) -> CredentialAccount {
     let a = &r.account;
     let privacy = user.setting_default_privacy.clone().unwrap_or_else(|| {
         if a.locked {
@@ -390,7 +413,7 @@ pub async fn render_credential_account(
             .filter(|l| !l.is_empty()),
         note: a.note.clone(),
         fields,
-        follow_requests_count: follow_requests_count(ex, a.id).await?,
+        follow_requests_count,
         hide_collections: a.hide_collections.unwrap_or(false),
         discoverable: a.discoverable.unwrap_or(false),
         indexable: a.indexable,
@@ -398,9 +421,9 @@ pub async fn render_credential_account(
         quote_policy: user.setting_default_quote_policy.clone(),
     };
     let role = role_of_record(r);
-    Ok(CredentialAccount {
+    CredentialAccount {
         account,
         source,
         role,
-    })
+    }
 }

@@ -2,9 +2,9 @@
 //! graph facts (a fixed number of queries whatever the number of targets).
 
 use crate::api_types::Relationship;
-use crate::db::Exec;
 use crate::db::repo::follows::FollowRow;
 use crate::db::repo::relationships::{self, GraphFacts, TargetCheck};
+use crate::db::{Db, Exec};
 use crate::domain::params::ruby_to_i;
 use crate::domain::time;
 use crate::error::ApiResult;
@@ -101,7 +101,7 @@ pub async fn optimistic(
 /// `GET /api/v1/accounts/relationships`: `id[]` (or `id`) cast to integers, duplicates
 /// collapsed, unknown and deleted ones dropped, suspended ones unless `with_suspended`.
 pub async fn lookup(
-    ex: &mut Exec<'_>,
+    db: &Db,
     viewer: i64,
     raw_ids: &[String],
     with_suspended: bool,
@@ -113,7 +113,8 @@ pub async fn lookup(
     let check = TargetCheck { with_suspended };
     // bounded IN lists: both drivers cap bound parameters
     for chunk in ids.chunks(CHUNK) {
-        let facts = relationships::facts_of_existing(ex, viewer, chunk, check, time::now()).await?;
+        let facts =
+            relationships::facts_of_existing_in(db, viewer, chunk, check, time::now()).await?;
         out.extend(
             facts
                 .targets

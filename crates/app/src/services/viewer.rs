@@ -58,9 +58,8 @@ pub async fn resolve(
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(TokenLookup::Absent);
     };
-    let mut conn = state.db().conn().await?;
-    let mut ex = conn.exec();
-    let Some(found) = viewers::find(&mut ex, &secrets::digest(token)).await? else {
+    let db = state.db();
+    let Some(found) = viewers::find_in(db, &secrets::digest(token)).await? else {
         return Ok(TokenLookup::Unknown);
     };
     let ViewerRow {
@@ -73,11 +72,13 @@ pub async fn resolve(
     }
     let standing = match (&user, &account) {
         (Some(_), Some(record)) => standing_of_record(record),
-        (Some(u), None) => standing_of(&mut ex, u.role_id).await?,
+        (Some(u), None) => standing_of(&mut db.conn().await?.exec(), u.role_id).await?,
         _ => Standing::NOBODY,
     };
     let now = time::now();
     if row.last_used_at.is_none_or(|t| now - t > TOUCH_INTERVAL_MS) {
+        let mut conn = db.conn().await?;
+        let mut ex = conn.exec();
         let ip_text = ip.map(crate::domain::ip::display);
         oauth::touch_token(&mut ex, row.id, ip_text.as_deref(), now).await?;
         if let (Some(u), Some(ip)) = (&user, ip) {

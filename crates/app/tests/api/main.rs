@@ -8,6 +8,7 @@ mod admin_accounts_plans;
 mod admin_authz;
 mod admin_support;
 mod auth;
+mod inline_reads;
 mod instance;
 mod migrations;
 mod oauth_apps;

@@ -10,7 +10,7 @@ use woolly_testkit::{TestApp, TestResponse};
 pub async fn sql(app: &TestApp, q: &str) {
     let q = q.to_owned();
     match app.state.db() {
-        Db::Sqlite(p, _) => {
+        Db::Sqlite(p, ..) => {
             sqlx::query(sqlx::AssertSqlSafe(q))
                 .execute(p)
                 .await
@@ -29,7 +29,7 @@ pub async fn sql(app: &TestApp, q: &str) {
 pub async fn scalar(app: &TestApp, q: &str) -> i64 {
     let q = q.to_owned();
     match app.state.db() {
-        Db::Sqlite(p, _) => {
+        Db::Sqlite(p, ..) => {
             sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(q))
                 .fetch_one(p)
                 .await

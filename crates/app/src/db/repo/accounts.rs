@@ -2,7 +2,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::Exec;
+use crate::db::sqlite_reads::{Columns, query_optional};
+use crate::db::{Db, Exec};
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -212,4 +213,150 @@ pub async fn emojis(
         }
         q.fetch_all(c).await
     })
+}
+
+/// [`AccountRow`]'s columns in field order: the inline SQLite reads decode by position.
+const ACCOUNT_COLUMNS: &[&str] = &[
+    "id",
+    "username",
+    "domain",
+    "display_name",
+    "note",
+    "note_html",
+    "fields",
+    "attribution_domains",
+    "uri",
+    "url",
+    "actor_type",
+    "locked",
+    "discoverable",
+    "indexable",
+    "hide_collections",
+    "show_media",
+    "show_media_replies",
+    "show_featured",
+    "memorial",
+    "avatar_key",
+    "avatar_static_key",
+    "avatar_description",
+    "header_key",
+    "header_static_key",
+    "header_description",
+    "avatar_remote_url",
+    "header_remote_url",
+    "moved_to_account_id",
+    "followers_count",
+    "following_count",
+    "statuses_count",
+    "last_status_at",
+    "silenced_at",
+    "suspended_at",
+    "suspension_origin",
+    "sensitized_at",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+];
+
+/// [`SELECT_RECORD_COLUMNS`] with the account's columns spelled out in [`ACCOUNT_COLUMNS`]
+/// order, for [`AccountRecord::from_columns`].
+pub fn record_columns_in_order() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let account = ACCOUNT_COLUMNS
+            .iter()
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rest = SELECT_RECORD_COLUMNS
+            .strip_prefix("a.*, ")
+            .unwrap_or(SELECT_RECORD_COLUMNS);
+        format!("{account}, {rest}")
+    })
+}
+
+/// [`SELECT_RECORD`] with [`record_columns_in_order`]; append a WHERE clause.
+pub fn select_record_in_order() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| SELECT_RECORD.replacen(SELECT_RECORD_COLUMNS, record_columns_in_order(), 1))
+}
+
+impl AccountRow {
+    fn from_columns(c: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: c.take()?,
+            username: c.take()?,
+            domain: c.take()?,
+            display_name: c.take()?,
+            note: c.take()?,
+            note_html: c.take()?,
+            fields: c.take()?,
+            attribution_domains: c.take()?,
+            uri: c.take()?,
+            url: c.take()?,
+            actor_type: c.take()?,
+            locked: c.take()?,
+            discoverable: c.take()?,
+            indexable: c.take()?,
+            hide_collections: c.take()?,
+            show_media: c.take()?,
+            show_media_replies: c.take()?,
+            show_featured: c.take()?,
+            memorial: c.take()?,
+            avatar_key: c.take()?,
+            avatar_static_key: c.take()?,
+            avatar_description: c.take()?,
+            header_key: c.take()?,
+            header_static_key: c.take()?,
+            header_description: c.take()?,
+            avatar_remote_url: c.take()?,
+            header_remote_url: c.take()?,
+            moved_to_account_id: c.take()?,
+            followers_count: c.take()?,
+            following_count: c.take()?,
+            statuses_count: c.take()?,
+            last_status_at: c.take()?,
+            silenced_at: c.take()?,
+            suspended_at: c.take()?,
+            suspension_origin: c.take()?,
+            sensitized_at: c.take()?,
+            deleted_at: c.take()?,
+            created_at: c.take()?,
+            updated_at: c.take()?,
+        })
+    }
+}
+
+impl AccountRecord {
+    /// Decodes the columns of [`record_columns_in_order`], from the current position.
+    pub fn from_columns(c: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            account: AccountRow::from_columns(c)?,
+            user_id: c.take()?,
+            user_approved: c.take()?,
+            user_confirmed_at: c.take()?,
+            user_disabled: c.take()?,
+            user_noindex: c.take()?,
+            role_id: c.take()?,
+            role_name: c.take()?,
+            role_color: c.take()?,
+            role_highlighted: c.take()?,
+            role_position: c.take()?,
+            role_permissions: c.take()?,
+            everyone_permissions: c.take()?,
+            deletion_requested: c.take()?,
+        })
+    }
+}
+
+/// [`find`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
+pub async fn find_in(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
+    match db {
+        Db::Sqlite(_, _, reads) => {
+            static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let sql = SQL.get_or_init(|| format!("{} WHERE a.id = $1", select_record_in_order()));
+            reads.with(|c| query_optional(c, sql, &[&id], AccountRecord::from_columns))
+        }
+        Db::Pg(_) => find(&mut db.conn().await?.exec(), id).await,
+    }
 }

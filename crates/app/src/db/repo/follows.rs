@@ -3,7 +3,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::Exec;
+use crate::db::sqlite_reads::query_rows;
+use crate::db::{Db, Exec};
 use crate::on;
 
 /// Which of the two tables: a follow or a pending follow request.
@@ -242,4 +243,27 @@ pub async fn familiar_followers(
         }
         q.fetch_all(c).await
     })
+}
+
+/// Pending follow requests to `account_id` from non-suspended accounts, capped at 40 as
+/// upstream (`source.follow_requests_count`).
+const FOLLOW_REQUESTS_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM follow_requests fr \
+    JOIN accounts a ON a.id = fr.account_id \
+    WHERE fr.target_account_id = $1 AND a.suspended_at IS NULL LIMIT 40) t";
+
+pub async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
+    let row: (i64,) =
+        on!(ex, c => sqlx::query_as(FOLLOW_REQUESTS_COUNT).bind(account_id).fetch_one(c).await)?;
+    Ok(row.0)
+}
+
+/// [`follow_requests_count`] on the inline read path.
+pub async fn follow_requests_count_in(db: &Db, account_id: i64) -> Result<i64, sqlx::Error> {
+    match db {
+        Db::Sqlite(_, _, reads) => reads.with(|c| {
+            let rows = query_rows(c, FOLLOW_REQUESTS_COUNT, &[&account_id], |r| r.take())?;
+            Ok(rows.first().copied().unwrap_or(0))
+        }),
+        Db::Pg(_) => follow_requests_count(&mut db.conn().await?.exec(), account_id).await,
+    }
 }

@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::db::Exec;
 use crate::db::repo::follows::FollowRow;
+use crate::db::sqlite_reads::query_rows;
+use crate::db::{Db, Exec};
 use crate::on;
 
 /// `$start, $start+1, …` for `n` bound values.
@@ -151,9 +152,8 @@ async fn graph(
     check: Option<TargetCheck>,
     now: i64,
 ) -> Result<GraphFacts, sqlx::Error> {
-    let mut f = GraphFacts::default();
     if targets.is_empty() {
-        return Ok(f);
+        return Ok(GraphFacts::default());
     }
     let sql = facts_sql(targets.len(), check);
     let rows: Vec<FactRow> = on!(ex, c => {
@@ -163,6 +163,12 @@ async fn graph(
         }
         q.bind(now).fetch_all(c).await
     })?;
+    Ok(collect(viewer, rows))
+}
+
+/// Sorts the fact rows into their sets.
+fn collect(viewer: i64, rows: Vec<FactRow>) -> GraphFacts {
+    let mut f = GraphFacts::default();
     for r in rows {
         let follow = |r: FactRow| FollowRow {
             id: r.id,
@@ -205,7 +211,62 @@ async fn graph(
             _ => {}
         }
     }
-    Ok(f)
+    f
+}
+
+/// [`facts_of_existing`] on the inline read path: on SQLite both statements run on this
+/// thread, on one connection.
+pub async fn facts_of_existing_in(
+    db: &Db,
+    viewer: i64,
+    ids: &[i64],
+    check: TargetCheck,
+    now: i64,
+) -> Result<GraphFacts, sqlx::Error> {
+    let Db::Sqlite(_, _, reads) = db else {
+        return facts_of_existing(&mut db.conn().await?.exec(), viewer, ids, check, now).await;
+    };
+    if ids.is_empty() {
+        return Ok(GraphFacts::default());
+    }
+    let sql = facts_sql(ids.len(), Some(check));
+    reads.with(|c| {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(ids.len() + 2);
+        values.push(&viewer);
+        values.extend(ids.iter().map(|id| id as &dyn rusqlite::ToSql));
+        values.push(&now);
+        let rows = query_rows(c, &sql, &values, |r| {
+            Ok(FactRow {
+                kind: r.take()?,
+                target: r.take()?,
+                id: r.take()?,
+                flag_a: r.take()?,
+                flag_b: r.take()?,
+                num: r.take()?,
+                text: r.take()?,
+            })
+        })?;
+        let mut f = collect(viewer, rows);
+        let mut domains: Vec<String> = f.targets.iter().filter_map(|t| t.1.clone()).collect();
+        domains.sort();
+        domains.dedup();
+        if !domains.is_empty() {
+            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
+            values.extend(domains.iter().map(|d| d as &dyn rusqlite::ToSql));
+            f.domain_blocking =
+                query_rows(c, &domain_blocks_sql(domains.len()), &values, |r| r.take())?
+                    .into_iter()
+                    .collect();
+        }
+        Ok(f)
+    })
+}
+
+fn domain_blocks_sql(n: usize) -> String {
+    format!(
+        "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
+        placeholders(2, n)
+    )
 }
 
 /// Of `target_domains`, the ones `viewer` blocks.
@@ -218,10 +279,7 @@ async fn domain_blocks(
         return Ok(HashSet::new());
     }
     {
-        let sql = format!(
-            "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
-            placeholders(2, target_domains.len())
-        );
+        let sql = domain_blocks_sql(target_domains.len());
         let rows: Vec<(String,)> = on!(ex, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
             for d in target_domains {

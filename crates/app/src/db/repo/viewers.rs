@@ -6,10 +6,11 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
 
-use crate::db::Exec;
-use crate::db::repo::accounts::{AccountRecord, SELECT_RECORD_COLUMNS};
+use crate::db::repo::accounts::{AccountRecord, SELECT_RECORD_COLUMNS, record_columns_in_order};
 use crate::db::repo::oauth::TokenRow;
 use crate::db::repo::users::UserRow;
+use crate::db::sqlite_reads::{Columns, query_optional};
+use crate::db::{Db, Exec};
 use crate::on;
 
 /// A stored token with its user and account, when it has them.
@@ -72,15 +73,17 @@ fn prefixed(alias: &str, prefix: &str, columns: &[&str]) -> String {
         .join(", ")
 }
 
+const VIEWER_FROM: &str = "FROM oauth_access_tokens t \
+     LEFT JOIN users uu ON uu.id = t.resource_owner_id \
+     LEFT JOIN accounts a ON a.id = uu.account_id \
+     LEFT JOIN users u ON u.account_id = a.id \
+     LEFT JOIN user_roles r ON r.id = u.role_id \
+     LEFT JOIN account_deletion_requests d ON d.account_id = a.id \
+     WHERE t.token_digest = $1";
+
 fn viewer_sql() -> String {
     format!(
-        "SELECT {SELECT_RECORD_COLUMNS}, {}, {} FROM oauth_access_tokens t \
-         LEFT JOIN users uu ON uu.id = t.resource_owner_id \
-         LEFT JOIN accounts a ON a.id = uu.account_id \
-         LEFT JOIN users u ON u.account_id = a.id \
-         LEFT JOIN user_roles r ON r.id = u.role_id \
-         LEFT JOIN account_deletion_requests d ON d.account_id = a.id \
-         WHERE t.token_digest = $1",
+        "SELECT {SELECT_RECORD_COLUMNS}, {}, {} {VIEWER_FROM}",
         prefixed("t", "t_", TOKEN_COLUMNS),
         prefixed("uu", "uu_", USER_COLUMNS),
     )
@@ -157,4 +160,102 @@ viewer_from_row!(PgRow);
 pub async fn find(ex: &mut Exec<'_>, digest: &str) -> Result<Option<ViewerRow>, sqlx::Error> {
     let sql = viewer_sql();
     on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(digest).fetch_optional(c).await)
+}
+
+/// The viewer statement for [`ViewerRow::from_columns`]: token, user, then the record, each
+/// in field order.
+fn viewer_sql_in_order() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let plain = |alias: &str, columns: &[&str]| {
+            columns
+                .iter()
+                .map(|c| format!("{alias}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "SELECT {}, {}, {} {VIEWER_FROM}",
+            plain("t", TOKEN_COLUMNS),
+            plain("uu", USER_COLUMNS),
+            record_columns_in_order()
+        )
+    })
+}
+
+impl ViewerRow {
+    fn from_columns(c: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
+        let token = TokenRow {
+            id: c.take()?,
+            application_id: c.take()?,
+            resource_owner_id: c.take()?,
+            scopes: c.take()?,
+            grant_id: c.take()?,
+            revoked_at: c.take()?,
+            last_used_at: c.take()?,
+            created_at: c.take()?,
+        };
+        if c.next_is_null()? {
+            return Ok(Self {
+                token,
+                user: None,
+                account: None,
+            });
+        }
+        let user = UserRow {
+            id: c.take()?,
+            account_id: c.take()?,
+            email: c.take()?,
+            unconfirmed_email: c.take()?,
+            encrypted_password: c.take()?,
+            role_id: c.take()?,
+            locale: c.take()?,
+            time_zone: c.take()?,
+            confirmed_at: c.take()?,
+            confirmation_token_digest: c.take()?,
+            confirmation_sent_at: c.take()?,
+            reset_password_token_digest: c.take()?,
+            reset_password_sent_at: c.take()?,
+            approved: c.take()?,
+            disabled: c.take()?,
+            sign_up_ip: c.take()?,
+            created_by_application_id: c.take()?,
+            invite_id: c.take()?,
+            setting_default_privacy: c.take()?,
+            setting_default_sensitive: c.take()?,
+            setting_default_language: c.take()?,
+            setting_default_quote_policy: c.take()?,
+            setting_noindex: c.take()?,
+            age_verified_at: c.take()?,
+            current_sign_in_at: c.take()?,
+            last_sign_in_at: c.take()?,
+            created_at: c.take()?,
+            updated_at: c.take()?,
+        };
+        let account = if c.next_is_null()? {
+            None
+        } else {
+            Some(AccountRecord::from_columns(c)?)
+        };
+        Ok(Self {
+            token,
+            user: Some(user),
+            account,
+        })
+    }
+}
+
+/// [`find`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
+pub async fn find_in(db: &Db, digest: &str) -> Result<Option<ViewerRow>, sqlx::Error> {
+    match db {
+        Db::Sqlite(_, _, reads) => reads.with(|c| {
+            query_optional(
+                c,
+                viewer_sql_in_order(),
+                &[&digest],
+                ViewerRow::from_columns,
+            )
+        }),
+        Db::Pg(_) => find(&mut db.conn().await?.exec(), digest).await,
+    }
 }

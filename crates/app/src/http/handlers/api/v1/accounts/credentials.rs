@@ -14,9 +14,8 @@ pub async fn verify_credentials(
     State(state): State<AppState>,
     auth: User<ProfileOrReadAccounts>,
 ) -> ApiResult<Json<CredentialAccount>> {
-    let mut conn = state.db().conn().await?;
-    let entity = present::render_credential_account(
-        &mut conn.exec(),
+    let entity = present::render_credential_account_in(
+        state.db(),
         &state.base_url(),
         auth.record(),
         auth.user(),

@@ -18,8 +18,6 @@ pub async fn relationships(
 ) -> ApiResult<Json<Vec<Relationship>>> {
     let ids = params.list("id");
     let with_suspended = params.bool("with_suspended").unwrap_or(false);
-    let mut conn = state.db().conn().await?;
-    let list =
-        relationships::lookup(&mut conn.exec(), auth.account_id(), &ids, with_suspended).await?;
+    let list = relationships::lookup(state.db(), auth.account_id(), &ids, with_suspended).await?;
     Ok(Json(list))
 }

@@ -18,13 +18,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
-    let mut ex = conn.exec();
-    let record = accounts::find_for_api(&mut ex, id).await?;
+    let record = accounts::find_for_api_in(state.db(), id).await?;
     if !accounts::visible_locally(&record) {
         return Err(ApiError::NotFound);
     }
-    let account = present::render_account(&mut ex, &state.base_url(), &record).await?;
+    let account = present::render_account_in(state.db(), &state.base_url(), &record).await?;
     let mut response = Json(account).into_response();
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());

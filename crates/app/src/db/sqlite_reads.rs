@@ -1,0 +1,162 @@
+//! Hot reads on SQLite, run on the calling thread.
+//!
+//! sqlx-sqlite runs each connection on a worker thread of its own and hands every statement
+//! and every row over channels: for a point read of ~10 µs the thread wake-ups cost more than
+//! the query (about 40 % of CPU under load went to the scheduler; BENCHMARKS.md, profile).
+//! The few reads on every request's path (the viewer, an account, relationship facts) run
+//! here instead: a pool of rusqlite connections to the same WAL file, used without an await
+//! in between, so a read is a plain function call. In WAL mode a reader never waits for the
+//! writer and sees every committed write. The connections are `query_only`: writes still go
+//! through sqlx, its transactions and the writer lock.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use r2d2::Pool;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, OpenFlags, Row, Statement};
+use scheduled_thread_pool::ScheduledThreadPool;
+
+/// The read pool of one database file.
+#[derive(Debug, Clone)]
+pub struct SqliteReads {
+    pool: Pool<SqliteConnectionManager>,
+}
+
+/// One helper thread for every read pool of the process (tests open hundreds of databases;
+/// r2d2 would start three threads for each).
+fn maintenance_threads() -> Arc<ScheduledThreadPool> {
+    static THREADS: OnceLock<Arc<ScheduledThreadPool>> = OnceLock::new();
+    THREADS
+        .get_or_init(|| {
+            Arc::new(
+                ScheduledThreadPool::builder()
+                    .num_threads(1)
+                    .thread_name_pattern("sqlite-reads-{}")
+                    .build(),
+            )
+        })
+        .clone()
+}
+
+impl SqliteReads {
+    /// Opens up to `size` read connections to the existing database file at `path`.
+    pub fn open(path: &Path, size: u32) -> Result<Self, sqlx::Error> {
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .with_init(|c| {
+                c.busy_timeout(Duration::from_secs(10))?;
+                // Same page cache as the sqlx connections (db/mod.rs).
+                c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -2000;")?;
+                c.set_prepared_statement_cache_capacity(64);
+                Ok(())
+            });
+        let pool = Pool::builder()
+            .max_size(size.max(1))
+            .min_idle(Some(1))
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(30))
+            .thread_pool(maintenance_threads())
+            .build(manager)
+            .map_err(io_error)?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `read` on a pooled connection, on this thread.
+    pub fn with<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, sqlx::Error> {
+        let conn = self.pool.get().map_err(io_error)?;
+        read(&conn).map_err(driver_error)
+    }
+}
+
+fn io_error(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(e))
+}
+
+/// Repository functions answer `sqlx::Error`, whichever driver ran them.
+fn driver_error(e: rusqlite::Error) -> sqlx::Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => sqlx::Error::Decode(Box::new(e)),
+        other => io_error(other),
+    }
+}
+
+/// Binds `$1…$n` (the placeholders every repository statement uses) by name, so their
+/// numbers need not follow their order of appearance.
+pub fn bind_numbered(
+    stmt: &mut Statement<'_>,
+    values: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<()> {
+    for (i, value) in values.iter().enumerate() {
+        let name = format!("${}", i + 1);
+        if let Some(index) = stmt.parameter_index(&name)? {
+            stmt.raw_bind_parameter(index, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads a row's columns in select-list order.
+pub struct Columns<'r, 's> {
+    row: &'r Row<'s>,
+    next: usize,
+}
+
+impl<'r, 's> Columns<'r, 's> {
+    pub fn new(row: &'r Row<'s>) -> Self {
+        Self { row, next: 0 }
+    }
+
+    /// The next column's value.
+    pub fn take<T: FromSql>(&mut self) -> rusqlite::Result<T> {
+        let value = self.row.get(self.next)?;
+        self.next += 1;
+        Ok(value)
+    }
+
+    /// Whether the next column is NULL, without taking it.
+    pub fn next_is_null(&self) -> rusqlite::Result<bool> {
+        Ok(matches!(
+            self.row.get_ref(self.next)?,
+            rusqlite::types::ValueRef::Null
+        ))
+    }
+}
+
+/// Runs a cached statement with numbered parameters and maps every row.
+pub fn query_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    values: &[&dyn rusqlite::ToSql],
+    mut map: impl FnMut(&mut Columns<'_, '_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind_numbered(&mut stmt, values)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(&mut Columns::new(row))?);
+    }
+    Ok(out)
+}
+
+/// [`query_rows`] for at most one row.
+pub fn query_optional<T>(
+    conn: &Connection,
+    sql: &str,
+    values: &[&dyn rusqlite::ToSql],
+    map: impl FnMut(&mut Columns<'_, '_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    Ok(query_rows(conn, sql, values, map)?.into_iter().next())
+}
