@@ -8,6 +8,7 @@ pub mod params;
 pub mod password;
 pub mod permissions;
 pub mod scopes;
+pub mod search_rank;
 pub mod secrets;
 pub mod text;
 pub mod time;

@@ -1,16 +1,20 @@
-//! The words of a display name that account search matches by prefix (upstream's `simple`
-//! full-text configuration: lower-cased runs of letters, digits and `_`).
+//! The words of a display name or username that account search finds candidates by
+//! (`account_name_words`): lower-cased runs of letters and digits, split on everything else
+//! (`_`, `-`, `.`, `@` too). Every lexeme PostgreSQL's `simple` parser makes from a text
+//! starts with one of these words, and so does every lexeme a query lexeme can be a prefix
+//! of, so a prefix range over them finds every account the ranking can match
+//! (`domain::search_rank`).
 
 /// More words than any local name holds (30 characters); remote names can be longer.
-pub const MAX_WORDS: usize = 16;
+pub const MAX_WORDS: usize = 32;
 /// Longer words are cut: a prefix search never needs more.
 pub const MAX_WORD_CHARS: usize = 64;
 
-/// Distinct lower-cased words of `display_name`, in order of first appearance.
-pub fn words(display_name: &str) -> Vec<String> {
-    let lower = display_name.to_lowercase();
+/// Distinct lower-cased words of `text`, in order of first appearance.
+pub fn words(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
     let mut out: Vec<String> = Vec::new();
-    for w in lower.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+    for w in lower.split(|c: char| !c.is_alphanumeric()) {
         if w.is_empty() {
             continue;
         }
@@ -39,7 +43,8 @@ mod tests {
         );
         assert_eq!(words("  "), Vec::<String>::new());
         assert_eq!(words("Ünïcode ÄND ünïcode"), ["ünïcode", "änd"]);
-        assert_eq!(words("snake_case name"), ["snake_case", "name"]);
+        assert_eq!(words("snake_case name"), ["snake", "case", "name"]);
+        assert_eq!(words("bob@mastodon.social"), ["bob", "mastodon", "social"]);
     }
 
     proptest! {

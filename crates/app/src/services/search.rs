@@ -1,5 +1,16 @@
-//! `GET /api/v1/accounts/search`: an exact `user@domain` match first, then prefix matches on
-//! username, display name and domain, ranked with your follows first.
+//! `GET /api/v1/accounts/search`: an exact `user@domain` match first, then upstream's
+//! database search (Mastodon 4.x `Account::Search`, no Elasticsearch).
+//!
+//! - The term is matched as one phrase of prefixes against the weighted document of display
+//!   name (A), username (B) and domain (C) (`domain::search_rank`); for `user@<local domain>`
+//!   only the username's words are searched, for `user@remote` a username prefix at a domain
+//!   prefix.
+//! - score = boost (follower ratio, log10 of followers, posted at all) × `ts_rank_cd`.
+//! - Ordered by the number of follows between you and the account (0–2: mutual first), then
+//!   score; with `following`, only accounts you follow and yourself, by score × (1 + whether
+//!   they follow you). Ties by account id. `offset` and `limit` apply to that order.
+//! - The candidates come from index ranges with caps (`db::repo::search`), so the ranking is
+//!   exact unless a range holds more rows than its cap.
 //!
 //! `resolve` cannot fetch anything yet (no federation): it answers from known accounts only,
 //! exactly as without it.
@@ -8,8 +19,10 @@ use crate::api_types::Account;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::follows::{self, FollowKind};
-use crate::db::repo::search::{self, Terms};
+use crate::db::repo::search::{self, Candidate, Terms};
 use crate::domain::acct::parse_acct;
+use crate::domain::name_words;
+use crate::domain::search_rank;
 use crate::error::ApiResult;
 use crate::services::present;
 
@@ -73,23 +86,106 @@ async fn exact_match(
     }
 }
 
-fn terms(q: &str, local_domain: &str) -> Terms {
+/// How the fuzzy part matches: the query lexemes, which document they are matched against,
+/// and the candidate ranges.
+struct Plan {
+    query: Vec<String>,
+    username_only: bool,
+    /// `user@remote`: the username and domain prefixes (lower-cased).
+    handle: Option<(String, String)>,
+    terms: Terms,
+}
+
+/// The index ranges for a phrase: the first word of the query lexeme whose first word is
+/// longest (every matching account has a word starting with it, or a domain starting with
+/// that lexeme). None when the query has no lexemes (it matches nothing).
+fn words_terms(query: &[String], domains: bool) -> Option<Terms> {
+    let (word, lexeme) = query
+        .iter()
+        .filter_map(|l| name_words::words(l).into_iter().next().map(|w| (w, l)))
+        .max_by_key(|(w, _)| w.chars().count())?;
+    Some(Terms::Words {
+        word,
+        lexeme: lexeme.clone(),
+        domains,
+    })
+}
+
+fn plan(q: &str, local_domain: &str) -> Option<Plan> {
     match q.split_once('@') {
         Some((user, domain)) => {
             let local =
                 domain.is_empty() || parse_acct(q, local_domain).is_some_and(|(_, d)| d.is_none());
-            Terms {
-                term: user.to_owned(),
-                domain: (!local).then(|| domain.to_owned()),
-                username_only: local,
+            let query = search_rank::query_terms(user);
+            if local {
+                let terms = words_terms(&query, false)?;
+                return Some(Plan {
+                    query,
+                    username_only: true,
+                    handle: None,
+                    terms,
+                });
             }
+            let (user, domain) = (user.to_lowercase(), domain.to_lowercase());
+            Some(Plan {
+                query,
+                username_only: false,
+                handle: Some((user.clone(), domain.clone())),
+                terms: Terms::Handle {
+                    username: user,
+                    domain,
+                },
+            })
         }
-        None => Terms {
-            term: q.to_owned(),
-            domain: None,
-            username_only: false,
-        },
+        None => {
+            let query = search_rank::query_terms(q);
+            let terms = words_terms(&query, true)?;
+            Some(Plan {
+                query,
+                username_only: false,
+                handle: None,
+                terms,
+            })
+        }
     }
+}
+
+/// The text rank of a candidate, None when it does not match.
+fn text_rank(plan: &Plan, c: &Candidate) -> Option<f64> {
+    if let Some((user, domain)) = &plan.handle {
+        let matches = c.username.to_lowercase().starts_with(user.as_str())
+            && c.domain
+                .as_deref()
+                .is_some_and(|d| d.to_lowercase().starts_with(domain.as_str()));
+        let doc = search_rank::document(&c.display_name, &c.username, c.domain.as_deref());
+        return matches.then(|| search_rank::rank_cd(&doc, &plan.query));
+    }
+    let doc = if plan.username_only {
+        search_rank::username_document(&c.username)
+    } else {
+        search_rank::document(&c.display_name, &c.username, c.domain.as_deref())
+    };
+    let rank = search_rank::rank_cd(&doc, &plan.query);
+    (rank > 0.0).then_some(rank)
+}
+
+/// Upstream's order of the matching candidates (see the module comment), as ids.
+fn ranked(plan: &Plan, candidates: &[Candidate], following: bool) -> Vec<i64> {
+    let mut scored: Vec<(i32, f64, i64)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let rank = text_rank(plan, c)?;
+            let score =
+                search_rank::boost(c.followers_count, c.following_count, c.last_status_at) * rank;
+            Some(if following {
+                (0, score * f64::from(1 + c.follows_me), c.id)
+            } else {
+                (c.follows_them + c.follows_me, score, c.id)
+            })
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored.into_iter().map(|s| s.2).collect()
 }
 
 pub async fn search(
@@ -107,10 +203,16 @@ pub async fn search(
     let exact = exact_match(ex, viewer, local_domain, sq, q).await?;
     let fuzzy_limit = sq.limit - usize::from(exact.is_some());
     let mut ids: Vec<i64> = exact.iter().map(|r| r.account.id).collect();
-    if fuzzy_limit > 0 {
-        let t = terms(q, local_domain);
-        let limit = i64::try_from(fuzzy_limit).unwrap_or(i64::MAX);
-        for id in search::search(ex, &t, viewer, sq.following, limit, sq.offset.max(0)).await? {
+    if fuzzy_limit > 0
+        && let Some(plan) = plan(q, local_domain)
+    {
+        let candidates = search::candidates(ex, &plan.terms, viewer, sq.following).await?;
+        let offset = usize::try_from(sq.offset.max(0)).unwrap_or(usize::MAX);
+        let page = ranked(&plan, &candidates, sq.following)
+            .into_iter()
+            .skip(offset)
+            .take(fuzzy_limit);
+        for id in page {
             if !ids.contains(&id) {
                 ids.push(id);
             }

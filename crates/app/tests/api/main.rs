@@ -1,6 +1,7 @@
 //! In-process API tests, one module per handler area; every test runs on SQLite and, with
 //! `TEST_DATABASE_URL`, on PostgreSQL.
 
+mod accounts_search;
 mod accounts_show;
 mod admin_account_warnings;
 mod admin_accounts_list;

@@ -132,7 +132,7 @@ db_test!(async fn json_body_and_put(app) {
     assert_eq!(res.json()["fields"].as_array().map(Vec::len), Some(2));
 });
 
-db_test!(async fn fields_as_hash_with_blank_pairs_dropped(app) {
+db_test!(async fn fields_as_hash_in_received_order_with_blank_pairs_dropped(app) {
     let alice = app.user("alice").await;
     let res = patch(&app, &alice.token, &[
         ("fields_attributes[1][name]", "second"), ("fields_attributes[1][value]", "2"),
@@ -142,7 +142,17 @@ db_test!(async fn fields_as_hash_with_blank_pairs_dropped(app) {
     ]).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let names: Vec<String> = res.json()["source"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(names, vec!["first", "second", "tenth"]);
+    // in the order the keys came, as a Rails params hash (not by numeric key)
+    assert_eq!(names, vec!["second", "first", "tenth"]);
+    // the same with a JSON object
+    let res = app.json_request(Method::PATCH, PATH, Some(&alice.token), &json!({
+        "fields_attributes": {"1": {"name": "one", "value": "1"}, "0": {"name": "zero", "value": "0"}},
+    })).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["source"]["fields"], json!([
+        {"name": "one", "value": "1", "verified_at": null},
+        {"name": "zero", "value": "0", "verified_at": null},
+    ]));
     // an array form replaces them all
     let res = patch(&app, &alice.token, &[("fields_attributes[][name]", "only"), ("fields_attributes[][value]", "one")]).await;
     assert_eq!(res.status, 200);

@@ -1,20 +1,61 @@
-//! Account search: prefix matches on `username_lower`, `display_name_lower`, the words of
-//! display names (`account_name_words`) and `domain`, each an index range (`col >= $lo AND col < $hi`, `$hi = $lo || U+10FFFF`; bytewise order on
-//! both backends), never a full scan. Ranking: accounts the searcher follows or is followed by
-//! first, then an exact username, then more followers.
+//! Account search candidates: the rows upstream's ranking needs (`domain::search_rank`,
+//! applied in `services::search`), collected through index ranges only, never a scan that
+//! grows with the accounts table.
+//!
+//! Sources, each an index range (`col >= $lo AND col < $hi`, `$hi = $lo || U+10FFFF`;
+//! bytewise order on both backends) capped by its own `LIMIT`:
+//! - the words of display names and usernames (`account_name_words`, [`SOURCE_CAP`] rows),
+//!   and the starts of usernames and display names (their lower-cased columns, as many);
+//! - remote domains (`accounts.domain`, [`SOURCE_CAP`] rows);
+//! - the same two ranges among the searcher's follows and followers (driven by the follows
+//!   indexes, [`RELATED_CAP`] rows each), so accounts related to the searcher, which sort
+//!   first, are not cut off by the caps above;
+//! - the searcher themself.
+//!
+//! With `following`, only the follows sources and the searcher. `user@remote` searches use
+//! a prefix of the username and one of the domain instead of the words.
+//!
+//! The ranking is exact (as upstream's SQL over every account) whenever each source has
+//! fewer matching rows than its cap; past that, the capped sources hold the lowest words
+//! (an exact word before its longer extensions) and an arbitrary part of a big domain.
 
 use crate::db::{Backend, Exec};
 use crate::on;
 
-/// What to match.
+/// Rows read from each of the word and domain ranges.
+pub const SOURCE_CAP: i64 = 500;
+/// Rows read from each of the searcher's follows and followers sources.
+pub const RELATED_CAP: i64 = 5000;
+
+/// What the candidates must match.
 #[derive(Debug, Clone)]
-pub struct Terms {
-    /// Prefix of the username (and, unless `domain` is given, of display name and domain).
-    pub term: String,
-    /// `user@domain` searches: prefix of a remote domain; usernames must match too.
+pub enum Terms {
+    /// A prefix of a word of the display name or username (`word`), or of the domain
+    /// (`lexeme`: a whole query lexeme, as a host stays one lexeme).
+    Words {
+        word: String,
+        lexeme: String,
+        /// The domain range is read too (not for `user@<local domain>` searches).
+        domains: bool,
+    },
+    /// `user@remote`: a prefix of the username and of the domain.
+    Handle { username: String, domain: String },
+}
+
+/// One candidate with what its score needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
     pub domain: Option<String>,
-    /// Only local `user@…` handles: search usernames only.
-    pub username_only: bool,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_status_at: Option<i64>,
+    /// The searcher follows this account (0 or 1).
+    pub follows_them: i32,
+    /// This account follows the searcher (0 or 1).
+    pub follows_me: i32,
 }
 
 /// Upper bound of a prefix range.
@@ -22,27 +63,87 @@ fn hi(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// The search statement (public so the plan can be checked).
+fn dom(backend: Backend, table: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("{table}.domain"),
+        Backend::Postgres => format!("({table}.domain COLLATE \"C\")"),
+    }
+}
+
+/// The candidate statement (public so the plan can be checked). Binds: `$1`/`$2` the word
+/// (or username) range, `$3`/`$4` the domain range, `$5` the searcher.
 pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
-    let dom = match backend {
-        Backend::Sqlite => "domain",
-        Backend::Postgres => "(domain COLLATE \"C\")",
-    };
-    let candidates = if terms.domain.is_some() {
+    let a_dom = dom(backend, "a");
+    let t_dom = dom(backend, "t");
+    let mut sources: Vec<String> = Vec::new();
+    let related = |side: &str, other: &str, pred: &str, join: &str| {
         format!(
-            "SELECT id FROM accounts WHERE username_lower >= $1 AND username_lower < $2 \
-             AND {dom} >= $3 AND {dom} < $4"
-        )
-    } else if terms.username_only {
-        "SELECT id FROM accounts WHERE username_lower >= $1 AND username_lower < $2".to_owned()
-    } else {
-        format!(
-            "SELECT id FROM accounts WHERE username_lower >= $1 AND username_lower < $2 \
-             UNION SELECT id FROM accounts WHERE display_name_lower >= $1 AND display_name_lower < $2 \
-             UNION SELECT account_id FROM account_name_words WHERE word >= $1 AND word < $2 \
-             UNION SELECT id FROM accounts WHERE {dom} >= $3 AND {dom} < $4"
+            "SELECT r.id FROM (SELECT f.{other} AS id FROM follows f {join} \
+             WHERE f.{side} = $5 AND {pred} LIMIT {RELATED_CAP}) r"
         )
     };
+    match terms {
+        Terms::Words { domains, .. } => {
+            let words = "w.word >= $1 AND w.word < $2";
+            let t_range = format!("{t_dom} >= $3 AND {t_dom} < $4");
+            if !following {
+                sources.push(format!(
+                    "SELECT s.id FROM (SELECT w.account_id AS id FROM account_name_words w \
+                     WHERE {words} LIMIT {SOURCE_CAP}) s"
+                ));
+                // the starts of usernames and display names too: rows written without their
+                // words (raw inserts) are still found by their first word
+                for col in ["username_lower", "display_name_lower"] {
+                    sources.push(format!(
+                        "SELECT s.id FROM (SELECT a.id FROM accounts a \
+                         WHERE a.{col} >= $1 AND a.{col} < $2 LIMIT {SOURCE_CAP}) s"
+                    ));
+                }
+                if *domains {
+                    sources.push(format!(
+                        "SELECT s.id FROM (SELECT a.id FROM accounts a \
+                         WHERE {a_dom} >= $3 AND {a_dom} < $4 LIMIT {SOURCE_CAP}) s"
+                    ));
+                }
+            }
+            let mut sides = vec![("account_id", "target_account_id")];
+            if !following {
+                sides.push(("target_account_id", "account_id"));
+            }
+            for (side, other) in sides {
+                let join = format!("JOIN account_name_words w ON w.account_id = f.{other}");
+                sources.push(related(side, other, words, &join));
+                if *domains {
+                    let join = format!("JOIN accounts t ON t.id = f.{other}");
+                    sources.push(related(side, other, &t_range, &join));
+                }
+            }
+        }
+        Terms::Handle { .. } => {
+            let pred = |t: &str, d: &str| {
+                format!(
+                    "{t}.username_lower >= $1 AND {t}.username_lower < $2 \
+                     AND {d} >= $3 AND {d} < $4"
+                )
+            };
+            if !following {
+                sources.push(format!(
+                    "SELECT s.id FROM (SELECT a.id FROM accounts a WHERE {} LIMIT {SOURCE_CAP}) s",
+                    pred("a", &a_dom)
+                ));
+            }
+            let mut sides = vec![("account_id", "target_account_id")];
+            if !following {
+                sides.push(("target_account_id", "account_id"));
+            }
+            for (side, other) in sides {
+                let join = format!("JOIN accounts t ON t.id = f.{other}");
+                sources.push(related(side, other, &pred("t", &t_dom), &join));
+            }
+        }
+    }
+    sources.push("SELECT CAST($5 AS BIGINT)".to_owned());
+    let candidates = sources.join(" UNION ");
     let follows_them =
         "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $5 AND f.target_account_id = a.id)";
     let follows_me =
@@ -50,98 +151,64 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
     // Silenced (limited) accounts are found only by their followers and themselves: beyond
     // upstream, as the moderation brief asks (docs/admin-action-logs.md).
     let limited = format!(" AND (a.silenced_at IS NULL OR a.id = $5 OR {follows_them})");
-    let (filter, related) = if following {
-        (
-            format!(" AND (a.id = $5 OR {follows_them})"),
-            format!("CASE WHEN {follows_me} THEN 0 ELSE 1 END"),
-        )
+    let filter = if following {
+        format!(" AND (a.id = $5 OR {follows_them})")
     } else {
-        (
-            String::new(),
-            format!("CASE WHEN {follows_them} OR {follows_me} THEN 0 ELSE 1 END"),
-        )
+        String::new()
     };
     format!(
-        "SELECT a.id FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
+        "SELECT a.id, a.username, a.display_name, a.domain, a.followers_count, a.following_count, \
+         a.last_status_at, CASE WHEN {follows_them} THEN 1 ELSE 0 END AS follows_them, \
+         CASE WHEN {follows_me} THEN 1 ELSE 0 END AS follows_me \
+         FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
          WHERE a.id IN ({candidates}) \
          AND a.suspended_at IS NULL AND a.deleted_at IS NULL AND a.moved_to_account_id IS NULL \
          AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id) \
-         AND (a.domain IS NOT NULL OR (u.approved = TRUE AND u.confirmed_at IS NOT NULL)){limited}{filter} \
-         ORDER BY {related}, CASE WHEN a.username_lower = $6 THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
-         LIMIT $7 OFFSET $8"
+         AND (a.domain IS NOT NULL OR (u.approved = TRUE AND u.confirmed_at IS NOT NULL)){limited}{filter}"
     )
 }
 
-/// Account ids matching `terms` for `viewer`, ranked, `limit` from `offset`.
-pub async fn search(
+/// The values bound to [`search_sql`]'s `$1`…`$4`.
+pub fn search_args(terms: &Terms) -> [String; 4] {
+    let (a, b) = match terms {
+        Terms::Words { word, lexeme, .. } => (word.to_lowercase(), lexeme.to_lowercase()),
+        Terms::Handle { username, domain } => (username.to_lowercase(), domain.to_lowercase()),
+    };
+    let (ha, hb) = (hi(&a), hi(&b));
+    [a, ha, b, hb]
+}
+
+/// The candidates for `terms` and `viewer` (unordered; the service ranks them).
+pub async fn candidates(
     ex: &mut Exec<'_>,
     terms: &Terms,
     viewer: i64,
     following: bool,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<Candidate>, sqlx::Error> {
     let sql = search_sql(ex.backend(), terms, following);
-    let term = terms.term.to_lowercase();
-    let domain = terms
-        .domain
-        .as_deref()
-        .map_or_else(|| term.clone(), str::to_lowercase);
+    let [lo, lo_hi, dom_lo, dom_hi] = search_args(terms);
     // Unprepared, like the admin filters: a prefix's selectivity decides the plan, and a
     // generic PostgreSQL plan would not know it.
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).persistent(false)
-        .bind(&term)
-        .bind(hi(&term))
-        .bind(&domain)
-        .bind(hi(&domain))
+    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).persistent(false)
+        .bind(&lo)
+        .bind(&lo_hi)
+        .bind(&dom_lo)
+        .bind(&dom_hi)
         .bind(viewer)
-        .bind(&term)
-        .bind(limit)
-        .bind(offset)
         .fetch_all(c)
-        .await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+        .await)
 }
 
-/// Keeps the searchable words of an account's display name in step with it.
-pub async fn index_name(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    display_name: &str,
-) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM account_name_words WHERE account_id = $1")
-        .bind(account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    for word in crate::domain::name_words::words(display_name) {
-        on!(ex, c => sqlx::query("INSERT INTO account_name_words (word, account_id) VALUES ($1, $2)")
-            .bind(&word)
-            .bind(account_id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-    }
-    Ok(())
-}
-
-/// The words of many new accounts' names at once (the benchmark seeder).
-pub async fn index_names(ex: &mut Exec<'_>, names: &[(i64, &str)]) -> Result<(), sqlx::Error> {
-    let rows: Vec<(String, i64)> = names
-        .iter()
-        .flat_map(|(id, name)| {
-            crate::domain::name_words::words(name)
-                .into_iter()
-                .map(move |w| (w, *id))
-        })
-        .collect();
+async fn insert_words(ex: &mut Exec<'_>, rows: &[(String, i64)]) -> Result<(), sqlx::Error> {
     // bounded statements: both drivers cap bound parameters
     for chunk in rows.chunks(400) {
         let values = (0..chunk.len())
             .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
             .collect::<Vec<_>>()
             .join(", ");
-        let sql = format!("INSERT INTO account_name_words (word, account_id) VALUES {values}");
+        let sql = format!(
+            "INSERT INTO account_name_words (word, account_id) VALUES {values} ON CONFLICT DO NOTHING"
+        );
         on!(ex, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             for (w, id) in chunk {
@@ -151,4 +218,47 @@ pub async fn index_names(ex: &mut Exec<'_>, names: &[(i64, &str)]) -> Result<(),
         })?;
     }
     Ok(())
+}
+
+/// The searchable words of one account: its display name's and its username's.
+fn account_words(id: i64, username: &str, display_name: &str) -> Vec<(String, i64)> {
+    let mut words = crate::domain::name_words::words(display_name);
+    for w in crate::domain::name_words::words(username) {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words.into_iter().map(|w| (w, id)).collect()
+}
+
+/// Keeps the searchable words of an account (display name and username) in step with its
+/// display name; the username is read from its row, which must exist.
+pub async fn index_name(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    display_name: &str,
+) -> Result<(), sqlx::Error> {
+    let username: Option<(String,)> = on!(ex, c => sqlx::query_as("SELECT username_lower FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(c)
+        .await)?;
+    on!(ex, c => sqlx::query("DELETE FROM account_name_words WHERE account_id = $1")
+        .bind(account_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let username = username.map(|u| u.0).unwrap_or_default();
+    insert_words(ex, &account_words(account_id, &username, display_name)).await
+}
+
+/// The words of many new accounts at once (the benchmark seeder): `(id, username, name)`.
+pub async fn index_names(
+    ex: &mut Exec<'_>,
+    accounts: &[(i64, &str, &str)],
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, i64)> = accounts
+        .iter()
+        .flat_map(|(id, username, name)| account_words(*id, username, name))
+        .collect();
+    insert_words(ex, &rows).await
 }

@@ -103,9 +103,9 @@ pub async fn insert_accounts(
         }
         q.execute(c).await.map(|r| r.rows_affected())
     })?;
-    let names: Vec<(i64, &str)> = rows
+    let names: Vec<(i64, &str, &str)> = rows
         .iter()
-        .map(|a| (a.id, a.display_name.as_str()))
+        .map(|a| (a.id, a.username.as_str(), a.display_name.as_str()))
         .collect();
     crate::db::repo::search::index_names(ex, &names).await?;
     let users: Vec<(&SeedAccount, &SeedUser)> = rows

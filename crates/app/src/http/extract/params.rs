@@ -242,6 +242,22 @@ mod tests {
     }
 
     #[test]
+    fn hash_keys_keep_the_order_received() {
+        let p = Params::from_query("f[1][name]=b&f[0][name]=a&f[10][name]=c");
+        let keys: Vec<&str> = p
+            .map("f")
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["1", "0", "10"]);
+        let json: Value = serde_json::from_str(r#"{"f":{"1":{},"0":{}}}"#).unwrap_or_default();
+        let keys: Vec<&str> = json["f"]
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["1", "0"]);
+    }
+
+    #[test]
     fn hostile_keys_are_ignored() {
         let p = Params::from_query("a[b][c][d][e][f][g][h][i][j]=1&[x]=2");
         assert!(p.0.is_empty());

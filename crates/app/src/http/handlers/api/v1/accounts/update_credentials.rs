@@ -90,23 +90,12 @@ impl FromRequest<AppState> for ProfileForm {
     }
 }
 
-/// `fields_attributes` as an array of `{name, value}` or a hash of them (numeric keys in
-/// numeric order).
+/// `fields_attributes` as an array of `{name, value}` or a hash of them, in the order the
+/// hash's keys were received, as a Rails params hash keeps them (not by numeric key).
 fn field_pairs(value: &Value) -> Vec<(String, String)> {
     let items: Vec<&Value> = match value {
         Value::Array(items) => items.iter().collect(),
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(
-                |(a, _), (b, _)| match (a.parse::<u64>(), b.parse::<u64>()) {
-                    (Ok(x), Ok(y)) => x.cmp(&y),
-                    (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-                    (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-                    (Err(_), Err(_)) => a.cmp(b),
-                },
-            );
-            entries.into_iter().map(|(_, v)| v).collect()
-        }
+        Value::Object(map) => map.values().collect(),
         _ => Vec::new(),
     };
     items
