@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use r2d2::Pool;
 use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::config::DbConfig;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, Row, Statement};
 use scheduled_thread_pool::ScheduledThreadPool;
@@ -55,6 +56,12 @@ impl SqliteReads {
                 // Same page cache as the sqlx connections (db/mod.rs).
                 c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -2000;")?;
                 c.set_prepared_statement_cache_capacity(64);
+                // With `sqlite_stat4` present (after ANALYZE; this build has STAT4), SQLite
+                // re-prepares a statement on every new binding whose value might change the
+                // plan: the relationship statement was re-parsed on every request. The
+                // stability guarantee plans without looking at bound values; these reads are
+                // point lookups whose plans do not depend on them.
+                c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
                 Ok(())
             });
         let pool = Pool::builder()

@@ -1,9 +1,11 @@
 //! The inline read path (`*_in` functions; rusqlite on SQLite) returns exactly what the
 //! sqlx path returns, for every kind of account and token it may meet.
 
-use woolly::db::repo::{accounts, follows, viewers};
+use woolly::db::repo::admin_accounts::Arg;
+use woolly::db::repo::explain::{self, sqlite_full_scans};
+use woolly::db::repo::{accounts, follows, relationships, viewers};
 use woolly::domain::secrets;
-use woolly_testkit::db_test;
+use woolly_testkit::{Backend, db_test};
 
 use crate::admin_support::{self, Spec};
 use crate::graph_support::sql;
@@ -52,6 +54,27 @@ db_test!(
             let mut conn = db.conn().await.unwrap();
             let pooled = viewers::find(&mut conn.exec(), &digest).await.unwrap();
             assert_eq!(format!("{inline:?}"), format!("{pooled:?}"), "token {token}");
+        }
+    }
+);
+
+db_test!(
+    async fn the_relationships_statement_reads_through_indexes(app) {
+        if app.backend != Backend::Sqlite {
+            return;
+        }
+        let mut conn = app.state.db().conn().await.unwrap();
+        for n in [1usize, 2, 40] {
+            let sql = relationships::lookup_sql(woolly::db::Backend::Sqlite, n);
+            let mut args = vec![Arg::Int(1)];
+            args.extend((0..n).map(|i| Arg::Int(100 + i as i64)));
+            args.push(Arg::Int(5));
+            let plan = explain::plan(&mut conn.exec(), &sql, &args).await.unwrap();
+            let scans = sqlite_full_scans(&plan, &["ids"]);
+            let scans: Vec<&&str> = scans.iter().filter(|l| !l.contains("CONSTANT ROW")).collect();
+            assert!(scans.is_empty(), "{n}: {scans:?}\n{}", plan.join("\n"));
+            // no ephemeral b-tree per IN list, no sort
+            assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE") || l.contains("LIST SUBQUERY")), "{}", plan.join("\n"));
         }
     }
 );

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::db::repo::follows::FollowRow;
 use crate::db::sqlite_reads::query_rows;
-use crate::db::{Db, Exec};
+use crate::db::{Backend, Db, Exec};
 use crate::on;
 
 /// `$start, $start+1, …` for `n` bound values.
@@ -55,25 +55,69 @@ pub struct TargetCheck {
     pub with_suspended: bool,
 }
 
+/// How the statement walks the asked-for ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TargetList {
+    /// `col IN ($2, …)`: PostgreSQL turns it into index probes of `= ANY`.
+    InList,
+    /// A `VALUES` list read as a co-routine and joined to each table: SQLite builds an
+    /// ephemeral b-tree for every `IN (…)` list (a pager and page cache each, ten per
+    /// statement), which cost more than the index probes themselves (33 → 9 µs for 2 ids).
+    Rows,
+}
+
+impl TargetList {
+    fn of(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::Rows,
+            Backend::Postgres => Self::InList,
+        }
+    }
+}
+
 /// The facts as one `UNION ALL` query: a Relationship page costs one round trip to the
 /// database (plus one for domain blocks of remote targets) however many facts it has.
-fn facts_sql(n: usize, check: Option<TargetCheck>) -> String {
+/// The ids must be distinct (the `Rows` form does not collapse duplicates).
+fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
     let ids = placeholders(2, n);
     let now = n + 2;
+    // FROM and the id match of a part over `table` aliased `x`, matching `x.{col}`.
+    let source = |table: &str, col: &str| match list {
+        TargetList::InList => (format!("{table} x"), format!("x.{col} IN ({ids})")),
+        TargetList::Rows => (
+            format!("ids CROSS JOIN {table} x"),
+            format!("x.{col} = ids.id"),
+        ),
+    };
+    let part = |select: &str, table: &str, key: &str, col: &str, extra: &str| {
+        let (from, matching) = source(table, col);
+        format!("SELECT {select} FROM {from} WHERE x.{key} = $1 AND {matching}{extra}")
+    };
     let plain = |kind: &str, col: &str, table: &str, key: &str| {
-        format!(
-            "SELECT '{kind}' AS kind, {col} AS target, CAST(0 AS BIGINT) AS id, FALSE AS flag_a, FALSE AS flag_b, \
-             CAST(NULL AS BIGINT) AS num, CAST(NULL AS TEXT) AS text FROM {table} WHERE {key} = $1 AND {col} IN ({ids})"
+        part(
+            &format!(
+                "'{kind}' AS kind, x.{col} AS target, CAST(0 AS BIGINT) AS id, FALSE AS flag_a, FALSE AS flag_b, \
+                 CAST(NULL AS BIGINT) AS num, CAST(NULL AS TEXT) AS text"
+            ),
+            table,
+            key,
+            col,
+            "",
         )
     };
     let rows = |kind: &str, table: &str| {
-        format!(
-            "SELECT '{kind}' AS kind, target_account_id AS target, id, show_reblogs AS flag_a, notify AS flag_b, \
-             created_at AS num, languages AS text FROM {table} \
-             WHERE account_id = $1 AND target_account_id IN ({ids})"
+        part(
+            &format!(
+                "'{kind}' AS kind, x.target_account_id AS target, x.id, x.show_reblogs AS flag_a, \
+                 x.notify AS flag_b, x.created_at AS num, x.languages AS text"
+            ),
+            table,
+            "account_id",
+            "target_account_id",
+            "",
         )
     };
-    let parts = [
+    let mut parts = vec![
         rows("following", "follows"),
         rows("requested", "follow_requests"),
         plain("followed_by", "account_id", "follows", "target_account_id"),
@@ -91,29 +135,61 @@ fn facts_sql(n: usize, check: Option<TargetCheck>) -> String {
             "account_pins",
             "account_id",
         ),
-        format!(
-            "SELECT 'muting', target_account_id, CAST(0 AS BIGINT), hide_notifications, FALSE, expires_at, CAST(NULL AS TEXT) \
-             FROM mutes WHERE account_id = $1 AND (expires_at IS NULL OR expires_at > ${now}) AND target_account_id IN ({ids})"
+        part(
+            "'muting', x.target_account_id, CAST(0 AS BIGINT), x.hide_notifications, FALSE, x.expires_at, \
+             CAST(NULL AS TEXT)",
+            "mutes",
+            "account_id",
+            "target_account_id",
+            &format!(" AND (x.expires_at IS NULL OR x.expires_at > ${now})"),
         ),
-        format!(
-            "SELECT 'note', target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), comment \
-             FROM account_notes WHERE account_id = $1 AND target_account_id IN ({ids})"
+        part(
+            "'note', x.target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), x.comment",
+            "account_notes",
+            "account_id",
+            "target_account_id",
+            "",
         ),
     ];
-    let mut sql = parts.join(" UNION ALL ");
     if let Some(check) = check {
         let suspended = if check.with_suspended {
             ""
         } else {
             " AND a.suspended_at IS NULL"
         };
-        sql.push_str(&format!(
-            " UNION ALL SELECT 'target', a.id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), a.domain \
-             FROM accounts a WHERE a.id IN ({ids}) AND a.deleted_at IS NULL{suspended} \
+        let (from, matching) = match list {
+            TargetList::InList => ("accounts a".to_owned(), format!("a.id IN ({ids})")),
+            TargetList::Rows => (
+                "ids CROSS JOIN accounts a".to_owned(),
+                "a.id = ids.id".to_owned(),
+            ),
+        };
+        parts.push(format!(
+            "SELECT 'target', a.id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), a.domain \
+             FROM {from} WHERE {matching} AND a.deleted_at IS NULL{suspended} \
              AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)"
         ));
     }
-    sql
+    let union = parts.join(" UNION ALL ");
+    match list {
+        TargetList::InList => union,
+        TargetList::Rows => {
+            let values = (2..n + 2)
+                .map(|i| format!("(${i})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("WITH ids(id) AS NOT MATERIALIZED (VALUES {values}) {union}")
+        }
+    }
+}
+
+/// The statement `GET /api/v1/accounts/relationships` runs for `n` distinct ids on
+/// `backend` (public so its plan can be checked): `$1` viewer, `$2…` ids, then now.
+pub fn lookup_sql(backend: Backend, n: usize) -> String {
+    let check = TargetCheck {
+        with_suspended: false,
+    };
+    facts_sql(n, Some(check), TargetList::of(backend))
 }
 
 pub async fn facts(
@@ -155,7 +231,8 @@ async fn graph(
     if targets.is_empty() {
         return Ok(GraphFacts::default());
     }
-    let sql = facts_sql(targets.len(), check);
+    let targets = &distinct(targets);
+    let sql = facts_sql(targets.len(), check, TargetList::of(ex.backend()));
     let rows: Vec<FactRow> = on!(ex, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
         for t in targets {
@@ -164,6 +241,14 @@ async fn graph(
         q.bind(now).fetch_all(c).await
     })?;
     Ok(collect(viewer, rows))
+}
+
+/// The ids once each, sorted (what [`facts_sql`] expects).
+fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut out = ids.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Sorts the fact rows into their sets.
@@ -229,7 +314,8 @@ pub async fn facts_of_existing_in(
     if ids.is_empty() {
         return Ok(GraphFacts::default());
     }
-    let sql = facts_sql(ids.len(), Some(check));
+    let ids = &distinct(ids);
+    let sql = facts_sql(ids.len(), Some(check), TargetList::Rows);
     reads.with(|c| {
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(ids.len() + 2);
         values.push(&viewer);
