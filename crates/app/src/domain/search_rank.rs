@@ -53,11 +53,6 @@ pub fn document(display_name: &str, username: &str, domain: Option<&str>) -> Vec
     doc
 }
 
-/// Only the username, for `user@<local domain>` searches.
-pub fn username_document(username: &str) -> Vec<Position> {
-    document("", username, None)
-}
-
 /// The lexemes of a search term, in phrase order (empty: the query matches nothing).
 pub fn query_terms(term: &str) -> Vec<String> {
     let cleaned: String = term

@@ -3,8 +3,8 @@
 //!
 //! - The term is matched as one phrase of prefixes against the weighted document of display
 //!   name (A), username (B) and domain (C) (`domain::search_rank`); for `user@<local domain>`
-//!   only the username's words are searched, for `user@remote` a username prefix at a domain
-//!   prefix.
+//!   the username part is searched that way (as upstream), for `user@remote` a username
+//!   prefix at a domain prefix.
 //! - score = boost (follower ratio, log10 of followers, posted at all) × `ts_rank_cd`.
 //! - Ordered by the number of follows between you and the account (0–2: mutual first), then
 //!   score; with `following`, only accounts you follow and yourself, by score × (1 + whether
@@ -90,7 +90,6 @@ async fn exact_match(
 /// and the candidate ranges.
 struct Plan {
     query: Vec<String>,
-    username_only: bool,
     /// `user@remote`: the username and domain prefixes (lower-cased).
     handle: Option<(String, String)>,
     terms: Terms,
@@ -118,10 +117,10 @@ fn plan(q: &str, local_domain: &str) -> Option<Plan> {
                 domain.is_empty() || parse_acct(q, local_domain).is_some_and(|(_, d)| d.is_none());
             let query = search_rank::query_terms(user);
             if local {
-                let terms = words_terms(&query, false)?;
+                // Upstream searches the username part like any term (`terms_for_query`).
+                let terms = words_terms(&query, true)?;
                 return Some(Plan {
                     query,
-                    username_only: true,
                     handle: None,
                     terms,
                 });
@@ -129,7 +128,6 @@ fn plan(q: &str, local_domain: &str) -> Option<Plan> {
             let (user, domain) = (user.to_lowercase(), domain.to_lowercase());
             Some(Plan {
                 query,
-                username_only: false,
                 handle: Some((user.clone(), domain.clone())),
                 terms: Terms::Handle {
                     username: user,
@@ -142,7 +140,6 @@ fn plan(q: &str, local_domain: &str) -> Option<Plan> {
             let terms = words_terms(&query, true)?;
             Some(Plan {
                 query,
-                username_only: false,
                 handle: None,
                 terms,
             })
@@ -160,11 +157,7 @@ fn text_rank(plan: &Plan, c: &Candidate) -> Option<f64> {
         let doc = search_rank::document(&c.display_name, &c.username, c.domain.as_deref());
         return matches.then(|| search_rank::rank_cd(&doc, &plan.query));
     }
-    let doc = if plan.username_only {
-        search_rank::username_document(&c.username)
-    } else {
-        search_rank::document(&c.display_name, &c.username, c.domain.as_deref())
-    };
+    let doc = search_rank::document(&c.display_name, &c.username, c.domain.as_deref());
     let rank = search_rank::rank_cd(&doc, &plan.query);
     (rank > 0.0).then_some(rank)
 }

@@ -192,3 +192,17 @@ db_test!(async fn search_statements_read_through_indexes(app) {
         }
     }
 });
+
+db_test!(async fn a_local_handle_searches_its_username_part_like_any_term(app) {
+    let me = app.user("searcher").await;
+    let named = app.user("zzz").await;
+    rename(&app, &named.token, "Mallory").await;
+    let by_username = app.user("mallory").await;
+    // upstream: `mallory@<local domain>` is the term `mallory`, matched against display
+    // names too; the exact local match comes first
+    let found = search(&app, &me.token, "q=mallory@woolly.test").await;
+    assert_eq!(found, [by_username.account_id.clone(), named.account_id.clone()]);
+    // `mal@woolly.test` is no exact match: both by rank, the display name (A) first
+    let found = search(&app, &me.token, "q=mal@woolly.test").await;
+    assert_eq!(found, [named.account_id.clone(), by_username.account_id.clone()]);
+});
