@@ -56,11 +56,10 @@ impl SqliteReads {
                 // Same page cache as the sqlx connections (db/mod.rs).
                 c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -2000;")?;
                 c.set_prepared_statement_cache_capacity(64);
-                // With `sqlite_stat4` present (after ANALYZE; this build has STAT4), SQLite
-                // re-prepares a statement on every new binding whose value might change the
-                // plan: the relationship statement was re-parsed on every request. The
-                // stability guarantee plans without looking at bound values; these reads are
-                // point lookups whose plans do not depend on them.
+                // Plans that ignore bound values (QPSG): with `sqlite_stat4` present SQLite
+                // would re-prepare on every new binding. `.cargo/config.toml` builds SQLite
+                // with it on by default; this keeps the hot reads stable in a build that
+                // does not read that file.
                 c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
                 Ok(())
             });

@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use crate::db::repo::placeholders;
 use crate::db::repo::users::UserRow;
 use crate::db::{Backend, Exec};
 use crate::on;
@@ -197,13 +198,6 @@ pub async fn page_ids(
         ids.reverse();
     }
     Ok(ids)
-}
-
-fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 pub async fn users_of_accounts(

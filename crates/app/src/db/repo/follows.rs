@@ -234,7 +234,7 @@ pub async fn familiar_followers(
          WHERE f1.account_id = $1 AND f2.target_account_id IN ({}) \
          AND (a.hide_collections IS NULL OR a.hide_collections = FALSE) \
          AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC",
-        super::relationships::placeholders(2, targets.len())
+        super::placeholders(2, targets.len())
     );
     on!(ex, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);

@@ -130,7 +130,7 @@ pub async fn remove_members(
     }
     let sql = format!(
         "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({})",
-        super::relationships::placeholders(2, account_ids.len())
+        super::placeholders(2, account_ids.len())
     );
     on!(ex, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(list_id);

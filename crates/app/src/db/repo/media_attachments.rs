@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
+use crate::db::repo::placeholders;
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -79,13 +80,6 @@ pub async fn update(
         "UPDATE media_attachments SET description = $2, meta = $3, updated_at = $4 WHERE id = $1";
     on!(ex, c => sqlx::query(sql).bind(id).bind(description).bind(meta).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The unattached attachments of `account_id` among `ids`.

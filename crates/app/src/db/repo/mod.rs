@@ -31,3 +31,11 @@ pub mod seed;
 pub mod media_attachments;
 pub mod statuses;
 pub mod tags;
+
+/// `$start, $start+1, …` for `n` bound values (an `IN (…)` list).
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}

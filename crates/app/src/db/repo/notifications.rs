@@ -69,7 +69,7 @@ pub async fn page(
         "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
          WHERE n.account_id = $1 AND n.id < $2 AND n.id > $3 AND a.suspended_at IS NULL \
          AND n.type IN ({})",
-        super::relationships::placeholders(5, q.types.len())
+        super::placeholders(5, q.types.len())
     );
     if q.from_account_id.is_some() {
         sql.push_str(&format!(" AND n.from_account_id = ${}", 5 + q.types.len()));

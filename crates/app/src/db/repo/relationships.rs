@@ -4,17 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::db::repo::follows::FollowRow;
+use crate::db::repo::placeholders;
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Backend, Db, Exec};
 use crate::on;
-
-/// `$start, $start+1, …` for `n` bound values.
-pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
 
 /// The viewer's graph around a set of targets, keyed by target id.
 #[derive(Debug, Default)]
@@ -34,6 +27,16 @@ pub struct GraphFacts {
     /// With a [`TargetCheck`]: the asked-for ids that are accounts to answer for, with their
     /// domains, in database order.
     pub targets: Vec<(i64, Option<String>)>,
+}
+
+impl GraphFacts {
+    /// The domains of the remote [`targets`](Self::targets), once each.
+    fn remote_target_domains(&self) -> Vec<String> {
+        let mut domains: Vec<String> = self.targets.iter().filter_map(|t| t.1.clone()).collect();
+        domains.sort();
+        domains.dedup();
+        domains
+    }
 }
 
 /// One fact of the combined query: what it is, about which target, and its details.
@@ -214,10 +217,7 @@ pub async fn facts_of_existing(
     now: i64,
 ) -> Result<GraphFacts, sqlx::Error> {
     let mut f = graph(ex, viewer, ids, Some(check), now).await?;
-    let mut domains: Vec<String> = f.targets.iter().filter_map(|t| t.1.clone()).collect();
-    domains.sort();
-    domains.dedup();
-    f.domain_blocking = domain_blocks(ex, viewer, &domains).await?;
+    f.domain_blocking = domain_blocks(ex, viewer, &f.remote_target_domains()).await?;
     Ok(f)
 }
 
@@ -333,9 +333,7 @@ pub async fn facts_of_existing_in(
             })
         })?;
         let mut f = collect(viewer, rows);
-        let mut domains: Vec<String> = f.targets.iter().filter_map(|t| t.1.clone()).collect();
-        domains.sort();
-        domains.dedup();
+        let domains = f.remote_target_domains();
         if !domains.is_empty() {
             let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
             values.extend(domains.iter().map(|d| d as &dyn rusqlite::ToSql));

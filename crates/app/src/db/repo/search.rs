@@ -82,6 +82,15 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
              WHERE f.{side} = $5 AND {pred} LIMIT {RELATED_CAP}) r"
         )
     };
+    // the searcher's follows, and (unless `following`) followers
+    let sides: &[(&str, &str)] = if following {
+        &[("account_id", "target_account_id")]
+    } else {
+        &[
+            ("account_id", "target_account_id"),
+            ("target_account_id", "account_id"),
+        ]
+    };
     match terms {
         Terms::Words { domains, .. } => {
             let words = "w.word >= $1 AND w.word < $2";
@@ -106,10 +115,6 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
                     ));
                 }
             }
-            let mut sides = vec![("account_id", "target_account_id")];
-            if !following {
-                sides.push(("target_account_id", "account_id"));
-            }
             for (side, other) in sides {
                 let join = format!("JOIN account_name_words w ON w.account_id = f.{other}");
                 sources.push(related(side, other, words, &join));
@@ -131,10 +136,6 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
                     "SELECT s.id FROM (SELECT a.id FROM accounts a WHERE {} LIMIT {SOURCE_CAP}) s",
                     pred("a", &a_dom)
                 ));
-            }
-            let mut sides = vec![("account_id", "target_account_id")];
-            if !following {
-                sides.push(("target_account_id", "account_id"));
             }
             for (side, other) in sides {
                 let join = format!("JOIN accounts t ON t.id = f.{other}");

@@ -10,6 +10,7 @@ pub use visibility::{Facts, blocks, excluded, facts};
 use sqlx::FromRow;
 
 use crate::db::Exec;
+use crate::db::repo::placeholders;
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -88,13 +89,6 @@ pub async fn insert(ex: &mut Exec<'_>, s: &NewStatus<'_>) -> Result<(), sqlx::Er
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<StatusRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM statuses s WHERE s.id = $1 AND s.deleted_at IS NULL");
     on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
-}
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The statuses of `ids` (any order; deleted ones skipped).
