@@ -105,7 +105,23 @@ FOLLOW_IDS=$(echo "$ADMIN_PAGE" | json "','.join([a['id'] for a in d if a['confi
 EMAIL=$(echo "$ADMIN_PAGE" | json "d[-1]['email'] if d else ''")
 USERPREFIX=$(echo "$ADMIN_PAGE" | json "d[-1]['username'][:4] if d else 'a'")
 DISPLAYPREFIX=$(echo "$ADMIN_PAGE" | json "(d[-1]['account']['display_name'][:3] if d else 'a').replace(' ', '%20')")
-POPULAR=$(curl -sf "$BASE/api/v1/accounts/search?q=a&limit=1" | json "d[0]['id'] if d else ''" 2>/dev/null || echo "$LOCAL_ID")
+POPULAR=$(curl -sf -H "$AUTH" "$BASE/api/v1/accounts/search?q=a&limit=1" | json "d[0]['id'] if d else ''" 2>/dev/null || echo "$LOCAL_ID")
+# Up to 10,000 visible local accounts, newest first, for the many-ids read.
+python3 - "$BASE" "$TOKEN" "$WORK/many_ids.txt" <<'PY'
+import json, sys, urllib.request
+base, token, out = sys.argv[1:4]
+ids, max_id = [], None
+while len(ids) < 10000:
+    url = base + "/api/v2/admin/accounts?origin=local&status=active&limit=200" + (f"&max_id={max_id}" if max_id else "")
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+    page = json.load(urllib.request.urlopen(req))
+    if not page:
+        break
+    ids += [a["id"] for a in page if a["confirmed"] and a["approved"]]
+    max_id = page[-1]["id"]
+open(out, "w").write("\n".join(ids[:10000]) + "\n")
+PY
+MANY_IDS=$(wc -l < "$WORK/many_ids.txt")
 [ -n "$POPULAR" ] || POPULAR=$LOCAL_ID
 
 printf "| endpoint | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" > "$WORK/table.md"
@@ -127,6 +143,7 @@ run() { # name, path, [extra wrk args...]
 
 run "GET /health (ceiling, no database)" "/health"
 run "GET /api/v1/accounts/:id" "/api/v1/accounts/$LOCAL_ID"
+BENCH_IDS_FILE="$WORK/many_ids.txt" run "GET /api/v1/accounts/:id ($MANY_IDS ids at random)" "/" -s bench/many_accounts.lua
 run "GET verify_credentials" "/api/v1/accounts/verify_credentials" -H "$AUTH"
 run "GET relationships (2 ids)" "/api/v1/accounts/relationships?$IDS2" -H "$AUTH"
 run "GET relationships (40 ids)" "/api/v1/accounts/relationships?$IDS40" -H "$AUTH"
@@ -137,7 +154,7 @@ run "GET account statuses page" "/api/v1/accounts/$LOCAL_ID/statuses" -H "$AUTH"
 printf "\n| admin list filter (1 connection) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"
 FILTERS=("status=active" "username=$USERPREFIX" "email=$EMAIL" "by_domain=mastodon.social"
   "role_ids%5B%5D=1" "display_name=$DISPLAYPREFIX" "status=pending" "status=disabled"
-  "status=silenced" "status=suspended" "status=sensitized" "origin=remote" "ip=10.1.0.0/16"
+  "status=silenced" "status=suspended" "status=sensitized" "origin=remote" "ip=10.1.0.0/16" "ip=10.0.0.0/8"
   "permissions=staff" "invited_by=1")
 for f in "${FILTERS[@]}"; do
   THREADS=1 CONNS=1 run "v2 ?$f" "/api/v2/admin/accounts?$f" -H "$AUTH"
@@ -151,8 +168,23 @@ run "GET v2 admin role_ids[]" "/api/v2/admin/accounts?role_ids[]=1" -H "$AUTH"
 BENCH_IDS="$FOLLOW_IDS" BENCH_TOKEN="$TOKEN" run "write mix (follow/unfollow/update_credentials)" "/" -s bench/follow_mix.lua
 fi
 
+# PostgreSQL runs are compared across sessions and machines: measure the machine's own
+# PostgreSQL (pgbench on a throwaway scale-10 database, same client settings each time) so a
+# drop can be told apart from the machine's.
+CALIBRATION=""
+if [ "$BACKEND" = postgres ] && [ "$TINY" = 0 ] && command -v pgbench >/dev/null; then
+  psql "$PG_URL_BASE/test" -qc "DROP DATABASE IF EXISTS woolly_bench_calibration" >/dev/null 2>&1 || true
+  psql "$PG_URL_BASE/test" -qc "CREATE DATABASE woolly_bench_calibration" >/dev/null
+  pgbench -q -i -s 10 "$PG_URL_BASE/woolly_bench_calibration" >/dev/null 2>&1
+  tps() { pgbench "$@" -c 8 -j 2 -T 10 "$PG_URL_BASE/woolly_bench_calibration" 2>/dev/null | awk '/^tps/ {print int($3)}'; }
+  SELECT_TPS=$(tps -S -M prepared)
+  UPDATE_TPS=$(tps -N -M prepared)
+  psql "$PG_URL_BASE/test" -qc "DROP DATABASE IF EXISTS woolly_bench_calibration" >/dev/null 2>&1 || true
+  CALIBRATION="machine calibration: pgbench -S ${SELECT_TPS:-?} tps, pgbench -N ${UPDATE_TPS:-?} tps (scale 10, -c8 -j2 -T10 -M prepared)"
+fi
+
 echo
-echo "Woolly load suite — backend: $BACKEND, accounts: $ACCOUNTS, wrk -t2 -c32 -d$DURATION unless noted (after $WARMUP warm-up)"
+echo "Woolly load suite — backend: $BACKEND, accounts: $ACCOUNTS, wrk -t2 -c32 -d$DURATION unless noted (after $WARMUP warm-up), account cache: ${WOOLLY_ACCOUNT_CACHE_MB:-8} MB"
 if [ "$SEED_SECS" = reused ]; then echo "binary: $BIN; seeded database reused (--keep $KEEP)"
 else echo "binary: $BIN; seeding took ${SEED_SECS}s"; fi
 echo
@@ -161,6 +193,7 @@ echo
 echo "startup to first response (GET /health): ${STARTUP_MS} ms; first GET /api/v1/instance after it: ${INSTANCE_MS} ms; idle RSS: $(( IDLE_RSS / 1024 )) MB; max RSS under load: $(( MAX_RSS / 1024 )) MB"
 ERRORS=$(grep -c -E ' (ERROR|WARN) ' "$WORK/server.log" || true)
 echo "server log: ${ERRORS} warnings/errors"
+if [ -n "$CALIBRATION" ]; then echo "$CALIBRATION"; fi
 { grep -E ' (ERROR|WARN) ' "$WORK/server.log" || true; } | sed -E 's/^[^ ]+ +//' | cut -c1-200 | sort | uniq -c | sort -rn | head -5
 
 echo

@@ -59,6 +59,10 @@ pub struct Config {
     pub allow_private_fetches: bool,
     /// Check profile-field links for a rel="me" link back (outbound fetches after a save).
     pub verify_profile_links: bool,
+    /// Memory for rendered accounts kept between commits (`cache::rendered_accounts`), in
+    /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
+    /// off. Used on SQLite only.
+    pub account_cache_mb: u64,
 }
 
 impl Default for Config {
@@ -81,6 +85,7 @@ impl Default for Config {
             mail_from: "notifications@localhost".into(),
             allow_private_fetches: false,
             verify_profile_links: true,
+            account_cache_mb: 8,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! binary only wires it up.
 
 pub mod api_types;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod domain;

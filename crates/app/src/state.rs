@@ -1,9 +1,10 @@
 //! Everything a request handler reaches: configuration, the database, the id generator, the
-//! rate limiter, the mailer and a cache of instance counts. Nothing that matters lives only
+//! rate limiter, the mailer and caches of instance counts and rendered accounts. Nothing that matters lives only
 //! here: it is all rebuilt from configuration and the database at start.
 
 use std::sync::Arc;
 
+use crate::cache::RenderedAccounts;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::ids::IdGenerator;
@@ -25,6 +26,8 @@ struct Inner {
     mailer: Mailer,
     media: Arc<dyn MediaStorage>,
     instance_stats: Arc<StatsCache>,
+    rendered_accounts: RenderedAccounts,
+    credential_accounts: RenderedAccounts,
 }
 
 impl AppState {
@@ -46,6 +49,8 @@ impl AppState {
         limiter: Arc<dyn RateLimiter>,
     ) -> Self {
         let ids = IdGenerator::new(config.node_id);
+        let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
+        let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -55,6 +60,8 @@ impl AppState {
                 mailer,
                 media,
                 instance_stats: Arc::default(),
+                rendered_accounts,
+                credential_accounts,
             }),
         }
     }
@@ -67,6 +74,16 @@ impl AppState {
     /// This process's last instance counts (derived; see `services::instance_stats`).
     pub fn instance_stats_cache(&self) -> &StatsCache {
         &self.inner.instance_stats
+    }
+
+    /// This process's rendered accounts (derived; see `cache::rendered_accounts`).
+    pub fn rendered_accounts(&self) -> &RenderedAccounts {
+        &self.inner.rendered_accounts
+    }
+
+    /// This process's rendered own accounts (`verify_credentials`; derived, like the above).
+    pub fn credential_accounts(&self) -> &RenderedAccounts {
+        &self.inner.credential_accounts
     }
 
     pub fn config(&self) -> &Config {

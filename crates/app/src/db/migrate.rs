@@ -8,8 +8,10 @@ static SQLITE: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
 
 pub async fn run(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
-    match db {
+    let migrated = match db {
         Db::Sqlite(pool, ..) => SQLITE.run(pool).await,
         Db::Pg(pool) => POSTGRES.run(pool).await,
-    }
+    };
+    db.note_write();
+    migrated
 }

@@ -2,6 +2,7 @@
 //! SQL text (portable subset, `$n` placeholders) and run it through [`on!`], which expands the
 //! same code once per driver.
 
+pub mod data_version;
 pub mod migrate;
 pub mod repo;
 pub mod sqlite_reads;
@@ -15,6 +16,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use self::data_version::{CheckOnRelease, DataVersion};
 use self::sqlite_reads::SqliteReads;
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
@@ -70,16 +72,17 @@ impl Exec<'_> {
     }
 }
 
-/// A pooled connection for reads and single statements.
+/// A pooled connection for reads and single statements. On SQLite, releasing it re-checks
+/// the data version (a single statement may have written).
 pub enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(PoolConnection<Sqlite>, CheckOnRelease),
     Pg(PoolConnection<Postgres>),
 }
 
 impl Conn {
     pub fn exec(&mut self) -> Exec<'_> {
         match self {
-            Self::Sqlite(c) => Exec::Sqlite(&mut *c),
+            Self::Sqlite(c, _) => Exec::Sqlite(&mut *c),
             Self::Pg(c) => Exec::Pg(&mut *c),
         }
     }
@@ -88,22 +91,31 @@ impl Conn {
 /// A write transaction. Dropping it without `commit` rolls back.
 pub enum Tx {
     /// Holds the writer lock until it commits or is dropped (fields drop in order: the
-    /// transaction's rollback is queued before the lock is released).
-    Sqlite(sqlx::Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    /// transaction's rollback is queued before the lock is released). A commit re-checks
+    /// the data version before it returns.
+    Sqlite(
+        sqlx::Transaction<'static, Sqlite>,
+        OwnedMutexGuard<()>,
+        Arc<DataVersion>,
+    ),
     Pg(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn exec(&mut self) -> Exec<'_> {
         match self {
-            Self::Sqlite(t, _) => Exec::Sqlite(&mut *t),
+            Self::Sqlite(t, ..) => Exec::Sqlite(&mut *t),
             Self::Pg(t) => Exec::Pg(&mut *t),
         }
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Self::Sqlite(t, _writer) => t.commit().await,
+            Self::Sqlite(t, _writer, data_version) => {
+                let committed = t.commit().await;
+                data_version.check();
+                committed
+            }
             Self::Pg(t) => t.commit().await,
         }
     }
@@ -140,6 +152,8 @@ impl Db {
             .max_connections(pool_size.max(1))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
             .connect_with(options.clone())
             .await?;
         let reads = SqliteReads::open(options.get_filename(), pool_size)?;
@@ -153,6 +167,8 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(pool_size.max(1))
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
             .connect_with(options)
             .await?;
         Ok(Self::Pg(pool))
@@ -167,7 +183,10 @@ impl Db {
 
     pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p, ..) => Conn::Sqlite(p.acquire().await?),
+            Self::Sqlite(p, _, reads) => Conn::Sqlite(
+                p.acquire().await?,
+                CheckOnRelease(reads.data_version().clone()),
+            ),
             Self::Pg(p) => Conn::Pg(p.acquire().await?),
         })
     }
@@ -176,7 +195,7 @@ impl Db {
     /// database lock up front instead of failing to upgrade a read lock later.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(p, writer, _) => {
+            Self::Sqlite(p, writer, reads) => {
                 let turn = writer.clone().lock_owned().await;
                 let conn = p.acquire().await?;
                 Tx::Sqlite(
@@ -186,10 +205,28 @@ impl Db {
                     )
                     .await?,
                     turn,
+                    reads.data_version().clone(),
                 )
             }
             Self::Pg(p) => Tx::Pg(p.begin().await?),
         })
+    }
+
+    /// The generation of committed data this process has seen, where it is tracked (SQLite;
+    /// db/data_version.rs). `None`: no process-local cache of database reads may be used.
+    pub fn data_generation(&self) -> Option<u64> {
+        match self {
+            Self::Sqlite(.., reads) => Some(reads.data_version().current()),
+            Self::Pg(_) => None,
+        }
+    }
+
+    /// Re-checks the data version now, after a write made outside [`Db::begin`] and
+    /// [`Db::conn`] (straight on the pool).
+    pub fn note_write(&self) {
+        if let Self::Sqlite(.., reads) = self {
+            reads.data_version().check();
+        }
     }
 
     pub async fn close(&self) {
@@ -198,6 +235,25 @@ impl Db {
             Self::Pg(p) => p.close().await,
         }
     }
+}
+
+/// How long a pooled connection may sit idle before it is pinged on its way out.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
+/// sqlx pings every connection it hands out by default: a round trip to PostgreSQL (a
+/// worker-thread hop on SQLite) before each query of a busy server, which answered every
+/// pooled request twice (BENCHMARKS.md). A connection in steady use has just proved itself
+/// (and sqlx pings it again on release); one that sat idle may have been dropped by the
+/// server or a middlebox, so only those are checked. `Ok(false)` or an error makes sqlx
+/// close it and hand out another.
+async fn ping_if_idle<C: Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for >= PING_AFTER_IDLE {
+        conn.ping().await?;
+    }
+    Ok(true)
 }
 
 /// Keeps `Connection` in scope for callers that open single connections.

@@ -20,10 +20,13 @@ use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags, Row, Statement};
 use scheduled_thread_pool::ScheduledThreadPool;
 
-/// The read pool of one database file.
+use super::data_version::DataVersion;
+
+/// The read pool of one database file, and the watcher of its committed data version.
 #[derive(Debug, Clone)]
 pub struct SqliteReads {
     pool: Pool<SqliteConnectionManager>,
+    data_version: Arc<DataVersion>,
 }
 
 /// One helper thread for every read pool of the process (tests open hundreds of databases;
@@ -71,7 +74,13 @@ impl SqliteReads {
             .thread_pool(maintenance_threads())
             .build(manager)
             .map_err(io_error)?;
-        Ok(Self { pool })
+        let data_version = DataVersion::open(path).map_err(io_error)?;
+        Ok(Self { pool, data_version })
+    }
+
+    /// What this process has seen of the file's commits (db/data_version.rs).
+    pub fn data_version(&self) -> &Arc<DataVersion> {
+        &self.data_version
     }
 
     /// Runs `read` on a pooled connection, on this thread.

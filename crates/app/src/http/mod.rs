@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod handlers;
+pub mod json_body;
 pub mod middleware;
 pub mod pagination;
 pub mod router;

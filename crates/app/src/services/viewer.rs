@@ -22,6 +22,9 @@ pub struct Viewer {
     pub user: Option<UserRow>,
     pub account: Option<AccountRecord>,
     pub standing: Standing,
+    /// The data generation taken before these rows were read (`Db::data_generation`): what
+    /// is rendered from them may be cached for that generation only.
+    pub read_at: Option<u64>,
 }
 
 impl Viewer {
@@ -59,6 +62,7 @@ pub async fn resolve(
         return Ok(TokenLookup::Absent);
     };
     let db = state.db();
+    let read_at = db.data_generation();
     let Some(found) = viewers::find_in(db, &secrets::digest(token)).await? else {
         return Ok(TokenLookup::Unknown);
     };
@@ -91,6 +95,7 @@ pub async fn resolve(
         scopes,
         user,
         account,
+        read_at,
         standing,
     })))
 }

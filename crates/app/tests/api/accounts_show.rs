@@ -76,3 +76,116 @@ db_test!(async fn moved_and_emojis_render_on_the_rest_account(app) {
     let h = app.get(&format!("/api/v1/accounts/{}", home.account_id), None).await.json();
     assert!(h.get("moved").is_none());
 });
+
+// The JSON is kept per process (cache::rendered_accounts) only while nothing is committed.
+db_test!(async fn every_change_is_shown_on_the_next_read(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let path = format!("/api/v1/accounts/{}", alice.account_id);
+    let first = app.get(&path, None).await.json();
+    assert_eq!(app.get(&path, None).await.json(), first, "a repeated read answers the same");
+
+    let res = app.form(axum::http::Method::PATCH, "/api/v1/accounts/update_credentials", Some(&alice.token), &[("display_name", "Alice Liddell")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get(&path, None).await.json()["display_name"], "Alice Liddell");
+
+    let res = app.post(&format!("/api/v1/accounts/{}/follow", alice.account_id), Some(&bob.token), &[]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get(&path, None).await.json()["followers_count"], 1);
+    assert_eq!(app.get(&path, Some(&bob.token)).await.json()["followers_count"], 1, "the same for a signed-in viewer");
+
+    // a single statement outside a transaction (a pooled connection) is seen too
+    let mut conn = app.state.db().conn().await.unwrap();
+    let mut ex = conn.exec();
+    let sql = format!("UPDATE accounts SET display_name = 'Straight SQL' WHERE id = {}", alice.account_id);
+    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();
+    drop(conn);
+    assert_eq!(app.get(&path, None).await.json()["display_name"], "Straight SQL");
+
+    // and a write transaction's commit, with no connection released after it
+    let mut tx = app.state.db().begin().await.unwrap();
+    let mut ex = tx.exec();
+    let sql = format!("UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}", alice.account_id);
+    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.get(&path, None).await.json()["display_name"], "In a transaction");
+});
+
+db_test!(async fn a_hidden_account_is_not_served_from_memory(app) {
+    let alice = app.user("alice").await;
+    let path = format!("/api/v1/accounts/{}", alice.account_id);
+    assert_eq!(app.get(&path, None).await.status, 200);
+    let mut conn = app.state.db().conn().await.unwrap();
+    let mut ex = conn.exec();
+    let sql = format!("UPDATE users SET approved = FALSE WHERE account_id = {}", alice.account_id);
+    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();
+    drop(conn);
+    assert_eq!(app.get(&path, None).await.status, 404, "pending accounts are hidden");
+});
+
+// Another process on the same SQLite file (the `woolly admin` CLI, a second server) commits
+// without this one knowing: its background look at the data version finds the commit.
+#[tokio::test]
+async fn a_commit_by_another_process_is_seen_within_the_poll_interval() {
+    let app = woolly_testkit::TestApp::sqlite().await;
+    let alice = app.user("alice").await;
+    let path = format!("/api/v1/accounts/{}", alice.account_id);
+    assert_eq!(app.get(&path, None).await.json()["display_name"], "");
+
+    let other = woolly::db::Db::connect(
+        &format!("sqlite://{}", app.dir.path().join("test.sqlite3").display()),
+        1,
+    )
+    .await
+    .unwrap();
+    let mut tx = other.begin().await.unwrap();
+    let mut ex = tx.exec();
+    let sql = format!(
+        "UPDATE accounts SET display_name = 'From elsewhere' WHERE id = {}",
+        alice.account_id
+    );
+    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let deadline = std::time::Instant::now() + woolly::db::data_version::POLL_INTERVAL * 40;
+    loop {
+        let name = app.get(&path, None).await.json()["display_name"].clone();
+        if name == "From elsewhere" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {name} after 2 s"
+        );
+        tokio::time::sleep(woolly::db::data_version::POLL_INTERVAL / 5).await;
+    }
+}
+
+// verify_credentials is kept the same way, for the generation its viewer rows were read at.
+db_test!(async fn verify_credentials_shows_every_change_on_the_next_read(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let path = "/api/v1/accounts/verify_credentials";
+    let first = app.get(path, Some(&alice.token)).await.json();
+    assert_eq!(app.get(path, Some(&alice.token)).await.json(), first);
+    assert_eq!(first["source"]["follow_requests_count"], 0);
+
+    let res = app.form(axum::http::Method::PATCH, "/api/v1/accounts/update_credentials", Some(&alice.token), &[("locked", "true"), ("source[privacy]", "unlisted")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let after = app.get(path, Some(&alice.token)).await.json();
+    assert_eq!(after["locked"], true);
+    assert_eq!(after["source"]["privacy"], "unlisted");
+
+    let res = app.post(&format!("/api/v1/accounts/{}/follow", alice.account_id), Some(&bob.token), &[]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get(path, Some(&alice.token)).await.json()["source"]["follow_requests_count"], 1);
+    assert_eq!(app.get(path, Some(&bob.token)).await.json()["username"], "bob", "kept per account");
+
+    let mut tx = app.state.db().begin().await.unwrap();
+    let mut ex = tx.exec();
+    let sql = format!("UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}", alice.account_id);
+    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.get(path, Some(&alice.token)).await.json()["display_name"], "In a transaction");
+});

@@ -243,3 +243,31 @@ db_test!(async fn pagination_and_link_headers(app) {
     let res = app.get("/api/v2/admin/accounts?limit=500", token).await;
     assert_eq!(ids(&res.json()).len(), 12);
 });
+
+// A broad ip range walks accounts and probes their addresses; a narrow one collects its
+// matches first (admin_accounts::plan_for). Both read the same pages, paginated alike.
+db_test!(async fn both_ip_plans_answer_the_same_pages(app) {
+    use woolly::db::repo::admin_accounts::{AccountFilter, FilterPlan, filter_conditions, page_ids};
+    use woolly::domain::ip;
+
+    let mut made = Vec::new();
+    for (i, addr) in ["10.0.0.5", "10.0.1.7", "10.2.0.1", "192.168.1.1", "10.0.0.9", "2001:db8::1"].iter().enumerate() {
+        let name = format!("user{i}");
+        made.push(local(&app, &name, Spec { ip: Some(addr), ..Spec::default() }).await);
+    }
+    let _remote = remote(&app, "zed", "remote.example").await;
+    for cidr in ["10.0.0.0/8", "10.0.0.0/16", "10.0.0.5/32", "192.168.0.0/16", "2001:db8::/32", "11.0.0.0/8"] {
+        let f = AccountFilter { ip: Some(ip::key_range(cidr)), ..AccountFilter::default() };
+        let mut conn = app.state.db().conn().await.unwrap();
+        let mut ex = conn.exec();
+        let backend = ex.backend();
+        for (max_id, limit) in [(None, 40), (None, 2), (made.get(3).copied(), 2)] {
+            let list = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: false }, backend), max_id, None, None, limit).await.unwrap();
+            let walk = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), max_id, None, None, limit).await.unwrap();
+            assert_eq!(list, walk, "{cidr} max_id={max_id:?} limit={limit}");
+        }
+        let all = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), None, None, None, 40).await.unwrap();
+        let expected = match cidr { "10.0.0.0/8" => 4, "10.0.0.0/16" => 3, "10.0.0.5/32" => 1, "192.168.0.0/16" | "2001:db8::/32" => 1, _ => 0 };
+        assert_eq!(all.len(), expected, "{cidr}: {all:?}");
+    }
+});

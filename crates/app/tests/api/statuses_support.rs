@@ -23,6 +23,8 @@ pub async fn sql(app: &TestApp, q: &str) {
                 .expect("sql");
         }
     }
+    // Written straight on the pool: let the process see the commit now.
+    app.state.db().note_write();
 }
 
 /// One integer from a query.

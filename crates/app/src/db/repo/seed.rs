@@ -139,14 +139,15 @@ pub async fn insert_accounts(
         q.execute(c).await.map(|r| r.rows_affected())
     })?;
     let sql = format!(
-        "INSERT INTO user_ips (user_id, ip, ip_key, used_at) VALUES {}",
-        placeholders(users.len(), 4)
+        "INSERT INTO user_ips (user_id, account_id, ip, ip_key, used_at) VALUES {}",
+        placeholders(users.len(), 5)
     );
     on!(ex, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
         for (a, u) in &users {
             q = q
                 .bind(u.id)
+                .bind(a.id)
                 .bind(crate::domain::ip::display(u.ip))
                 .bind(crate::domain::ip::key(u.ip))
                 .bind(a.created_at);

@@ -236,9 +236,11 @@ pub async fn touch_ip(
 ) -> Result<(), sqlx::Error> {
     let text = crate::domain::ip::display(ip);
     let key = crate::domain::ip::key(ip);
+    // The account id rides along for the admin ip filter (migration 0017).
     let sql = match ex.backend() {
         Backend::Sqlite | Backend::Postgres => {
-            "INSERT INTO user_ips (user_id, ip, ip_key, used_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO user_ips (user_id, account_id, ip, ip_key, used_at) \
+             SELECT u.id, u.account_id, $2, $3, $4 FROM users u WHERE u.id = $1 \
              ON CONFLICT (user_id, ip) DO UPDATE SET used_at = excluded.used_at"
         }
     };

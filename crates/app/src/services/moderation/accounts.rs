@@ -74,7 +74,8 @@ pub async fn list(
         ApiVersion::V2 => filter::v2(raw, &staff)?,
     };
     actor.require(permissions::MANAGE_USERS)?;
-    let conds = admin_accounts::filter_conditions(&f, ex.backend());
+    let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
+    let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
     let ids = admin_accounts::page_ids(
         &mut ex,
         conds,

@@ -53,7 +53,8 @@ pub async fn accounts_list(
         ApiVersion::V1 => filter::v1(&raw, &staff)?,
         ApiVersion::V2 => filter::v2(&raw, &staff)?,
     };
-    let conds = admin_accounts::filter_conditions(&f, ex.backend());
+    let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
+    let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
     let (sql, args) =
         admin_accounts::page_query(conds, page.max_id, page.since_id, page.min_id, page.limit);
     let plan = explain::plan(&mut ex, &sql, &args).await?;

@@ -1,25 +1,20 @@
 //! `GET /api/v1/accounts/verify_credentials`
 
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 
-use crate::api_types::CredentialAccount;
 use crate::error::ApiResult;
 use crate::http::extract::User;
 use crate::http::extract::scopes::ProfileOrReadAccounts;
-use crate::services::present;
+use crate::http::json_body::rendered_json;
+use crate::services::accounts;
 use crate::state::AppState;
 
 pub async fn verify_credentials(
     State(state): State<AppState>,
     auth: User<ProfileOrReadAccounts>,
-) -> ApiResult<Json<CredentialAccount>> {
-    let entity = present::render_credential_account_in(
-        state.db(),
-        &state.base_url(),
-        auth.record(),
-        auth.user(),
-    )
-    .await?;
-    Ok(Json(entity))
+) -> ApiResult<Response> {
+    let json =
+        accounts::credentials_json(&state, auth.record(), auth.user(), auth.viewer.read_at).await?;
+    Ok(rendered_json(json))
 }
