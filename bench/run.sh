@@ -148,7 +148,8 @@ run "GET verify_credentials" "/api/v1/accounts/verify_credentials" -H "$AUTH"
 run "GET relationships (2 ids)" "/api/v1/accounts/relationships?$IDS2" -H "$AUTH"
 run "GET relationships (40 ids)" "/api/v1/accounts/relationships?$IDS40" -H "$AUTH"
 if [ "$QUICK" = 0 ]; then
-run "GET followers page" "/api/v1/accounts/$POPULAR/followers" -H "$AUTH"
+FOLLOWERS_PAGE=$(curl -sf -H "$AUTH" "$BASE/api/v1/accounts/$POPULAR/followers" | json "len(d)" || echo "?")
+run "GET followers page ($FOLLOWERS_PAGE accounts)" "/api/v1/accounts/$POPULAR/followers" -H "$AUTH"
 run "GET account statuses page" "/api/v1/accounts/$LOCAL_ID/statuses" -H "$AUTH"
 # Admin list filters: latency of one page of 100 with no queueing (1 connection).
 printf "\n| admin list filter (1 connection) | req/s | p50 | p99 | errors | server RSS |\n|---|---:|---:|---:|---:|---:|\n" >> "$WORK/table.md"

@@ -1,5 +1,7 @@
 //! Creating local accounts (with their user) and looking accounts up for the API.
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 
 use crate::cache::RenderedAccounts;
@@ -159,6 +161,48 @@ pub async fn credentials_json(
         render,
     )
     .await
+}
+
+/// The JSON of accounts `ids` as `GET /api/v1/accounts/:id` renders them, in the given order
+/// (ids without an account are dropped): each from this process's cache when nothing was
+/// committed since it was kept, the others read in one query, rendered and kept for
+/// `read_at`, the generation taken before the caller read `ids` (as [`show_json`]).
+pub async fn accounts_json(
+    state: &AppState,
+    read_at: Option<u64>,
+    ids: &[i64],
+) -> ApiResult<Vec<Bytes>> {
+    let db = state.db();
+    let cache = state.rendered_accounts();
+    let now = db.data_generation();
+    let mut found: Vec<Option<Bytes>> = ids
+        .iter()
+        .map(|id| now.and_then(|g| cache.get(*id, g)))
+        .collect();
+    let missing: Vec<i64> = ids
+        .iter()
+        .zip(&found)
+        .filter(|(_, json)| json.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    if !missing.is_empty() {
+        let base_url = state.base_url();
+        let mut rendered = HashMap::with_capacity(missing.len());
+        for record in accounts::find_many_in(db, &missing).await? {
+            let entity = present::render_account_in(db, &base_url, &record).await?;
+            let json = Bytes::from(serde_json::to_vec(&entity).map_err(ApiError::internal)?);
+            if let Some(g) = read_at {
+                cache.insert(record.account.id, g, json.clone());
+            }
+            rendered.insert(record.account.id, json);
+        }
+        for (id, slot) in ids.iter().zip(found.iter_mut()) {
+            if slot.is_none() {
+                *slot = rendered.get(id).cloned();
+            }
+        }
+    }
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// Account `id`'s JSON from `cache` if nothing was committed since it was kept (`now` is the

@@ -84,6 +84,38 @@ db_test!(async fn hidden_blocked_and_excluded_collections(app) {
     assert_eq!(app.get(&url, None).await.json(), serde_json::json!([]));
 });
 
+// Page items are the same JSON as `GET /api/v1/accounts/:id`, kept per process
+// (cache::rendered_accounts) only while nothing is committed.
+db_test!(async fn follow_pages_render_each_account_as_show_does_and_show_every_change(app) {
+    let target = app.user("target").await;
+    let fan = app.user("fan").await;
+    post(&app, &fan.token, &path(&target.account_id, "follow")).await;
+    let followers = format!("/api/v1/accounts/{}/followers", target.account_id);
+    let following = format!("/api/v1/accounts/{}/following", fan.account_id);
+    let shown = |id: String| {
+        let app = &app;
+        async move { app.get(&format!("/api/v1/accounts/{id}"), None).await.json() }
+    };
+    for _ in 0..2 {
+        assert_eq!(app.get(&followers, None).await.json(), serde_json::json!([shown(fan.account_id.clone()).await]));
+        assert_eq!(app.get(&following, None).await.json(), serde_json::json!([shown(target.account_id.clone()).await]));
+    }
+    let res = app.form(axum::http::Method::PATCH, "/api/v1/accounts/update_credentials", Some(&fan.token), &[("display_name", "Number One Fan")]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get(&followers, None).await.json()[0]["display_name"], "Number One Fan");
+    // a second follower: counts of the listed accounts move on the next read
+    let other = app.user("other").await;
+    post(&app, &other.token, &path(&target.account_id, "follow")).await;
+    let page = app.get(&following, None).await.json();
+    assert_eq!(page[0]["followers_count"], 2, "{page}");
+    sql(&app, &format!("UPDATE accounts SET display_name = 'Straight SQL' WHERE id = {}", fan.account_id)).await;
+    let page = app.get(&followers, Some(&target.token)).await.json();
+    assert_eq!(ids(&page), vec![other.account_id.clone(), fan.account_id.clone()]);
+    assert_eq!(page[1]["display_name"], "Straight SQL");
+    sql(&app, &format!("UPDATE accounts SET suspended_at = 1 WHERE id = {}", fan.account_id)).await;
+    assert_eq!(ids(&app.get(&followers, None).await.json()), vec![other.account_id.clone()]);
+});
+
 db_test!(async fn endorsements_lists(app) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use crate::db::sqlite_reads::{Columns, query_optional};
+use crate::db::sqlite_reads::{Columns, query_optional, query_rows};
 use crate::db::{Db, Exec};
 use crate::on;
 
@@ -346,6 +346,26 @@ impl AccountRecord {
             everyone_permissions: c.take()?,
             deletion_requested: c.take()?,
         })
+    }
+}
+
+/// [`find_many`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
+pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db {
+        Db::Sqlite(_, _, reads) => {
+            let sql = format!(
+                "{} WHERE a.id IN ({})",
+                select_record_in_order(),
+                super::placeholders(1, ids.len())
+            );
+            let values: Vec<&dyn rusqlite::ToSql> =
+                ids.iter().map(|id| id as &dyn rusqlite::ToSql).collect();
+            reads.with(|c| query_rows(c, &sql, &values, AccountRecord::from_columns))
+        }
+        Db::Pg(_) => find_many(&mut db.conn().await?.exec(), ids).await,
     }
 }
 

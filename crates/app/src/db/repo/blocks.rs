@@ -1,6 +1,7 @@
 //! `blocks`: who blocks whom.
 
-use crate::db::Exec;
+use crate::db::sqlite_reads::query_rows;
+use crate::db::{Db, Exec};
 use crate::on;
 
 /// Creates the block unless it exists.
@@ -48,19 +49,37 @@ pub async fn either_way(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<bool, sqlx:
     Ok(row.is_some())
 }
 
+const EXISTS_SQL: &str = "SELECT id FROM blocks WHERE account_id = $1 AND target_account_id = $2";
+
 /// True if `account_id` blocks `target_account_id`.
 pub async fn exists(
     ex: &mut Exec<'_>,
     account_id: i64,
     target_account_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let sql = "SELECT id FROM blocks WHERE account_id = $1 AND target_account_id = $2";
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(sql)
+    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(EXISTS_SQL)
         .bind(account_id)
         .bind(target_account_id)
         .fetch_optional(c)
         .await)?;
     Ok(row.is_some())
+}
+
+/// [`exists`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
+pub async fn exists_in(
+    db: &Db,
+    account_id: i64,
+    target_account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let Db::Sqlite(_, _, reads) = db else {
+        return exists(&mut db.conn().await?.exec(), account_id, target_account_id).await;
+    };
+    let rows = reads.with(|c| {
+        query_rows(c, EXISTS_SQL, &[&account_id, &target_account_id], |r| {
+            r.take::<i64>()
+        })
+    })?;
+    Ok(!rows.is_empty())
 }
 
 /// True if `account_id` blocks the domain.

@@ -193,6 +193,35 @@ pub async fn page(
     })
 }
 
+/// [`page`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
+pub async fn page_in(
+    db: &Db,
+    side: Side,
+    target: i64,
+    viewer: Option<i64>,
+    cursor: Cursor,
+    now: i64,
+) -> Result<PageRows, sqlx::Error> {
+    let Db::Sqlite(_, _, reads) = db else {
+        return page(
+            &mut db.conn().await?.exec(),
+            side,
+            target,
+            viewer,
+            cursor,
+            now,
+        )
+        .await;
+    };
+    let sql = page_sql(side, viewer.is_some());
+    let max_id = cursor.max_id.unwrap_or(i64::MAX);
+    let since_id = cursor.since_id.unwrap_or(i64::MIN);
+    let viewer = viewer.unwrap_or_default();
+    let values: [&dyn rusqlite::ToSql; 6] =
+        [&target, &max_id, &since_id, &cursor.limit, &viewer, &now];
+    reads.with(|c| query_rows(c, &sql, &values, |r| Ok((r.take()?, r.take()?))))
+}
+
 /// The page query text (exposed for plan checks in tests and reports).
 pub fn page_sql(side: Side, with_viewer: bool) -> String {
     let (table, own, other) = match side {

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
+
 use crate::api_types::Account;
 use crate::api_types::account::MutedAccount;
 use crate::db::Exec;
@@ -13,6 +15,7 @@ use crate::domain::time;
 use crate::error::ApiResult;
 use crate::services::accounts as account_service;
 use crate::services::present::{self, unavailable};
+use crate::state::AppState;
 
 /// A rendered page and the cursors its Link header needs.
 #[derive(Debug)]
@@ -76,29 +79,39 @@ async fn render_pairs(
 }
 
 /// Followers or following of `target` as `viewer` may see them: empty when the target is
-/// unavailable, hides its collections from others, or blocks the viewer.
+/// unavailable, hides its collections from others, or blocks the viewer. The reads run
+/// inline on SQLite; each account's JSON comes from this process's rendered-accounts cache
+/// when nothing was committed since it was kept (`services::accounts::accounts_json`).
 pub async fn follow_page(
-    ex: &mut Exec<'_>,
-    base: &str,
+    state: &AppState,
     side: Side,
     target_id: i64,
     viewer: Option<i64>,
     args: PageArgs,
-) -> ApiResult<AccountPage> {
-    let target = account_service::find_for_api(ex, target_id).await?;
+) -> ApiResult<AccountPage<Bytes>> {
+    let db = state.db();
+    // Taken before the reads, so JSON kept from them is outdated by any commit racing them.
+    let read_at = db.data_generation();
+    let target = account_service::find_for_api_in(db, target_id).await?;
     let is_owner = viewer == Some(target_id);
     if unavailable(&target.account) || (target.account.hide_collections == Some(true) && !is_owner)
     {
         return Ok(AccountPage::default());
     }
     if let Some(v) = viewer
-        && blocks::exists(ex, target_id, v).await?
+        && blocks::exists_in(db, target_id, v).await?
     {
         return Ok(AccountPage::default());
     }
     let exclude_for = viewer.filter(|_| !is_owner);
-    let pairs = follows::page(ex, side, target_id, exclude_for, args.cursor(), time::now()).await?;
-    render_pairs(ex, base, &pairs).await
+    let pairs =
+        follows::page_in(db, side, target_id, exclude_for, args.cursor(), time::now()).await?;
+    let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
+    Ok(AccountPage {
+        items: account_service::accounts_json(state, read_at, &ids).await?,
+        first: pairs.first().map(|p| p.0),
+        last: pairs.last().map(|p| p.0),
+    })
 }
 
 /// Accounts with a pending request to `me`, by request id.

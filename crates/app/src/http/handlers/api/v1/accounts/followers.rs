@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::LINK;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::Serialize;
 
 use crate::db::repo::follows::Side;
@@ -12,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::MaybeUser;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadAccounts;
+use crate::http::json_body::{json_array, rendered_json};
 use crate::http::middleware::api::public_cache;
 use crate::http::pagination::{Page, PrevCursor, link_header};
 use crate::services::graph::collections::{self, AccountPage, PageArgs};
@@ -48,15 +50,44 @@ pub fn paged<T: Serialize>(
     page: AccountPage<T>,
 ) -> Response {
     let full = page.items.len() == limit;
+    with_link(
+        url,
+        params,
+        full,
+        page.first,
+        page.last,
+        Json(page.items).into_response(),
+    )
+}
+
+/// [`paged`] for items already rendered to JSON.
+pub fn paged_rendered(
+    url: &str,
+    params: &Params,
+    limit: usize,
+    page: AccountPage<Bytes>,
+) -> Response {
+    let full = page.items.len() == limit;
+    let body = rendered_json(json_array(&page.items));
+    with_link(url, params, full, page.first, page.last, body)
+}
+
+fn with_link(
+    url: &str,
+    params: &Params,
+    full: bool,
+    first: Option<i64>,
+    last: Option<i64>,
+    mut response: Response,
+) -> Response {
     let link = link_header(
         url,
         &carried_limit(params),
-        page.first,
-        page.last,
+        first,
+        last,
         full,
         PrevCursor::SinceId,
     );
-    let mut response = Json(page.items).into_response();
     if let Some(link) = link {
         response.headers_mut().insert(LINK, link);
     }
@@ -73,16 +104,14 @@ pub async fn follow_collection(
     let id = parse_id(id).ok_or(ApiError::NotFound)?;
     let args = page_args(params);
     let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let page = collections::follow_page(&mut conn.exec(), &base, side, id, auth.account_id(), args)
-        .await?;
+    let page = collections::follow_page(state, side, id, auth.account_id(), args).await?;
     let segment = if side == Side::Followers {
         "followers"
     } else {
         "following"
     };
     let url = format!("{base}/api/v1/accounts/{id}/{segment}");
-    let mut response = paged(&url, params, args.limit, page);
+    let mut response = paged_rendered(&url, params, args.limit, page);
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());
     }
