@@ -8,6 +8,7 @@ pub mod oauth;
 pub mod operator;
 pub mod present;
 pub mod registration;
+pub mod retry;
 pub mod seed;
 pub mod viewer;
 // social graph

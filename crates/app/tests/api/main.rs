@@ -19,6 +19,7 @@ mod oauth_sign_in;
 mod oauth_support;
 mod oauth_token;
 mod oauth_well_known;
+mod params_input;
 mod registration;
 // social graph
 mod admin_accounts_actions;
@@ -38,6 +39,7 @@ mod graph_featured_tags;
 mod graph_lists;
 mod graph_lookup;
 mod graph_notifications;
+mod graph_races;
 mod ratelimit;
 mod statuses_account;
 mod statuses_actions;

@@ -2,10 +2,11 @@
 
 use crate::api_types::Relationship;
 use crate::db::repo::follows::FollowKind;
-use crate::db::repo::{blocks, endorsements, follows, mutes, notifications};
+use crate::db::repo::{accounts, blocks, endorsements, follows, mutes, notifications};
 use crate::domain::time;
 use crate::error::ApiResult;
 use crate::services::relationships;
+use crate::services::retry::once_on_conflict;
 use crate::state::AppState;
 
 use super::{action_target, sever};
@@ -13,8 +14,13 @@ use super::{action_target, sever};
 /// Blocks `:id`: severs follows both ways, rejects its pending request to you, removes
 /// endorsements both ways. Blocking yourself changes nothing.
 pub async fn block(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
+    once_on_conflict(|| block_once(state, me, target_id)).await
+}
+
+async fn block_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
     if target_id != me {
         let now = time::now();
@@ -33,8 +39,13 @@ pub async fn block(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relat
 }
 
 pub async fn unblock(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
+    once_on_conflict(|| unblock_once(state, me, target_id)).await
+}
+
+async fn unblock_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
     blocks::delete(&mut ex, me, target_id).await?;
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
