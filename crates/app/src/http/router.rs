@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use tower_http::normalize_path::NormalizePath;
 use tower_http::trace::TraceLayer;
 
 use super::handlers::{api, assets};
@@ -108,7 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_api_routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(from_fn_with_state(state.clone(), api_layer));
-    Router::new()
+    let routes = Router::new()
         .merge(api)
         .route("/health", get(|| async { "OK" }))
         .route("/avatars/original/missing.png", get(assets::missing_png))
@@ -117,7 +118,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for
+    // `/api/v1/instance/`): the path is trimmed before any route is matched.
+    Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
 }
 
 // admin

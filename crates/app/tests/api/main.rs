@@ -46,3 +46,4 @@ mod statuses_actions;
 mod statuses_create;
 mod statuses_media;
 mod statuses_support;
+mod trailing_slash;

@@ -4,7 +4,7 @@ use crate::api_types::Relationship;
 use crate::db::repo::follows::FollowKind;
 use crate::db::repo::{accounts, blocks, endorsements, follows, mutes, notifications};
 use crate::domain::time;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::services::relationships;
 use crate::services::retry::once_on_conflict;
 use crate::state::AppState;
@@ -53,6 +53,10 @@ async fn unblock_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Re
     Ok(r)
 }
 
+/// The longest mute with an end: 100 years. Past it, or below zero, the expiry would leave
+/// the range a timestamp renders in (a wrapped 1970 or year +12020).
+pub const MAX_MUTE_DURATION_SECS: i64 = 100 * 365 * 24 * 60 * 60;
+
 /// Mutes `:id` (or updates the mute): `hide_notifications` defaults to true; a `duration` of
 /// whole seconds other than 0 sets the expiry. Muting yourself changes nothing. Expired mutes
 /// of everyone are purged on the way.
@@ -63,6 +67,14 @@ pub async fn mute(
     hide_notifications: bool,
     duration_secs: i64,
 ) -> ApiResult<Relationship> {
+    if !(0..=MAX_MUTE_DURATION_SECS).contains(&duration_secs) {
+        return Err(ApiError::invalid(
+            "duration",
+            "Duration",
+            "invalid",
+            "is invalid",
+        ));
+    }
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let target = action_target(&mut ex, target_id).await?;
