@@ -82,6 +82,10 @@ pub enum ApiError {
     /// 401 with Doorkeeper's `WWW-Authenticate` header; the text is the error and description.
     #[error("{0}")]
     InvalidToken(&'static str),
+    /// 401 with a plain message (no token challenge): a request that needs a signed-in user
+    /// for one of its options.
+    #[error("{0}")]
+    Unauthorized(&'static str),
     /// 403 `This action is outside the authorized scopes`; carries the accepted scopes.
     #[error("This action is outside the authorized scopes")]
     InsufficientScope(&'static [&'static str]),
@@ -136,7 +140,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            Self::InvalidToken(_) | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::InsufficientScope(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unprocessable(_) | Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -29,6 +29,7 @@ fn api_routes() -> Router<AppState> {
         // instance
         .route("/api/v1/instance", get(api::v1::instance::show))
         .route("/api/v2/instance", get(api::v2::instance::show))
+        .route("/api/v2/search", get(api::v2::search::index))
         // oauth
         .route("/api/v1/apps", post(api::v1::apps::create))
         .route(

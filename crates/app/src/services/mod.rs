@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod profile;
 pub mod relationships;
 pub mod search;
+pub mod search_v2;
 // statuses
 pub mod media_attachments;
 pub mod statuses;

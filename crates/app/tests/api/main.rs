@@ -40,6 +40,7 @@ mod graph_lists;
 mod graph_lookup;
 mod graph_notifications;
 mod graph_races;
+mod search_v2;
 mod ratelimit;
 mod statuses_account;
 mod statuses_actions;
