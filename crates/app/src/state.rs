@@ -3,6 +3,7 @@
 //! and caches of instance counts and rendered accounts. Nothing that matters lives only
 //! here: it is all rebuilt from configuration and the database at start.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ struct Inner {
     /// Built on first use (building can fail; starting the server should not).
     fetcher: OnceLock<Fetcher>,
     verify_jobs: VerifyJobs,
+    /// Password hashes verified by sign-ins (real or dummy; see `services::oauth::sessions`).
+    password_checks: AtomicU64,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
                 fetch_slots,
                 fetcher: OnceLock::new(),
                 verify_jobs: VerifyJobs::default(),
+                password_checks: AtomicU64::new(0),
             }),
         }
     }
@@ -134,6 +138,16 @@ impl AppState {
     /// The profile link checks running in this process (one per account).
     pub fn verify_jobs(&self) -> &VerifyJobs {
         &self.inner.verify_jobs
+    }
+
+    /// Counts one password hash verification (sign-in attempts, known e-mail or not).
+    pub fn count_password_check(&self) {
+        self.inner.password_checks.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Password hash verifications so far in this process.
+    pub fn password_checks(&self) -> u64 {
+        self.inner.password_checks.load(Ordering::Relaxed)
     }
 
     pub fn config(&self) -> &Config {
