@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use crate::api_types::{Account, Status};
 use crate::api_types::notification::Notification;
+use crate::api_types::{Account, Status};
 use crate::db::Exec;
 use crate::db::repo::notifications::{self, NotificationRow, Query};
 use crate::db::repo::statuses;

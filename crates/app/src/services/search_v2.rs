@@ -80,19 +80,28 @@ pub async fn search(
 ) -> ApiResult<SearchResults> {
     let mut results = SearchResults::default();
     // Curly and angle quotes count as straight ones, as upstream reads them.
-    let q: String = p
-        .q
-        .trim()
-        .chars()
-        .map(|c| if "“”„«»「」『』《》".contains(c) { '"' } else { c })
-        .collect();
+    let q: String =
+        p.q.trim()
+            .chars()
+            .map(|c| {
+                if "“”„«»「」『』《》".contains(c) {
+                    '"'
+                } else {
+                    c
+                }
+            })
+            .collect();
     let Some(kind) = p.kind else {
         return Ok(results);
     };
     if q.is_empty() || p.limit == 0 {
         return Ok(results);
     }
-    let offset = if kind == SearchType::All { 0 } else { p.offset.max(0) };
+    let offset = if kind == SearchType::All {
+        0
+    } else {
+        p.offset.max(0)
+    };
     if p.resolve && (q.starts_with("https://") || q.starts_with("http://")) {
         if offset == 0 {
             resolve_url(ex, cx, &q, kind, &mut results).await?;
@@ -110,8 +119,7 @@ pub async fn search(
         };
         // Anonymous searches rank as a viewer who follows no one (no account has id 0).
         let viewer = cx.viewer.unwrap_or(0);
-        results.accounts =
-            search::search(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
+        results.accounts = search::search(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
     }
     if kind.includes(SearchType::Hashtags) && !q.contains('@') {
         results.hashtags = hashtags(ex, cx, &q, p.limit, offset).await?;
@@ -224,8 +232,7 @@ async fn resolve_url(
             let Some(record) = accounts::find_by_username(ex, username, None).await? else {
                 return Ok(());
             };
-            if !account_rules::visible_locally(&record) || record.account.suspended_at.is_some()
-            {
+            if !account_rules::visible_locally(&record) || record.account.suspended_at.is_some() {
                 return Ok(());
             }
             let records = records_in_order(ex, &[record.account.id]).await?;
@@ -263,9 +270,18 @@ mod tests {
 
     #[test]
     fn local_urls_name_accounts_and_statuses() {
-        assert_eq!(resource("https://woolly.test/@alice").as_deref(), Some("account alice"));
-        assert_eq!(resource("https://woolly.test/users/alice").as_deref(), Some("account alice"));
-        assert_eq!(resource("https://woolly.test/@alice/123").as_deref(), Some("status 123"));
+        assert_eq!(
+            resource("https://woolly.test/@alice").as_deref(),
+            Some("account alice")
+        );
+        assert_eq!(
+            resource("https://woolly.test/users/alice").as_deref(),
+            Some("account alice")
+        );
+        assert_eq!(
+            resource("https://woolly.test/@alice/123").as_deref(),
+            Some("status 123")
+        );
         assert_eq!(
             resource("https://woolly.test/users/alice/statuses/123").as_deref(),
             Some("status 123")

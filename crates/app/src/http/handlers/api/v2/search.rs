@@ -58,5 +58,7 @@ pub async fn index(
         viewer,
     };
     let mut conn = state.db().conn().await?;
-    Ok(Json(search_v2::search(&mut conn.exec(), &cx, &search).await?))
+    Ok(Json(
+        search_v2::search(&mut conn.exec(), &cx, &search).await?,
+    ))
 }
