@@ -74,10 +74,10 @@ db_test!(async fn search_resolves_local_urls(app) {
         async move { app.get(&format!("/api/v2/search?resolve=true&q={q}"), Some(&token)).await.json() }
     };
     let body = get(format!("https://woolly.test/@alice/{id}")).await;
-    assert_eq!(names(&body, "statuses", "id"), [id.clone()]);
+    assert_eq!(names(&body, "statuses", "id"), [id.as_str()]);
     assert_eq!(body["accounts"], json!([]));
     let body = get(format!("https://woolly.test/users/alice/statuses/{id}")).await;
-    assert_eq!(names(&body, "statuses", "id"), [id.clone()]);
+    assert_eq!(names(&body, "statuses", "id"), [id.as_str()]);
     let body = get("https://woolly.test/@alice".into()).await;
     assert_eq!(names(&body, "accounts", "username"), ["alice"]);
     // not visible to bob, unknown, or elsewhere: nothing (and no text search of the URL)
