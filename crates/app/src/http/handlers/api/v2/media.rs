@@ -3,13 +3,13 @@
 
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
 use crate::api_types::MediaAttachment;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
+use crate::http::extract::multipart as parts;
 use crate::http::extract::params::{Params, insert_path, merge_form};
 use crate::http::extract::scopes::WriteMedia;
 use crate::services::media_attachments::{self, MediaInput};
@@ -20,10 +20,6 @@ use crate::state::AppState;
 #[derive(Debug, Default)]
 pub struct MediaForm(pub MediaInput);
 
-fn bad_request() -> ApiError {
-    ApiError::BadRequest("Bad Request".into())
-}
-
 async fn read_multipart(req: Request, state: &AppState) -> Result<MediaInput, ApiError> {
     let mut map = Map::new();
     if let Some(q) = req.uri().query() {
@@ -31,25 +27,19 @@ async fn read_multipart(req: Request, state: &AppState) -> Result<MediaInput, Ap
     }
     let mut multipart = Multipart::from_request(req, state)
         .await
-        .map_err(|_| bad_request())?;
+        .map_err(parts::rejection)?;
     let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            bad_request()
-        }
-    })? {
+    while let Some(field) = multipart.next_field().await.map_err(parts::read_error)? {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
         if field.file_name().is_some() {
-            let bytes = field.bytes().await.map_err(|_| bad_request())?;
+            let bytes = field.bytes().await.map_err(parts::read_error)?;
             if name == "file" {
                 file = Some(bytes);
             }
         } else {
-            let text = field.text().await.map_err(|_| bad_request())?;
+            let text = field.text().await.map_err(parts::read_error)?;
             insert_path(&mut map, &name, Value::String(text));
         }
     }

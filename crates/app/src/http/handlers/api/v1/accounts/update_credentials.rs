@@ -12,6 +12,7 @@ use crate::api_types::CredentialAccount;
 use crate::domain::params::cast_json_bool;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
+use crate::http::extract::multipart as parts;
 use crate::http::extract::params::{Params, insert_path, merge_form, scalar};
 use crate::http::extract::scopes::WriteAccounts;
 use crate::services::profile::images::Upload;
@@ -36,21 +37,15 @@ async fn read_multipart(req: Request, state: &AppState) -> Result<ProfileForm, A
     }
     let mut multipart = Multipart::from_request(req, state)
         .await
-        .map_err(|_| bad_request())?;
+        .map_err(parts::rejection)?;
     let mut files = HashMap::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            bad_request()
-        }
-    })? {
+    while let Some(field) = multipart.next_field().await.map_err(parts::read_error)? {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
         if let Some(filename) = field.file_name().map(str::to_owned) {
             let content_type = field.content_type().map(str::to_owned);
-            let bytes = field.bytes().await.map_err(|_| bad_request())?;
+            let bytes = field.bytes().await.map_err(parts::read_error)?;
             files.insert(
                 name,
                 Upload {
@@ -60,7 +55,7 @@ async fn read_multipart(req: Request, state: &AppState) -> Result<ProfileForm, A
                 },
             );
         } else {
-            let text = field.text().await.map_err(|_| bad_request())?;
+            let text = field.text().await.map_err(parts::read_error)?;
             insert_path(&mut map, &name, Value::String(text));
         }
     }
