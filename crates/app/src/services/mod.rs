@@ -19,5 +19,6 @@ pub mod profile;
 pub mod relationships;
 pub mod search;
 // statuses
+pub mod image_jobs;
 pub mod media_attachments;
 pub mod statuses;
