@@ -1,5 +1,5 @@
 //! Media processing and storage live in the `woolly-media` crate; re-exported here.
-//! Processing is CPU-heavy: call it on `spawn_blocking`.
+//! Processing is CPU- and memory-heavy: call it through `services::image_jobs::run`.
 
 pub use woolly_media::image_processing::*;
 pub use woolly_media::storage::*;

@@ -2,9 +2,14 @@
 //!
 //! Pure and synchronous: callers should run it on `spawn_blocking`.
 //!
-//! Pipeline: size check -> magic-byte sniffing -> header-only dimension check
-//! (with `image::Limits` applied) -> full decode (same limits) -> EXIF orientation
-//! -> resize with `fast_image_resize` (Lanczos3) -> re-encode (strips metadata).
+//! Pipeline: size check -> magic-byte sniffing -> header-only dimension and byte-budget
+//! check (with `image::Limits` applied) -> for GIFs that need resizing, a frame count from
+//! the block structure -> full decode (same limits, 16-bit PNG straight to 8-bit) -> EXIF
+//! orientation -> resize with `fast_image_resize` (Lanczos3) in the decoded pixel layout
+//! -> re-encode (strips metadata).
+//!
+//! Peak memory of one job is about one decoded picture (at most [`MAX_DECODE_BYTES`])
+//! plus the resized output; callers bound how many jobs run at once.
 //!
 //! Upstream reference (mastodon/mastodon):
 //! * `Account::Avatar`: `'400x400#'`, processed by `Paperclip::LazyThumbnail`
@@ -23,10 +28,12 @@ use std::io::Cursor;
 
 use fast_image_resize as fr;
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
-use image::{AnimationDecoder, Frame, ImageDecoder, RgbaImage};
+use image::{AnimationDecoder, DynamicImage, Frame, ImageBuffer, ImageDecoder, RgbaImage};
 
+pub use codec::MAX_DECODE_BYTES;
 use codec::{
-    Format, GIF_SPEED, decode_still, encode, inspect, limits, map_decode_error, uses_alpha,
+    Format, GIF_SPEED, check_gif_budget, decode_still, encode, inspect, limits, map_decode_error,
+    uses_alpha,
 };
 
 /// Upload limit for avatars and headers (bytes).
@@ -151,23 +158,92 @@ fn plan_fit_area(width: u32, height: u32, max_pixels: u64) -> Plan {
     }
 }
 
-fn resize(src: &RgbaImage, plan: Plan) -> Result<RgbaImage, ImageError> {
-    if plan.is_identity(src.width(), src.height()) {
-        return Ok(src.clone());
-    }
-    let src_view =
-        fr::images::ImageRef::new(src.width(), src.height(), src.as_raw(), fr::PixelType::U8x4)
-            .map_err(|_| ImageError::Corrupt)?;
-    let mut dst = fr::images::Image::new(plan.width, plan.height, fr::PixelType::U8x4);
-    let mut options =
-        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+/// Resizes raw 8-bit pixels of `pixel_type`; the output has the same layout.
+/// `use_alpha` lets the resizer premultiply alpha into a temporary full-size copy.
+fn resize_raw(
+    (width, height): (u32, u32),
+    pixels: &[u8],
+    pixel_type: fr::PixelType,
+    plan: Plan,
+    use_alpha: bool,
+) -> Result<Vec<u8>, ImageError> {
+    let src_view = fr::images::ImageRef::new(width, height, pixels, pixel_type)
+        .map_err(|_| ImageError::Corrupt)?;
+    let mut dst = fr::images::Image::new(plan.width, plan.height, pixel_type);
+    let mut options = fr::ResizeOptions::new()
+        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3))
+        .use_alpha(use_alpha);
     if let Some((left, top, width, height)) = plan.crop {
         options = options.crop(left, top, width, height);
     }
     fr::Resizer::new()
         .resize(&src_view, &mut dst, &options)
         .map_err(|_| ImageError::Corrupt)?;
-    RgbaImage::from_raw(plan.width, plan.height, dst.into_vec()).ok_or(ImageError::Corrupt)
+    Ok(dst.into_vec())
+}
+
+fn resize(src: &RgbaImage, plan: Plan) -> Result<RgbaImage, ImageError> {
+    if plan.is_identity(src.width(), src.height()) {
+        return Ok(src.clone());
+    }
+    let out = resize_raw(
+        src.dimensions(),
+        src.as_raw(),
+        fr::PixelType::U8x4,
+        plan,
+        true,
+    )?;
+    RgbaImage::from_raw(plan.width, plan.height, out).ok_or(ImageError::Corrupt)
+}
+
+/// Resizes pixels with an alpha channel that we own: premultiplied in place, resized,
+/// and divided again on the (small) output, so no second full-size buffer is needed.
+fn resize_alpha_owned(
+    size: (u32, u32),
+    pixels: &mut [u8],
+    pixel_type: fr::PixelType,
+    plan: Plan,
+) -> Result<Vec<u8>, ImageError> {
+    let mul_div = fr::MulDiv::default();
+    let mut src = fr::images::Image::from_slice_u8(size.0, size.1, pixels, pixel_type)
+        .map_err(|_| ImageError::Corrupt)?;
+    mul_div
+        .multiply_alpha_inplace(&mut src)
+        .map_err(|_| ImageError::Corrupt)?;
+    let mut out = resize_raw(size, src.buffer(), pixel_type, plan, false)?;
+    let mut dst = fr::images::Image::from_slice_u8(plan.width, plan.height, &mut out, pixel_type)
+        .map_err(|_| ImageError::Corrupt)?;
+    mul_div
+        .divide_alpha_inplace(&mut dst)
+        .map_err(|_| ImageError::Corrupt)?;
+    Ok(out)
+}
+
+/// Resizes a decoded picture in its own layout and only then converts the (smaller)
+/// result to RGBA, so the full-size picture is never copied.
+fn resize_decoded(src: DynamicImage, plan: Plan) -> Result<RgbaImage, ImageError> {
+    let size = (src.width(), src.height());
+    if plan.is_identity(size.0, size.1) {
+        return Ok(src.into_rgba8());
+    }
+    let (w, h) = (plan.width, plan.height);
+    let resized = match src {
+        DynamicImage::ImageLuma8(img) => resize_raw(size, &img, fr::PixelType::U8, plan, false)
+            .map(|v| ImageBuffer::from_raw(w, h, v).map(DynamicImage::ImageLuma8)),
+        DynamicImage::ImageLumaA8(mut img) => {
+            resize_alpha_owned(size, &mut img, fr::PixelType::U8x2, plan)
+                .map(|v| ImageBuffer::from_raw(w, h, v).map(DynamicImage::ImageLumaA8))
+        }
+        DynamicImage::ImageRgb8(img) => resize_raw(size, &img, fr::PixelType::U8x3, plan, false)
+            .map(|v| ImageBuffer::from_raw(w, h, v).map(DynamicImage::ImageRgb8)),
+        DynamicImage::ImageRgba8(mut img) => {
+            resize_alpha_owned(size, &mut img, fr::PixelType::U8x4, plan)
+                .map(|v| ImageBuffer::from_raw(w, h, v).map(DynamicImage::ImageRgba8))
+        }
+        // Not produced by our decoders (all 8-bit); kept correct rather than lean.
+        other => return resize(&other.to_rgba8(), plan),
+    }?;
+    Ok(resized.ok_or(ImageError::Corrupt)?.into_rgba8())
 }
 
 /// Processes an avatar or header.
@@ -194,7 +270,8 @@ pub fn process_profile_image(
         return process_gif(bytes, plan(info.width, info.height));
     }
     let image = decode_still(bytes, info.format)?;
-    let resized = resize(&image, plan(image.width(), image.height()))?;
+    let plan = plan(image.width(), image.height());
+    let resized = resize_decoded(image, plan)?;
     Ok(ProcessedProfileImage {
         original: encode(&resized, info.format)?,
         static_variant: None,
@@ -205,6 +282,12 @@ fn process_gif(bytes: &[u8], plan: Plan) -> Result<ProcessedProfileImage, ImageE
     let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(map_decode_error)?;
     decoder.set_limits(limits()).map_err(map_decode_error)?;
     let (width, height) = decoder.dimensions();
+    // Every frame is decoded onto the full canvas and resized: refuse over budget from the
+    // block structure, before spending CPU on any of them.
+    let frame_pixels = u64::from(width) * u64::from(height);
+    if !plan.is_identity(width, height) {
+        check_gif_budget(bytes, frame_pixels, GIF_MAX_FRAMES, GIF_PIXEL_BUDGET)?;
+    }
     let mut frames = decoder.into_frames();
     let first = frames
         .next()
@@ -233,7 +316,6 @@ fn process_gif(bytes: &[u8], plan: Plan) -> Result<ProcessedProfileImage, ImageE
         });
     }
 
-    let frame_pixels = u64::from(width) * u64::from(height);
     let still = resize(first.buffer(), plan)?;
     let mut out = Vec::new();
     let mut count = 1usize;
@@ -248,6 +330,7 @@ fn process_gif(bytes: &[u8], plan: Plan) -> Result<ProcessedProfileImage, ImageE
         for frame in frames {
             let frame = frame.map_err(map_decode_error)?;
             count += 1;
+            // The structure was counted above; this guards the decoder disagreeing with it.
             if count > GIF_MAX_FRAMES || frame_pixels * count as u64 > GIF_PIXEL_BUDGET {
                 return Err(ImageError::DimensionsTooLarge);
             }
@@ -304,7 +387,7 @@ pub fn process_attachment_image(bytes: &[u8]) -> Result<ProcessedAttachment, Ima
     } else {
         let image = decode_still(bytes, info.format)?;
         let plan = plan_fit_area(image.width(), image.height(), ATTACHMENT_MAX_PIXELS);
-        let resized = resize(&image, plan)?;
+        let resized = resize_decoded(image, plan)?;
         (encode(&resized, info.format)?, resized)
     };
 

@@ -9,6 +9,7 @@ use crate::db::repo::media_attachments::{self, MediaRow, NewMedia};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::media::{ImageError, ProcessedImage, process_attachment_image};
+use crate::services::image_jobs;
 use crate::services::present::Presenter;
 use crate::state::AppState;
 
@@ -92,9 +93,8 @@ fn random_name() -> ApiResult<String> {
 pub async fn upload(state: &AppState, account_id: i64, input: MediaInput) -> ApiResult<MediaRow> {
     let file = input.file.ok_or_else(|| invalid("File can't be blank"))?;
     check_description(input.description.as_deref())?;
-    let processed = tokio::task::spawn_blocking(move || process_attachment_image(&file))
-        .await
-        .map_err(ApiError::internal)?
+    let processed = image_jobs::run(move || process_attachment_image(&file))
+        .await?
         .map_err(|e| image_error(&e))?;
     let id = state.next_id();
     let name = random_name()?;

@@ -21,5 +21,6 @@ pub mod relationships;
 pub mod search;
 pub mod search_v2;
 // statuses
+pub mod image_jobs;
 pub mod media_attachments;
 pub mod statuses;

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use woolly_testkit::{TestApp, TestResponse, db_test};
 
 use crate::profile::{me, patch, patch_multipart};
+use crate::statuses_media::send_in_chunks;
+use axum::http::Method;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
     let img = RgbaImage::from_fn(width, height, |x, y| {
@@ -246,4 +248,45 @@ db_test!(async fn json_string_avatar_is_bad_request(app) {
     assert_eq!(res.json(), json!({"error": "Bad Request"}));
     // an empty value is ignored
     assert_eq!(patch(&app, &alice.token, &[("avatar", "")]).await.status, 200);
+});
+
+db_test!(async fn image_uploads_over_the_body_limit_are_413(app) {
+    let alice = app.user("alice").await;
+    let mut big = png(8, 8);
+    big.resize(21 * 1024 * 1024, 0);
+    for field in ["avatar", "header"] {
+        let (ct, body) = crate::profile::multipart(&[], &[(field, "big.png", "image/png", &big)]);
+        let res = send_in_chunks(&app, Method::PATCH, "/api/v1/accounts/update_credentials", &alice.token, &ct, body).await;
+        assert_eq!(res.status, 413, "{field}: {}", res.text());
+        assert_eq!(res.json(), json!({"error": "Payload too large"}));
+    }
+    let a = me(&app, &alice.token).await;
+    assert_eq!(a["avatar"], "https://woolly.test/avatars/original/missing.png");
+});
+
+/// A GIF avatar of 300 frames on a 1280x720 canvas (1x1 frames, a few KB): past the
+/// resize budget. Frame 2 is not decodable, so the answer shows the frames were counted
+/// from the file's structure before any was decoded.
+fn many_frame_gif(frames: usize) -> Vec<u8> {
+    let mut bytes = b"GIF89a".to_vec();
+    bytes.extend_from_slice(&1280u16.to_le_bytes());
+    bytes.extend_from_slice(&720u16.to_le_bytes());
+    bytes.extend_from_slice(&[0, 0, 0]);
+    for i in 0..frames {
+        bytes.extend_from_slice(&[0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0x80]);
+        bytes.extend_from_slice(&[0, 0, 0, 255, 255, 255, 0x02, 0x02]);
+        bytes.extend_from_slice(if i == 0 { &[0x44, 0x01] } else { &[0xFF, 0xFF] });
+        bytes.push(0);
+    }
+    bytes.push(0x3B);
+    bytes
+}
+
+db_test!(async fn gif_over_the_frame_budget_is_422_before_decoding(app) {
+    let alice = app.user("alice").await;
+    let res = upload(&app, &alice.token, "avatar", "a.gif", "image/gif", &many_frame_gif(300)).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let body = res.json();
+    assert_eq!(error_of(&body, "avatar"), ("ERR_INVALID".to_owned(), "has dimensions that are too large".to_owned()));
+    assert_eq!(body["error"], "Validation failed: Avatar has dimensions that are too large");
 });

@@ -1,8 +1,9 @@
 //! `POST /api/v2/media`, `/api/v1/media`, `GET`/`PUT /api/v1/media/:id`.
 #![allow(clippy::unwrap_used)]
 
-use axum::http::Method;
-use woolly_testkit::db_test;
+use axum::body::Body;
+use axum::http::{Method, Request};
+use woolly_testkit::{TestApp, TestResponse, db_test};
 
 use super::statuses_support::{media, multipart, png, scalar, stored_files, upload};
 
@@ -97,4 +98,52 @@ db_test!(async fn show_and_update_only_own_attachments(app) {
     assert_eq!(app.get(&path, Some(&alice.token)).await.status, 404);
     let res = app.form(Method::PUT, &path, Some(&alice.token), &[("description", "late")]).await;
     assert_eq!(res.status, 404);
+});
+
+/// Sends `body` as a stream of 64 KB chunks that are not all ready at once, as it arrives
+/// over a socket: the body limit then trips while a part is being read, not while the
+/// first part's headers are looked for.
+pub async fn send_in_chunks(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> TestResponse {
+    use futures::StreamExt;
+    let chunks: Vec<Vec<u8>> = body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    let chunks = futures::stream::iter(chunks).then(|c| async move {
+        tokio::task::yield_now().await;
+        Ok::<_, std::io::Error>(c)
+    });
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(Body::from_stream(chunks))
+        .unwrap();
+    app.send(request).await
+}
+
+db_test!(async fn uploads_over_the_body_limit_are_413(app) {
+    let alice = app.user("alice").await;
+    // Past MAX_UPLOAD_BYTES (20 MB) in the file part, and in a text part.
+    let mut big = png(8, 8);
+    big.resize(21 * 1024 * 1024, 0);
+    let long = "d".repeat(21 * 1024 * 1024);
+    let file = multipart(&[("file", Some(("big.png", "image/png")), &big)]);
+    let text = multipart(&[("file", Some(("ok.png", "image/png")), &png(8, 8)), ("description", None, long.as_bytes())]);
+    for path in ["/api/v2/media", "/api/v1/media"] {
+        for (what, (ct, body)) in [("file part", &file), ("text part", &text)] {
+            let res = send_in_chunks(&app, Method::POST, path, &alice.token, ct, body.clone()).await;
+            assert_eq!(res.status, 413, "{path} {what}: {}", res.text());
+            assert_eq!(res.json(), serde_json::json!({"error": "Payload too large"}));
+            // whole, as one frame
+            let res = app.request(Method::POST, path, Some(&alice.token), Some(ct), body.clone()).await;
+            assert_eq!(res.status, 413, "{path} {what} whole: {}", res.text());
+        }
+    }
+    assert_eq!(stored_files(&app), 0);
 });

@@ -8,16 +8,22 @@ use image::codecs::png::PngEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::metadata::Orientation;
 use image::{
-    DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, Limits,
-    RgbaImage,
+    DynamicImage, ExtendedColorType, ImageBuffer, ImageDecoder, ImageEncoder, ImageFormat,
+    ImageReader, Limits, RgbaImage,
 };
 
 use super::{ImageError, MAX_GIF_MATRIX_PIXELS, MAX_MATRIX_PIXELS, ProcessedImage};
 
 /// Maximum width or height accepted by the decoders (strict `image::Limits`).
 const MAX_SIDE: u32 = 32_768;
-/// Maximum decoder allocation (33 MP at 16-bit RGBA is ~265 MB).
-const MAX_ALLOC: u64 = 320 * 1024 * 1024;
+/// Bytes per pixel of a decoded picture: everything is decoded to 8 bits per channel, at
+/// most RGBA (16-bit PNGs are stripped to 8 bits while decoding).
+const MAX_BYTES_PER_PIXEL: u64 = 4;
+/// Budget for one decoded picture: upstream's largest matrix (7680x4320) as 8-bit RGBA,
+/// about 127 MiB. Checked from the header before decoding, and handed to the decoders.
+pub const MAX_DECODE_BYTES: u64 = MAX_MATRIX_PIXELS * MAX_BYTES_PER_PIXEL;
+/// Decoder bookkeeping (palettes, row buffers, metadata chunks) on top of the picture.
+const DECODER_SLACK_BYTES: u64 = 8 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 90;
 /// NeuQuant speed for GIF re-encoding (1 = best, 30 = fastest).
 pub(super) const GIF_SPEED: i32 = 10;
@@ -77,8 +83,52 @@ pub(super) fn limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
+    limits.max_alloc = Some(MAX_DECODE_BYTES + DECODER_SLACK_BYTES);
     limits
+}
+
+fn map_png_error(err: png::DecodingError) -> ImageError {
+    match err {
+        png::DecodingError::LimitsExceeded => ImageError::DimensionsTooLarge,
+        _ => ImageError::Corrupt,
+    }
+}
+
+fn png_decoder(bytes: &[u8]) -> png::Decoder<Cursor<&[u8]>> {
+    let limit = usize::try_from(DECODER_SLACK_BYTES).unwrap_or(usize::MAX);
+    let mut decoder =
+        png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: limit });
+    // EXPAND: palettes and low bit depths to 8 bits; STRIP_16: 16-bit samples to 8 bits, so
+    // a 16-bit picture never needs a buffer twice the size of its 8-bit equivalent.
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    decoder
+}
+
+/// Decoded bytes per pixel of a PNG, from its IHDR, after the 8-bit normalisation. Grey
+/// and RGB may gain an alpha channel from a later `tRNS` chunk, so they count with it.
+fn png_bytes_per_pixel(color: png::ColorType) -> u64 {
+    match color {
+        png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha => 2,
+        png::ColorType::Rgb | png::ColorType::Rgba | png::ColorType::Indexed => 4,
+    }
+}
+
+/// Width, height and decoded bytes per pixel, from the headers only (IHDR, SOF, logical
+/// screen descriptor, VP8 header).
+fn header(bytes: &[u8], format: Format) -> Result<(u32, u32, u64), ImageError> {
+    if format == Format::Png {
+        let mut decoder = png_decoder(bytes);
+        let info = decoder.read_header_info().map_err(map_png_error)?;
+        let (width, height) = (info.width, info.height);
+        if width > MAX_SIDE || height > MAX_SIDE {
+            return Err(ImageError::DimensionsTooLarge);
+        }
+        return Ok((width, height, png_bytes_per_pixel(info.color_type)));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    reader.limits(limits());
+    let (width, height) = reader.into_dimensions().map_err(map_decode_error)?;
+    Ok((width, height, MAX_BYTES_PER_PIXEL))
 }
 
 pub(super) fn map_decode_error(err: image::ImageError) -> ImageError {
@@ -102,10 +152,7 @@ pub(super) fn inspect(bytes: &[u8], max_bytes: usize) -> Result<Inspected, Image
         return Err(ImageError::TooLarge);
     }
     let format = Format::sniff(bytes).ok_or(ImageError::UnsupportedType)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-    reader.limits(limits());
-    // Only parses the headers (IHDR, SOF, logical screen descriptor, VP8 header).
-    let (width, height) = reader.into_dimensions().map_err(map_decode_error)?;
+    let (width, height, bytes_per_pixel) = header(bytes, format)?;
     let area = u64::from(width) * u64::from(height);
     if area == 0 {
         return Err(ImageError::Corrupt);
@@ -115,7 +162,7 @@ pub(super) fn inspect(bytes: &[u8], max_bytes: usize) -> Result<Inspected, Image
     } else {
         MAX_MATRIX_PIXELS
     };
-    if area > max {
+    if area > max || area * bytes_per_pixel > MAX_DECODE_BYTES {
         return Err(ImageError::DimensionsTooLarge);
     }
     Ok(Inspected {
@@ -125,15 +172,92 @@ pub(super) fn inspect(bytes: &[u8], max_bytes: usize) -> Result<Inspected, Image
     })
 }
 
-/// Full decode of a still image (first frame for animated WebP) with EXIF orientation applied.
-pub(super) fn decode_still(bytes: &[u8], format: Format) -> Result<RgbaImage, ImageError> {
+/// Full decode of a still image (first frame for animated WebP and APNG) with EXIF
+/// orientation applied, in the decoder's own 8-bit layout (grey, grey+alpha, RGB or RGBA):
+/// converting a full-size picture to RGBA would need a second full-size buffer.
+pub(super) fn decode_still(bytes: &[u8], format: Format) -> Result<DynamicImage, ImageError> {
+    if format == Format::Png {
+        return decode_png(bytes);
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(limits());
     let mut decoder = reader.into_decoder().map_err(map_decode_error)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(map_decode_error)?;
     image.apply_orientation(orientation);
-    Ok(image.into_rgba8())
+    Ok(image)
+}
+
+/// PNG through the `png` crate: `image`'s PNG decoder keeps 16-bit samples (a 7680x4320
+/// RGBA picture would take 265 MB, then 133 MB more as RGBA8); here they are stripped to 8
+/// bits row by row.
+fn decode_png(bytes: &[u8]) -> Result<DynamicImage, ImageError> {
+    let mut reader = png_decoder(bytes).read_info().map_err(map_png_error)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or(ImageError::DimensionsTooLarge)?;
+    if u64::try_from(size).unwrap_or(u64::MAX) > MAX_DECODE_BYTES {
+        return Err(ImageError::DimensionsTooLarge);
+    }
+    let mut buf = vec![0u8; size];
+    let frame = reader.next_frame(&mut buf).map_err(map_png_error)?;
+    buf.truncate(frame.buffer_size());
+    let (width, height) = (frame.width, frame.height);
+    let orientation = reader
+        .info()
+        .exif_metadata
+        .as_deref()
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let image = match frame.color_type {
+        png::ColorType::Grayscale => {
+            ImageBuffer::from_raw(width, height, buf).map(DynamicImage::ImageLuma8)
+        }
+        png::ColorType::GrayscaleAlpha => {
+            ImageBuffer::from_raw(width, height, buf).map(DynamicImage::ImageLumaA8)
+        }
+        png::ColorType::Rgb => {
+            ImageBuffer::from_raw(width, height, buf).map(DynamicImage::ImageRgb8)
+        }
+        png::ColorType::Rgba => {
+            ImageBuffer::from_raw(width, height, buf).map(DynamicImage::ImageRgba8)
+        }
+        // EXPAND turns palettes into RGB(A).
+        png::ColorType::Indexed => None,
+    };
+    let mut image = image.ok_or(ImageError::Corrupt)?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Frames of a GIF counted from its block structure, without decompressing any pixels;
+/// stops and refuses as soon as `frames * canvas_pixels` would pass `pixel_budget` or the
+/// frames pass `max_frames`.
+pub(super) fn check_gif_budget(
+    bytes: &[u8],
+    canvas_pixels: u64,
+    max_frames: usize,
+    pixel_budget: u64,
+) -> Result<usize, ImageError> {
+    let mut options = gif::DecodeOptions::new();
+    // LZW data is skipped over, not decoded (`next_frame_info` discards it).
+    options.skip_frame_decoding(true);
+    let mut decoder = options
+        .read_info(Cursor::new(bytes))
+        .map_err(|_| ImageError::Corrupt)?;
+    let mut frames = 0usize;
+    while decoder
+        .next_frame_info()
+        .map_err(|_| ImageError::Corrupt)?
+        .is_some()
+    {
+        frames += 1;
+        let pixels = canvas_pixels.saturating_mul(u64::try_from(frames).unwrap_or(u64::MAX));
+        if frames > max_frames || pixels > pixel_budget {
+            return Err(ImageError::DimensionsTooLarge);
+        }
+    }
+    Ok(frames)
 }
 
 pub(super) fn uses_alpha(image: &RgbaImage) -> bool {

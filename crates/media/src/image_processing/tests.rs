@@ -3,6 +3,8 @@ use std::io::Cursor;
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
 use image::{AnimationDecoder, DynamicImage, Frame, ImageDecoder, ImageFormat, RgbaImage};
 
+use super::codec::check_gif_budget;
+
 use super::*;
 
 fn gradient(width: u32, height: u32) -> RgbaImage {
@@ -294,4 +296,164 @@ fn plan_fit_area_never_exceeds_budget() {
         assert!(u64::from(plan.width) * u64::from(plan.height) <= HEADER_MAX_PIXELS);
         assert!(plan.width >= 1 && plan.height >= 1);
     }
+}
+
+/// A GIF of `frames` 1x1 frames on a `width`x`height` canvas. The frames after the first
+/// carry `later_lzw` as their compressed data (one sub-block).
+fn many_frame_gif(width: u16, height: u16, frames: usize, later_lzw: &[u8]) -> Vec<u8> {
+    let mut bytes = b"GIF89a".to_vec();
+    bytes.extend_from_slice(&width.to_le_bytes());
+    bytes.extend_from_slice(&height.to_le_bytes());
+    bytes.extend_from_slice(&[0, 0, 0]); // no global colour table
+    for i in 0..frames {
+        // 1x1 frame at the origin with a 2-entry local colour table, LZW minimum code size 2.
+        bytes.extend_from_slice(&[0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0x80]);
+        bytes.extend_from_slice(&[0, 0, 0, 255, 255, 255, 0x02]);
+        let data: &[u8] = if i == 0 { &[0x44, 0x01] } else { later_lzw };
+        bytes.push(data.len() as u8);
+        bytes.extend_from_slice(data);
+        bytes.push(0);
+    }
+    bytes.push(0x3B);
+    bytes
+}
+
+/// Codes 7 right after the start: not a valid LZW stream, so decoding such a frame fails.
+const GARBAGE_LZW: &[u8] = &[0xFF, 0xFF];
+
+#[test]
+fn gif_over_the_frame_budget_is_refused_before_frames_are_decoded() {
+    // 300 canvases of 1280x720 pass the 200 MP resize budget. Frame 2 is not decodable, so
+    // `DimensionsTooLarge` (not `Corrupt`) shows the frames were counted, not decoded.
+    let bytes = many_frame_gif(1280, 720, 300, GARBAGE_LZW);
+    for kind in [ProfileImageKind::Avatar, ProfileImageKind::Header] {
+        assert_eq!(
+            process_profile_image(&bytes, kind),
+            Err(ImageError::DimensionsTooLarge)
+        );
+    }
+    // Past GIF_MAX_FRAMES on a small canvas.
+    let bytes = many_frame_gif(500, 500, 3001, GARBAGE_LZW);
+    assert_eq!(
+        process_profile_image(&bytes, ProfileImageKind::Avatar),
+        Err(ImageError::DimensionsTooLarge)
+    );
+}
+
+#[test]
+fn gif_within_the_frame_budget_is_resized() {
+    let valid = [0x44, 0x01];
+    let out = process_profile_image(
+        &many_frame_gif(1280, 720, 3, &valid),
+        ProfileImageKind::Avatar,
+    )
+    .unwrap();
+    assert_eq!((out.original.width, out.original.height), (400, 400));
+    let decoder = GifDecoder::new(Cursor::new(out.original.bytes.as_slice())).unwrap();
+    assert_eq!(decoder.into_frames().count(), 3);
+    assert!(out.static_variant.is_some());
+}
+
+#[test]
+fn gif_frames_are_counted_from_the_block_structure() {
+    let bytes = many_frame_gif(100, 100, 7, GARBAGE_LZW);
+    assert_eq!(check_gif_budget(&bytes, 10_000, 10, 1_000_000), Ok(7));
+    assert_eq!(
+        check_gif_budget(&bytes, 10_000, 6, 1_000_000),
+        Err(ImageError::DimensionsTooLarge)
+    );
+    assert_eq!(
+        check_gif_budget(&bytes, 10_000, 10, 69_999),
+        Err(ImageError::DimensionsTooLarge)
+    );
+    let mut truncated = bytes.clone();
+    truncated.truncate(60);
+    assert_eq!(
+        check_gif_budget(&truncated, 10_000, 10, 1_000_000),
+        Err(ImageError::Corrupt)
+    );
+}
+
+/// A 16-bit PNG comes out as 8 bits per channel (the high byte), in its own layout.
+#[test]
+fn sixteen_bit_png_decodes_to_8_bits() {
+    let img = image::ImageBuffer::from_fn(64, 48, |x, _| {
+        image::Rgba([0xAB00 | x as u16, 0x1234, 0xFFFF, 0xFFFF])
+    });
+    let bytes = {
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgba16(img)
+            .write_to(&mut out, ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    let decoded = codec::decode_still(&bytes, codec::Format::Png).unwrap();
+    let DynamicImage::ImageRgba8(rgba) = decoded else {
+        panic!("not RGBA8: {:?}", decoded.color());
+    };
+    assert_eq!(rgba.get_pixel(5, 5).0, [0xAB, 0x12, 0xFF, 0xFF]);
+    let out = process_attachment_image(&bytes).unwrap();
+    assert_eq!((out.original.width, out.original.height), (64, 48));
+}
+
+/// Resizing in the decoded layout with in-place premultiplied alpha gives what resizing
+/// an RGBA copy gave.
+#[test]
+fn resizing_in_the_decoded_layout_matches_rgba() {
+    let img = RgbaImage::from_fn(300, 200, |x, y| {
+        image::Rgba([(x % 256) as u8, (y % 256) as u8, 40, ((x * y) % 256) as u8])
+    });
+    let plan = plan_square(300, 200, 100, true);
+    let via_rgba = resize(&img, plan).unwrap();
+    let owned = resize_decoded(DynamicImage::ImageRgba8(img), plan).unwrap();
+    let diff = via_rgba
+        .as_raw()
+        .iter()
+        .zip(owned.as_raw())
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap();
+    assert!(diff <= 1, "max channel difference {diff}");
+}
+
+/// Times the refusal of a hostile avatar: 300 full 1280x720 frames (a moving pattern, so
+/// the file stays under the 8 MB upload limit). Run with
+/// `cargo test -p woolly-media --lib hostile_gif -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints a timing; not a test of speed"]
+fn hostile_gif_refusal_time() {
+    let (width, height) = (1280u16, 720u16);
+    let mut bytes = Vec::new();
+    {
+        let palette: Vec<u8> = (0..=255u8)
+            .flat_map(|i| [i, i.wrapping_mul(7), 255 - i])
+            .collect();
+        let mut encoder = gif::Encoder::new(&mut bytes, width, height, &palette).unwrap();
+        for i in 0..300usize {
+            // A checkerboard of 160x90 squares, shifted by one square per frame.
+            let mut pixels = Vec::with_capacity(usize::from(width) * usize::from(height));
+            for y in 0..usize::from(height) {
+                let row: Vec<u8> = (0..usize::from(width))
+                    .map(|x| ((x / 160 + y / 90 + i) % 2) as u8)
+                    .collect();
+                pixels.extend_from_slice(&row);
+            }
+            let frame = gif::Frame {
+                width,
+                height,
+                buffer: std::borrow::Cow::Owned(pixels),
+                ..gif::Frame::default()
+            };
+            encoder.write_frame(&frame).unwrap();
+        }
+    }
+    assert!(bytes.len() <= PROFILE_IMAGE_LIMIT, "{} bytes", bytes.len());
+    let start = std::time::Instant::now();
+    let result = process_profile_image(&bytes, ProfileImageKind::Avatar);
+    println!(
+        "300-frame 1280x720 GIF ({} bytes) as an avatar: {:?} in {:?}",
+        bytes.len(),
+        result.map(|_| ()),
+        start.elapsed()
+    );
 }

@@ -8,6 +8,7 @@ use crate::db::repo::accounts::AccountRow;
 use crate::domain::secrets;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::media::{ImageError, ProcessedProfileImage, ProfileImageKind, process_profile_image};
+use crate::services::image_jobs;
 use crate::state::AppState;
 
 /// An uploaded file as received.
@@ -75,9 +76,7 @@ async fn process_one(
         ProfileImageKind::Header => ("header", "Header"),
     };
     let bytes = upload.bytes;
-    let result = tokio::task::spawn_blocking(move || process_profile_image(&bytes, kind))
-        .await
-        .map_err(ApiError::internal)?;
+    let result = image_jobs::run(move || process_profile_image(&bytes, kind)).await?;
     match result {
         Ok(image) => Ok(Some(image)),
         Err(e) => {
