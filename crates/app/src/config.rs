@@ -50,7 +50,8 @@ pub struct Config {
     pub require_invite_text: bool,
     /// Rate limits on the API (upstream's numbers); switch off only for benchmarks.
     pub rate_limits: bool,
-    /// Node id (0..63) that keeps snowflake ids unique when several processes share a database.
+    /// Node id (0..=63) that keeps snowflake ids unique when several processes share a
+    /// database; `serve` leases it in the database (`services::node_lease`).
     pub node_id: u16,
     /// SMTP URL (`smtps://user:pass@host:465`); empty writes mail to `<data_dir>/outbox`.
     pub smtp_url: String,
@@ -63,6 +64,18 @@ pub struct Config {
     /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
     /// off. Used on SQLite only.
     pub account_cache_mb: u64,
+    /// Comma-separated CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is
+    /// believed; empty trusts none.
+    pub trusted_proxies: String,
+    /// Seconds a connection may take to send a complete request head, counted from its
+    /// first byte (or from the accept, for a new connection).
+    pub header_read_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection (no request in flight, nothing sent) is kept.
+    pub keep_alive_timeout_secs: u64,
+    /// Seconds a request body may go without sending a byte before the request fails.
+    pub body_read_timeout_secs: u64,
+    /// Seconds open connections get to finish after SIGTERM/Ctrl-C before they are dropped.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -86,11 +99,59 @@ impl Default for Config {
             allow_private_fetches: false,
             verify_profile_links: true,
             account_cache_mb: 8,
+            trusted_proxies: DEFAULT_TRUSTED_PROXIES.into(),
+            header_read_timeout_secs: 10,
+            keep_alive_timeout_secs: 60,
+            body_read_timeout_secs: 30,
+            shutdown_grace_secs: 20,
         }
     }
 }
 
+/// Node ids are the 6 bits of a snowflake id's tail (`domain::ids`).
+pub const MAX_NODE_ID: u16 = 63;
+
+/// Loopback only: a proxy on the same host (the usual nginx in front of `127.0.0.1:3000`)
+/// works without setting, and no remote peer can be loopback. Upstream also trusts the
+/// private ranges by default; here a LAN or container neighbour could then forge its address.
+pub const DEFAULT_TRUSTED_PROXIES: &str = "127.0.0.0/8,::1/128";
+
 impl Config {
+    /// Refuses values the server must not start with.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.node_id > MAX_NODE_ID {
+            return Err(format!(
+                "node_id {} is out of range: it must be between 0 and {MAX_NODE_ID}",
+                self.node_id
+            ));
+        }
+        self.trusted_proxy_nets()?;
+        for (key, secs) in [
+            ("header_read_timeout_secs", self.header_read_timeout_secs),
+            ("keep_alive_timeout_secs", self.keep_alive_timeout_secs),
+            ("body_read_timeout_secs", self.body_read_timeout_secs),
+        ] {
+            if secs == 0 {
+                return Err(format!("{key} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `trusted_proxies` parsed; a bare address is a single-address network.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("trusted_proxies: {s:?} is not a CIDR or an IP address"))
+            })
+            .collect()
+    }
+
     /// Defaults, then the TOML file (if any), then `WOOLLY_*` variables and `DATABASE_URL`.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));

@@ -28,6 +28,7 @@ struct Inner {
     instance_stats: Arc<StatsCache>,
     rendered_accounts: RenderedAccounts,
     credential_accounts: RenderedAccounts,
+    trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl AppState {
@@ -51,6 +52,8 @@ impl AppState {
         let ids = IdGenerator::new(config.node_id);
         let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
         let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
+        // `Config::validate` refused a bad list at start.
+        let trusted_proxies = config.trusted_proxy_nets().unwrap_or_default();
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -62,6 +65,7 @@ impl AppState {
                 instance_stats: Arc::default(),
                 rendered_accounts,
                 credential_accounts,
+                trusted_proxies,
             }),
         }
     }
@@ -84,6 +88,11 @@ impl AppState {
     /// This process's rendered own accounts (`verify_credentials`; derived, like the above).
     pub fn credential_accounts(&self) -> &RenderedAccounts {
         &self.inner.credential_accounts
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`http::extract::ClientIp`).
+    pub fn trusted_proxies(&self) -> &[ipnet::IpNet] {
+        &self.inner.trusted_proxies
     }
 
     pub fn config(&self) -> &Config {
