@@ -3,7 +3,7 @@
 -- expires_at (unix milliseconds) while it runs and deletes the row at shutdown; a row past
 -- expires_at belongs to a process that stopped heartbeating and may be taken over.
 CREATE TABLE node_leases (
-    node_id INTEGER PRIMARY KEY,
+    node_id BIGINT PRIMARY KEY,
     holder TEXT NOT NULL,
     acquired_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL

@@ -189,3 +189,35 @@ impl Config {
         self.data_dir.join("outbox")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_ids_past_63_are_refused() {
+        let mut config = Config {
+            node_id: 63,
+            ..Config::default()
+        };
+        assert_eq!(config.validate(), Ok(()));
+        config.node_id = 64;
+        let refused = config.validate().err().unwrap_or_default();
+        assert!(refused.contains("node_id 64 is out of range"), "{refused}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let mut config = Config {
+            trusted_proxies: " 10.0.0.0/8, 192.0.2.7 ,fd00::/8".into(),
+            ..Config::default()
+        };
+        let nets = config.trusted_proxy_nets().unwrap_or_default();
+        assert_eq!(nets.len(), 3);
+        assert_eq!(nets[1].to_string(), "192.0.2.7/32");
+        config.trusted_proxies = "10.0.0.0/8,nginx".into();
+        assert!(config.validate().is_err());
+        config.trusted_proxies = String::new();
+        assert_eq!(config.trusted_proxy_nets(), Ok(Vec::new()));
+    }
+}

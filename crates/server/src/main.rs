@@ -79,7 +79,6 @@ async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, domain = %state.config().domain, node_id = lease.node_id(), "woolly listening");
     println!("woolly listening on http://{addr}");
-    let db = state.db().clone();
     let limits = serve::Limits::from_config(state.config());
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     // Count the instance stats now, not on the first client's request.
@@ -93,7 +92,6 @@ async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     };
     serve::run(listener, app, limits, stop).await;
     maintenance.abort();
-    db.close().await;
     tracing::info!("woolly stopped");
     Ok(())
 }
@@ -146,12 +144,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let lease = Lease::acquire(&db, config.node_id).await?;
+            let db_handle = db.clone();
             let served = match open_state(config, db) {
                 Ok(state) => serve(state, &lease).await,
                 Err(e) => Err(e),
             };
             let lost = lease.is_lost();
             lease.release().await;
+            db_handle.close().await;
             if lost {
                 anyhow::bail!("stopped: this process lost its node id lease");
             }
