@@ -2,7 +2,8 @@
 //! processes on one database must never share one. `woolly serve` takes its configured id
 //! and is refused while another live process holds it; the short-lived `woolly admin` takes
 //! the highest free id, leaving the low ones to servers. The holder renews the lease every
-//! [`HEARTBEAT`] and deletes it at shutdown; a crashed holder's lease lapses after [`TTL_MS`].
+//! [`HEARTBEAT`] and deletes it at shutdown; a crashed holder's lease lapses after [`TTL_MS`],
+//! or at once when the holder ran on this machine and its process is gone.
 
 use std::time::Duration;
 
@@ -37,7 +38,8 @@ pub enum LeaseError {
     Db(#[from] sqlx::Error),
 }
 
-/// A name for this process in the lease table, unique even when pids repeat across hosts.
+/// A name for this process in the lease table, unique even when pids repeat across hosts:
+/// `<host> pid <pid> in <kernel boot>/<pid namespace> #<nonce>`.
 pub fn holder_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .map(|h| h.trim().to_owned())
@@ -46,28 +48,63 @@ pub fn holder_name() -> String {
         .unwrap_or_else(|| "host".into());
     let mut nonce = [0u8; 4];
     let _ = getrandom::fill(&mut nonce);
-    format!("{host}/pid {}/{}", std::process::id(), hex::encode(nonce))
+    format!(
+        "{host} pid {} in {} #{}",
+        std::process::id(),
+        pid_space().unwrap_or_default(),
+        hex::encode(nonce)
+    )
+}
+
+/// This kernel boot and pid namespace: where a pid names one process (Linux only).
+fn pid_space() -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let ns = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    Some(format!("{}/{}", boot.trim(), ns.display()))
+}
+
+/// True when `holder` ran in this very pid space and its process is gone: a crash on this
+/// machine (the usual `kill -9` and restart), whose lease need not be waited out. Anything
+/// else (another host, an unreadable name, a pid in use again) is treated as alive.
+fn died_here(holder: &str) -> bool {
+    let Some(space) = pid_space() else {
+        return false;
+    };
+    let Some((_, rest)) = holder.split_once(" pid ") else {
+        return false;
+    };
+    let Some((pid, rest)) = rest.split_once(" in ") else {
+        return false;
+    };
+    let Some((their_space, _)) = rest.split_once(" #") else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    their_space == space && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Takes `node_id` for `holder` at `now` (ms), or says who holds it.
 pub async fn take(db: &Db, node_id: u16, holder: &str, now: i64) -> Result<(), LeaseError> {
     let mut tx = db.begin().await?;
-    let taken = node_leases::try_take(
-        &mut tx.exec(),
-        i64::from(node_id),
-        holder,
-        now,
-        now + TTL_MS,
-    )
-    .await?;
-    let current = if taken {
-        None
-    } else {
-        node_leases::find(&mut tx.exec(), i64::from(node_id)).await?
-    };
+    let id = i64::from(node_id);
+    let mut taken = node_leases::try_take(&mut tx.exec(), id, holder, now, now + TTL_MS).await?;
+    let mut current = None;
+    if !taken {
+        current = node_leases::find(&mut tx.exec(), id).await?;
+        if let Some(row) = current.as_ref().filter(|row| died_here(&row.holder)) {
+            taken =
+                node_leases::take_over(&mut tx.exec(), id, &row.holder, holder, now, now + TTL_MS)
+                    .await?;
+            if taken {
+                tracing::info!(node_id, previous = %row.holder, "took over the node id of a process that died on this machine");
+            }
+        }
+    }
     tx.commit().await?;
     match current {
-        None if taken => Ok(()),
+        _ if taken => Ok(()),
         Some(row) => Err(LeaseError::Held {
             node_id,
             holder: row.holder,

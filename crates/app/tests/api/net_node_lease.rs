@@ -62,3 +62,15 @@ db_test!(async fn racing_processes_never_share_an_id(app) {
     }
     assert_eq!(winners, 1);
 });
+
+db_test!(async fn a_holder_that_died_on_this_machine_is_taken_over_at_once(app) {
+    let db = app.state.db();
+    // A holder name of this machine whose process is gone (pids stop far below this one).
+    let mine = node_lease::holder_name();
+    let dead = mine.replacen(&format!(" pid {} in ", std::process::id()), " pid 4000000000 in ", 1);
+    assert_ne!(dead, mine);
+    node_lease::take(db, 5, &dead, T0).await.unwrap_or_else(|e| panic!("{e}"));
+    node_lease::take(db, 5, &mine, T0 + 1).await.unwrap_or_else(|e| panic!("{e}"));
+    // A live holder of this machine (this test process) is not.
+    assert!(node_lease::take(db, 5, "someone else", T0 + 2).await.is_err());
+});

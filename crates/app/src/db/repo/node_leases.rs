@@ -37,6 +37,31 @@ pub async fn try_take(
     Ok(taken == 1)
 }
 
+/// Moves the lease from `previous` (a holder known dead) to `holder`; false when it changed
+/// hands meanwhile.
+pub async fn take_over(
+    ex: &mut Exec<'_>,
+    node_id: i64,
+    previous: &str,
+    holder: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let moved = on!(ex, c => sqlx::query(
+        "UPDATE node_leases SET holder = $3, acquired_at = $4, expires_at = $5 \
+         WHERE node_id = $1 AND holder = $2",
+    )
+    .bind(node_id)
+    .bind(previous)
+    .bind(holder)
+    .bind(now)
+    .bind(expires_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(moved == 1)
+}
+
 /// Extends `holder`'s lease; false when it no longer holds it (it expired and was taken).
 pub async fn renew(
     ex: &mut Exec<'_>,
