@@ -60,6 +60,10 @@ pub struct Config {
     pub allow_private_fetches: bool,
     /// Check profile-field links for a rel="me" link back (outbound fetches after a save).
     pub verify_profile_links: bool,
+    /// Outbound requests (link checks, later federation) in flight at once in this process.
+    pub fetch_concurrency: usize,
+    /// Outbound requests in flight at once to any one host.
+    pub fetch_per_host: usize,
     /// Memory for rendered accounts kept between commits (`cache::rendered_accounts`), in
     /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
     /// off. Used on SQLite only.
@@ -98,6 +102,8 @@ impl Default for Config {
             mail_from: "notifications@localhost".into(),
             allow_private_fetches: false,
             verify_profile_links: true,
+            fetch_concurrency: 16,
+            fetch_per_host: 4,
             account_cache_mb: 8,
             trusted_proxies: DEFAULT_TRUSTED_PROXIES.into(),
             header_read_timeout_secs: 10,

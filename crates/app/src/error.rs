@@ -82,6 +82,10 @@ pub enum ApiError {
     /// 401 with Doorkeeper's `WWW-Authenticate` header; the text is the error and description.
     #[error("{0}")]
     InvalidToken(&'static str),
+    /// 401 with a plain message (no token challenge): a request that needs a signed-in user
+    /// for one of its options.
+    #[error("{0}")]
+    Unauthorized(&'static str),
     /// 403 `This action is outside the authorized scopes`; carries the accepted scopes.
     #[error("This action is outside the authorized scopes")]
     InsufficientScope(&'static [&'static str]),
@@ -106,6 +110,11 @@ pub enum ApiError {
     /// 500; the cause is logged.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A deadlock or serialization failure (SQLSTATE 40P01/40001): the transaction was
+    /// rolled back and may be run again ([`crate::services::retry`]); a 500 if it reaches
+    /// the client.
+    #[error("transaction conflict: {0}")]
+    Conflict(String),
 }
 
 impl ApiError {
@@ -131,13 +140,13 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            Self::InvalidToken(_) | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::InsufficientScope(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unprocessable(_) | Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal(_) | Self::Conflict(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -147,7 +156,9 @@ impl ApiError {
             Self::Validation(v) => {
                 serde_json::json!({"error": v.message(), "details": v.details()})
             }
-            Self::Internal(_) => serde_json::json!({"error": "Internal Server Error"}),
+            Self::Internal(_) | Self::Conflict(_) => {
+                serde_json::json!({"error": "Internal Server Error"})
+            }
             other => serde_json::json!({"error": other.to_string()}),
         }
     }
@@ -166,12 +177,28 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// True for a conflict that running the transaction again may resolve.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Conflict(_))
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e
-            && db.is_unique_violation()
-        {
-            return Self::Unprocessable("Duplicate record".into());
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return Self::Unprocessable("Duplicate record".into());
+            }
+            match db.code().as_deref() {
+                Some("40P01" | "40001") => return Self::Conflict(e.to_string()),
+                // A NUL byte in text (PostgreSQL cannot store one). Params refuse these
+                // first; this keeps any other path from answering 500.
+                Some("22021") => {
+                    return Self::Unprocessable("Validation failed: contains a null byte".into());
+                }
+                _ => {}
+            }
         }
         Self::Internal(e.to_string())
     }
@@ -179,7 +206,7 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
+        if let Self::Internal(cause) | Self::Conflict(cause) = &self {
             tracing::error!(%cause, "internal error");
         }
         let status = self.status();

@@ -1,17 +1,26 @@
 //! Everything a request handler reaches: configuration, the database, the id generator, the
-//! rate limiter, the mailer and caches of instance counts and rendered accounts. Nothing that matters lives only
+//! rate limiter, the mailer, the outbound-fetch client and its slots, the running link checks,
+//! and caches of instance counts and rendered accounts. Nothing that matters lives only
 //! here: it is all rebuilt from configuration and the database at start.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use crate::cache::RenderedAccounts;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::ids::IdGenerator;
+use crate::federation::fetch::{FetchError, Fetcher, Limits};
+use crate::federation::slots::FetchSlots;
 use crate::mail::{Mail, Mailer};
 use crate::media::MediaStorage;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
 use crate::services::instance_stats::StatsCache;
+use crate::services::profile::verify_jobs::VerifyJobs;
+
+/// Longest wait of an outbound request for a slot before it is given up.
+const FETCH_SLOT_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -29,6 +38,12 @@ struct Inner {
     rendered_accounts: RenderedAccounts,
     credential_accounts: RenderedAccounts,
     trusted_proxies: Vec<ipnet::IpNet>,
+    fetch_slots: FetchSlots,
+    /// Built on first use (building can fail; starting the server should not).
+    fetcher: OnceLock<Fetcher>,
+    verify_jobs: VerifyJobs,
+    /// Password hashes verified by sign-ins (real or dummy; see `services::oauth::sessions`).
+    password_checks: AtomicU64,
 }
 
 impl AppState {
@@ -54,6 +69,11 @@ impl AppState {
         let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
         // `Config::validate` refused a bad list at start.
         let trusted_proxies = config.trusted_proxy_nets().unwrap_or_default();
+        let fetch_slots = FetchSlots::new(
+            config.fetch_concurrency,
+            config.fetch_per_host,
+            FETCH_SLOT_WAIT,
+        );
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -66,6 +86,10 @@ impl AppState {
                 rendered_accounts,
                 credential_accounts,
                 trusted_proxies,
+                fetch_slots,
+                fetcher: OnceLock::new(),
+                verify_jobs: VerifyJobs::default(),
+                password_checks: AtomicU64::new(0),
             }),
         }
     }
@@ -93,6 +117,46 @@ impl AppState {
     /// The reverse proxies whose `X-Forwarded-For` is believed (`http::extract::ClientIp`).
     pub fn trusted_proxies(&self) -> &[ipnet::IpNet] {
         &self.inner.trusted_proxies
+    }
+
+    /// The process-wide bound on outbound requests.
+    pub fn fetch_slots(&self) -> &FetchSlots {
+        &self.inner.fetch_slots
+    }
+
+    /// The outbound HTTP client; every request it makes holds one of `fetch_slots`.
+    pub fn fetcher(&self) -> Result<Fetcher, FetchError> {
+        if let Some(fetcher) = self.inner.fetcher.get() {
+            return Ok(fetcher.clone());
+        }
+        let config = &self.inner.config;
+        let user_agent = format!(
+            "Woolly/{} (+{}/)",
+            env!("CARGO_PKG_VERSION"),
+            config.base_url()
+        );
+        let fetcher = Fetcher::new(
+            &user_agent,
+            config.allow_private_fetches,
+            Limits::default(),
+            self.inner.fetch_slots.clone(),
+        )?;
+        Ok(self.inner.fetcher.get_or_init(|| fetcher).clone())
+    }
+
+    /// The profile link checks running in this process (one per account).
+    pub fn verify_jobs(&self) -> &VerifyJobs {
+        &self.inner.verify_jobs
+    }
+
+    /// Counts one password hash verification (sign-in attempts, known e-mail or not).
+    pub fn count_password_check(&self) {
+        self.inner.password_checks.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Password hash verifications so far in this process.
+    pub fn password_checks(&self) -> u64 {
+        self.inner.password_checks.load(Ordering::Relaxed)
     }
 
     pub fn config(&self) -> &Config {

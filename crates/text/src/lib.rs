@@ -11,7 +11,7 @@ mod sanitize;
 
 pub use extract::extract_hashtags;
 pub use format::{render_field_value, render_text};
-pub use note_length::note_length;
+pub use note_length::{RAW_CAP_FACTOR, note_length, within_raw_cap};
 pub use sanitize::sanitize_remote_html;
 
 /// A mention that was resolved against known accounts.

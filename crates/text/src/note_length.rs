@@ -4,6 +4,19 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::extract::{mention_matches, url_ranges};
 
+/// How much longer than its counted limit a text may be as sent: URLs count as 23 characters
+/// whatever their length, so without a cap on the raw text a "500-character" note could be
+/// megabytes (stored, then sent with every account it renders).
+pub const RAW_CAP_FACTOR: usize = 10;
+
+/// True when `text` has at most `RAW_CAP_FACTOR` times `counted_max` characters. Checked
+/// before counting, so an oversized text is refused without being parsed for URLs.
+pub fn within_raw_cap(text: &str, counted_max: usize) -> bool {
+    let cap = counted_max.saturating_mul(RAW_CAP_FACTOR);
+    // Bytes bound characters from above: most texts are decided without counting.
+    text.len() <= cap || text.chars().count() <= cap
+}
+
 /// `StatusLengthValidator::URL_PLACEHOLDER`: every URL counts as 23 characters.
 const URL_PLACEHOLDER: &str = "xxxxxxxxxxxxxxxxxxxxxxx";
 

@@ -33,3 +33,6 @@ pub mod media_attachment;
 pub mod status;
 pub use media_attachment::MediaAttachment;
 pub use status::Status;
+pub mod search;
+pub mod tag;
+pub use tag::Tag;

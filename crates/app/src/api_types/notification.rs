@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::account_warning::AccountWarning;
-use super::{Account, AdminReport};
+use super::{Account, AdminReport, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Notification {
@@ -13,6 +13,9 @@ pub struct Notification {
     pub created_at: String,
     pub group_key: String,
     pub account: Account,
+    /// The types about a status (mention, status, reblog, favourite, poll, update, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// `admin.report` only (`Some(None)` renders null when the report is gone).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Option<AdminReport>>,

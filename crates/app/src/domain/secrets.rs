@@ -29,6 +29,30 @@ pub fn matches_digest(secret: &str, stored_digest: &str) -> bool {
         .into()
 }
 
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(message);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+/// A 43-character token derived from a secret the caller holds and a context: only the
+/// holder of `key` can compute it, and it changes with the context.
+pub fn derived_token(key: &str, context: &str) -> String {
+    URL_SAFE_NO_PAD.encode(hmac_sha256(key.as_bytes(), context.as_bytes()))
+}
+
 /// PKCE S256: base64url(sha256(verifier)) without padding.
 pub fn pkce_s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
@@ -44,6 +68,27 @@ mod tests {
             pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
+    }
+
+    #[test]
+    fn hmac_matches_rfc4231() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // test case 6: a key longer than the block is hashed first
+        let mac = hmac_sha256(
+            &[0xaa; 131],
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
+        assert_eq!(
+            hex::encode(mac),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        assert_eq!(derived_token("k", "a").len(), 43);
+        assert_ne!(derived_token("k", "a"), derived_token("k", "b"));
+        assert_ne!(derived_token("k", "a"), derived_token("j", "a"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use reqwest::redirect::Policy;
 use url::{Host, Url};
 
 use crate::federation::address;
+use crate::federation::slots::{FetchSlots, Slot};
 
 /// Bounds on one fetch.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +47,10 @@ pub enum FetchError {
     Status(u16),
     #[error("not an HTML page ({0})")]
     NotHtml(String),
+    #[error("no fetch slot for {0} in time")]
+    Busy(String),
+    #[error("given up while waiting for a fetch slot")]
+    GivenUp,
 }
 
 /// Checks a URL before it is requested: an allowed scheme, a host, and, when the host is a
@@ -92,16 +97,22 @@ impl Resolve for FilteringResolver {
     }
 }
 
-/// The client; cheap to clone.
+/// The client; cheap to clone (clones share the connection slots).
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     allow_private: bool,
     limits: Limits,
+    slots: FetchSlots,
 }
 
 impl Fetcher {
-    pub fn new(user_agent: &str, allow_private: bool, limits: Limits) -> Result<Self, FetchError> {
+    pub fn new(
+        user_agent: &str,
+        allow_private: bool,
+        limits: Limits,
+        slots: FetchSlots,
+    ) -> Result<Self, FetchError> {
         let max_redirects = limits.max_redirects;
         let policy = Policy::custom(move |attempt| {
             if attempt.previous().len() > max_redirects {
@@ -119,19 +130,41 @@ impl Fetcher {
             .redirect(policy)
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.total_timeout)
+            // An idle pooled connection is an open socket outside the slots: keep none.
+            .pool_max_idle_per_host(0)
             .dns_resolver(Arc::new(FilteringResolver { allow_private }))
             .build()?;
         Ok(Self {
             client,
             allow_private,
             limits,
+            slots,
         })
     }
 
-    /// GETs an HTML page and returns its body, cut to `max_body` bytes (lossy UTF-8).
-    pub async fn get_html(&self, url: &str) -> Result<String, FetchError> {
+    /// Waits for a slot for the URL's host (see [`FetchSlots`]), unless `give_up` completes
+    /// first.
+    async fn slot(&self, url: &Url, give_up: impl Future<Output = ()>) -> Result<Slot, FetchError> {
+        let host = url.host_str().unwrap_or_default();
+        tokio::select! {
+            slot = self.slots.acquire(host) => slot.ok_or_else(|| FetchError::Busy(host.to_owned())),
+            () = give_up => Err(FetchError::GivenUp),
+        }
+    }
+
+    /// GETs an HTML page and returns its body, cut to `max_body` bytes (lossy UTF-8). While
+    /// waiting for a slot the fetch is abandoned when `give_up` completes; once sent it runs
+    /// to its end (bounded by the timeouts), so the slot is freed only when the request is
+    /// over. Callers should not drop this future midway for the same reason.
+    pub async fn get_html(
+        &self,
+        url: &str,
+        give_up: impl Future<Output = ()>,
+    ) -> Result<String, FetchError> {
         let url = Url::parse(url).map_err(|e| FetchError::Refused(format!("bad url: {e}")))?;
         check_url(&url, self.allow_private)?;
+        // Held until the body has been read and the response dropped (end of this function).
+        let _slot = self.slot(&url, give_up).await?;
         let mut res = self
             .client
             .get(url)

@@ -4,3 +4,4 @@
 pub mod address;
 pub mod fetch;
 pub mod rel_me;
+pub mod slots;

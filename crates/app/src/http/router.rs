@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use tower_http::normalize_path::NormalizePath;
 use tower_http::trace::TraceLayer;
 
 use super::handlers::{api, assets};
@@ -29,6 +30,7 @@ fn api_routes() -> Router<AppState> {
         // instance
         .route("/api/v1/instance", get(api::v1::instance::show))
         .route("/api/v2/instance", get(api::v2::instance::show))
+        .route("/api/v2/search", get(api::v2::search::index))
         // oauth
         .route("/api/v1/apps", post(api::v1::apps::create))
         .route(
@@ -120,7 +122,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound })
         .layer(from_fn_with_state(state.clone(), api_layer))
         .layer(cors::api());
-    Router::new()
+    let routes = Router::new()
         .merge(api)
         .route("/health", get(|| async { "OK" }))
         .route("/avatars/original/missing.png", get(assets::missing_png))
@@ -130,7 +132,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for
+    // `/api/v1/instance/`): the path is trimmed before any route is matched.
+    Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
 }
 
 // admin

@@ -9,6 +9,7 @@ pub mod oauth;
 pub mod operator;
 pub mod present;
 pub mod registration;
+pub mod retry;
 pub mod seed;
 pub mod viewer;
 // social graph
@@ -19,6 +20,7 @@ pub mod notifications;
 pub mod profile;
 pub mod relationships;
 pub mod search;
+pub mod search_v2;
 // statuses
 pub mod media_attachments;
 pub mod statuses;

@@ -1,20 +1,21 @@
 //! Notifications of the signed-in account: list with type and sender filters, show, dismiss,
 //! clear. Rendered in one pass per page (one query for all senders).
 //!
-//! Only notifications without a status are made so far (follow, follow_request and the
-//! moderation types, whose `report` / `moderation_warning` members are rendered); a `status`
-//! member will join the entity when statuses create notifications.
+//! The types about a status carry it, rendered for the notified account; one whose status
+//! is gone (or not visible to them) is left out, as clients expect a status there.
 
 use std::collections::HashMap;
 
-use crate::api_types::Account;
 use crate::api_types::notification::Notification;
+use crate::api_types::{Account, Status};
 use crate::db::Exec;
 use crate::db::repo::notifications::{self, NotificationRow, Query};
+use crate::db::repo::statuses;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::moderation::notification_members;
 use crate::services::present;
+use crate::services::statuses::render::{RenderOptions, render_statuses};
 
 use super::graph::collections::records_in_order;
 
@@ -53,11 +54,55 @@ pub fn requested_types(types: &[String], exclude: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The types whose notification carries `status` (upstream's `Notification#target_status`).
+pub const STATUS_TYPES: &[&str] = &[
+    "mention",
+    "status",
+    "reblog",
+    "favourite",
+    "poll",
+    "update",
+    "quote",
+    "quoted_update",
+];
+
+/// The statuses of `rows`, rendered for `me`, by id.
+async fn statuses_of(
+    ex: &mut Exec<'_>,
+    base: &str,
+    me: i64,
+    rows: &[NotificationRow],
+) -> ApiResult<HashMap<i64, Status>> {
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| STATUS_TYPES.contains(&r.kind.as_str()))
+        .filter_map(|r| r.status_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let found = statuses::find_many(ex, &ids).await?;
+    let opts = RenderOptions {
+        base_url: base,
+        viewer: Some(me),
+        source_requested: false,
+    };
+    let rendered = render_statuses(ex, opts, &found).await?;
+    Ok(rendered
+        .into_iter()
+        .filter_map(|s| s.id.parse().ok().map(|id| (id, s)))
+        .collect())
+}
+
 async fn render(
     ex: &mut Exec<'_>,
     base: &str,
+    me: i64,
     rows: &[NotificationRow],
 ) -> ApiResult<Vec<Notification>> {
+    let statuses = statuses_of(ex, base, me, rows).await?;
     let mut ids: Vec<i64> = rows.iter().map(|r| r.from_account_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -80,12 +125,18 @@ async fn render(
     Ok(rows
         .iter()
         .filter_map(|r| {
+            let status = if STATUS_TYPES.contains(&r.kind.as_str()) {
+                Some(statuses.get(&r.status_id?)?.clone())
+            } else {
+                None
+            };
             by_id.get(&r.from_account_id).map(|account| Notification {
                 id: r.id.to_string(),
                 kind: r.kind.clone(),
                 created_at: time::iso8601(r.created_at),
                 group_key: format!("ungrouped-{}", r.id),
                 account: account.clone(),
+                status,
                 report: (r.kind == "admin.report")
                     .then(|| r.report_id.and_then(|id| members.reports.get(&id).cloned())),
                 moderation_warning: (r.kind == "moderation_warning").then(|| {
@@ -112,7 +163,7 @@ pub async fn list(
 ) -> ApiResult<NotificationPage> {
     let rows = notifications::page(ex, me, q).await?;
     Ok(NotificationPage {
-        items: render(ex, base, &rows).await?,
+        items: render(ex, base, me, &rows).await?,
         first: rows.first().map(|r| r.id),
         last: rows.last().map(|r| r.id),
     })
@@ -123,7 +174,7 @@ pub async fn show(ex: &mut Exec<'_>, base: &str, me: i64, id: i64) -> ApiResult<
     let row = notifications::find(ex, me, id, true)
         .await?
         .ok_or(ApiError::NotFound)?;
-    render(ex, base, std::slice::from_ref(&row))
+    render(ex, base, me, std::slice::from_ref(&row))
         .await?
         .pop()
         .ok_or(ApiError::NotFound)

@@ -65,7 +65,9 @@ pub async fn check_email(
     check_blocks: bool,
 ) -> ApiResult<EmailStanding> {
     if email.is_empty() {
+        // Upstream's presence check and its EmailAddressValidator both refuse a blank.
         rules::blank(v, rules::EMAIL);
+        v.add(rules::EMAIL.0, rules::EMAIL.1, "invalid", "is invalid");
         return Ok(EmailStanding::Allowed);
     }
     if !email_is_valid(email) {

@@ -130,3 +130,18 @@ db_test!(async fn active_mute_hides_follow_notifications(app) {
     let n = scalar(&app, &format!("SELECT COUNT(*) FROM notifications WHERE account_id = {}", bob.account_id)).await;
     assert_eq!(n, 0);
 });
+
+db_test!(async fn mute_durations_out_of_range_are_refused(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    for duration in ["9223372036854775807", "315360000000", "-5"] {
+        let r = app.post(&path(&bob.account_id, "mute"), Some(&alice.token), &[("duration", duration)]).await;
+        assert_eq!(r.status, 422, "{duration}: {}", r.text());
+        assert_eq!(r.json()["details"]["duration"][0]["error"], "ERR_INVALID");
+    }
+    assert_eq!(app.get("/api/v1/mutes", Some(&alice.token)).await.json(), serde_json::json!([]));
+    // a week renders a date a week ahead
+    let r = app.post(&path(&bob.account_id, "mute"), Some(&alice.token), &[("duration", "604800")]).await.json();
+    let year: i32 = r["muting_expires_at"].as_str().unwrap_or_default()[..4].parse().unwrap_or(0);
+    assert!((2026..2100).contains(&year), "{r}");
+});

@@ -38,6 +38,15 @@ db_test!(async fn relationships_render_every_field(app) {
     let url = format!("/api/v1/accounts/relationships?id={}", bob.account_id);
     assert_eq!(app.get(&url, Some(&alice.token)).await.json(), serde_json::json!([]));
     assert_eq!(app.get(&format!("{url}&with_suspended=true"), Some(&alice.token)).await.json().as_array().map(Vec::len), Some(1));
+    // a moderator's suspension leaves a deletion request; with_suspended still includes it
+    let carol = app.user("carol").await;
+    let admin = app.user_with("boss", Some("Owner"), "read write follow admin:read admin:write").await;
+    let r = app.post(&format!("/api/v1/admin/accounts/{}/action", carol.account_id), Some(&admin.token), &[("type", "suspend")]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let url = format!("/api/v1/accounts/relationships?id={}", carol.account_id);
+    assert_eq!(app.get(&url, Some(&alice.token)).await.json(), serde_json::json!([]));
+    let r = app.get(&format!("{url}&with_suspended=true"), Some(&alice.token)).await.json();
+    assert_eq!(r[0]["id"], carol.account_id.as_str(), "{r}");
     // domain blocks show on remote accounts
     let zed = remote(&app, "zed", "remote.example", false).await;
     sql(&app, &format!("INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES (1, {}, 'remote.example', 1)", alice.account_id)).await;

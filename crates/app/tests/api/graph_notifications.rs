@@ -66,3 +66,29 @@ db_test!(async fn notifications_list_filter_and_paginate(app) {
     assert_eq!(app.get("/api/v1/notifications", Some(&reader.token)).await.status, 200);
     assert_eq!(post(&app, &reader.token, "/api/v1/notifications/clear").await.status, 403);
 });
+
+db_test!(async fn mention_notifications_carry_their_status(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let r = app.post("/api/v1/statuses", Some(&alice.token), &[("status", "hello @bob"), ("visibility", "direct")]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let status_id = r.json()["id"].as_str().unwrap_or_default().to_owned();
+    let list = app.get("/api/v1/notifications?types[]=mention", Some(&bob.token)).await.json();
+    assert_eq!(list[0]["type"], "mention", "{list}");
+    assert_eq!(list[0]["status"]["id"], status_id.as_str());
+    assert_eq!(list[0]["status"]["visibility"], "direct");
+    assert_eq!(list[0]["account"]["username"], "alice");
+    let keys: Vec<&str> = list[0].as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(keys, ["id", "type", "created_at", "group_key", "account", "status"]);
+    let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
+    let one = app.get(&format!("/api/v1/notifications/{id}"), Some(&bob.token)).await.json();
+    assert_eq!(one["status"]["id"], status_id.as_str());
+    // a follow notification has no status member
+    app.post(&format!("/api/v1/accounts/{}/follow", bob.account_id), Some(&alice.token), &[]).await;
+    let list = app.get("/api/v1/notifications?types[]=follow", Some(&bob.token)).await.json();
+    assert!(list[0].get("status").is_none(), "{list}");
+    // once the status is deleted, its notification is left out
+    assert_eq!(app.delete(&format!("/api/v1/statuses/{status_id}"), Some(&alice.token)).await.status, 200);
+    let list = app.get("/api/v1/notifications?types[]=mention", Some(&bob.token)).await.json();
+    assert_eq!(list, serde_json::json!([]));
+});

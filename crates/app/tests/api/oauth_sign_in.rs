@@ -48,6 +48,22 @@ db_test!(async fn unknown_email_is_the_same_error_as_a_wrong_password(app) {
     assert!(html.contains("aria-invalid=\"true\""));
 });
 
+db_test!(async fn an_unknown_email_costs_a_password_hash_too(app) {
+    app.user("alice").await;
+    exec(&app, "UPDATE users SET encrypted_password = '' WHERE id = $1", user_id(&app, "alice").await).await;
+    app.user("bob").await;
+    // unknown, without a password, wrong password: each runs one hash verification, so the
+    // answer takes as long as for a registered e-mail
+    for email in ["nobody@example.com", "alice@example.com", "bob@example.com"] {
+        let mut browser = Browser::default();
+        let page = sign_in_page(&app, &mut browser).await;
+        let before = app.state.password_checks();
+        let res = browser.sign_in(&app, &page, email, "wrong-password").await;
+        assert_eq!(res.status, 401, "{email}");
+        assert_eq!(app.state.password_checks(), before + 1, "{email}");
+    }
+});
+
 db_test!(async fn users_who_cannot_sign_in_get_a_clear_message(app) {
     app.user("alice").await;
     let uid = user_id(&app, "alice").await;

@@ -60,9 +60,6 @@ db_test!(async fn client_credentials_issue_app_tokens(app) {
 
     let res = client_credentials(&app, &client, Some("write")).await;
     assert_eq!(res.json()["scope"], "write");
-    // Every exchange issues a new token (we keep only digests, so none can be reused).
-    let again = client_credentials(&app, &client, Some("write")).await;
-    assert_ne!(again.json()["access_token"], res.json()["access_token"]);
     for scope in ["follow", "read bogus", "admin:read"] {
         assert_oauth_error(&client_credentials(&app, &client, Some(scope)).await, 400, "invalid_scope",
             "The requested scope is invalid, unknown, or malformed.");
@@ -70,6 +67,58 @@ db_test!(async fn client_credentials_issue_app_tokens(app) {
     // Default `read` outside the app's scopes.
     let write_only = register(&app, REDIRECT, "write").await;
     assert_eq!(client_credentials(&app, &write_only, None).await.json()["error"], "invalid_scope");
+});
+
+/// The app's tokens without a user (client_credentials), revoked ones included.
+async fn app_token_rows(app: &woolly_testkit::TestApp, client: &Client) -> i64 {
+    let id: i64 = client.id.parse().unwrap_or_default();
+    let mut conn = app
+        .state
+        .db()
+        .conn()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut ex = conn.exec();
+    woolly::on!(&mut ex, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM oauth_access_tokens WHERE application_id = $1 AND resource_owner_id IS NULL",
+    ).bind(id).fetch_one(c).await).unwrap_or_else(|e| panic!("{e}"))
+}
+
+db_test!(async fn client_credentials_reuse_the_live_token_for_the_same_scopes(app) {
+    let client = register(&app, REDIRECT, "read write follow").await;
+    let first = client_credentials(&app, &client, Some("read write")).await.json();
+    assert_eq!(first["scope"], "read write");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // the same token, with its own created_at, and no new row (as Doorkeeper's
+    // reuse_access_token); the same scopes in another order are the same scopes
+    for scope in ["read write", "write read"] {
+        let again = client_credentials(&app, &client, Some(scope)).await.json();
+        assert_eq!(again, first, "{scope}");
+    }
+    assert_eq!(app_token_rows(&app, &client).await, 1);
+    // other scopes: another token
+    let read = client_credentials(&app, &client, None).await.json();
+    assert_eq!(read["scope"], "read");
+    assert_ne!(read["access_token"], first["access_token"]);
+    assert_eq!(client_credentials(&app, &client, Some("read")).await.json(), read);
+    assert_eq!(app_token_rows(&app, &client).await, 2);
+    // another app with the same scopes: its own token
+    let other = register(&app, REDIRECT, "read write follow").await;
+    let theirs = client_credentials(&app, &other, Some("read write")).await.json();
+    assert_ne!(theirs["access_token"], first["access_token"]);
+    // a revoked token is not handed out again
+    let token = first["access_token"].as_str().unwrap_or_default();
+    let res = app.post("/oauth/revoke", None, &[
+        ("client_id", client.client_id.as_str()), ("client_secret", client.secret.as_str()), ("token", token),
+    ]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(app.get("/api/v1/apps/verify_credentials", Some(token)).await.status, 401);
+    let fresh = client_credentials(&app, &client, Some("read write")).await.json();
+    assert_ne!(fresh["access_token"], first["access_token"]);
+    let fresh_token = fresh["access_token"].as_str().unwrap_or_default();
+    assert_eq!(app.get("/api/v1/apps/verify_credentials", Some(fresh_token)).await.status, 200);
+    assert_eq!(client_credentials(&app, &client, Some("read write")).await.json(), fresh);
+    assert_eq!(app_token_rows(&app, &client).await, 3);
 });
 
 db_test!(async fn http_basic_client_authentication(app) {

@@ -314,3 +314,34 @@ db_test!(async fn field_names_are_plain_text_and_values_html(app) {
     assert_eq!(a["fields"][0]["value"], "a &amp; b");
     assert_eq!(a["source"]["fields"][0]["name"], "Q&A <b>");
 });
+
+db_test!(async fn raw_text_is_capped_before_urls_are_counted(app) {
+    let alice = app.user("alice").await;
+    // A note of one long URL counts 23 characters; as sent it is 10x the limit and more.
+    let url_note = format!("https://a.example/{}", "a".repeat(5_000));
+    let res = patch(&app, &alice.token, &[("note", &url_note)]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(details(&res.json())["note"][0]["error"], "ERR_TOO_LONG");
+    // the same as multipart
+    let (ct, body) = multipart(&[("note", &url_note)], &[]);
+    let res = app.request(Method::PATCH, "/api/v1/accounts/update_credentials", Some(&alice.token), Some(&ct), body).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let long = "f".repeat(2_551);
+    for key in ["fields_attributes[0][name]", "fields_attributes[0][value]"] {
+        let pairs = [("fields_attributes[0][name]", "n"), ("fields_attributes[0][value]", "v"), (key, long.as_str())];
+        let res = patch(&app, &alice.token, &pairs).await;
+        assert_eq!(res.status, 422, "{key}: {}", res.text());
+        assert_eq!(details(&res.json())["fields"][0]["error"], "ERR_TOO_LONG");
+    }
+    let spaces = format!("{}x", " ".repeat(400));
+    let res = patch(&app, &alice.token, &[("display_name", &spaces)]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(me(&app, &alice.token).await["note"], "");
+    // a status too
+    let res = app.post("/api/v1/statuses", Some(&alice.token), &[("status", &url_note)]).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    // within the raw cap, long URLs still count 23
+    let fine = format!("https://a.example/{}", "a".repeat(1_000));
+    let res = patch(&app, &alice.token, &[("note", &fine)]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+});

@@ -221,3 +221,119 @@ db_test!(async fn private_addresses_are_never_fetched_by_default(app) with |c| {
         assert!(!verified(&account, i), "field {i}: {account}");
     }
 });
+
+/// What a [`slow_host`] has seen.
+#[derive(Default, Clone)]
+struct SlowSeen {
+    /// Requests being held now, and the most at once.
+    open: usize,
+    max_open: usize,
+    /// Every request's path, in arrival order.
+    paths: Vec<String>,
+}
+
+#[derive(Clone, Default)]
+struct SlowHost(Arc<Mutex<SlowSeen>>);
+
+impl SlowHost {
+    fn seen(&self) -> SlowSeen {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn opened(&self) {
+        let mut seen = self.0.lock().unwrap();
+        seen.open += 1;
+        seen.max_open = seen.max_open.max(seen.open);
+    }
+
+    fn closed(&self) {
+        self.0.lock().unwrap().open -= 1;
+    }
+
+    /// Reads the request head, holds it for `delay` (or until the client goes away), then
+    /// answers a page that links back with rel="me". A connection counts as open from accept
+    /// until the answer starts (counting it closed before writing keeps the count exact: the
+    /// client may free its slot as soon as it has read the answer).
+    async fn serve(&self, mut socket: tokio::net::TcpStream, delay: Duration) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.opened();
+        let (mut head, mut buf) = (Vec::new(), [0u8; 1024]);
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return self.closed(),
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let path = head
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        self.0.lock().unwrap().paths.push(path);
+        let gone = tokio::select! {
+            () = tokio::time::sleep(delay) => false,
+            _ = socket.read(&mut buf) => true,
+        };
+        self.closed();
+        if gone {
+            return;
+        }
+        let body = format!(r#"<html><body><a rel="me" href="{PROFILE_URL}">me</a></body></html>"#);
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = socket.write_all(answer.as_bytes()).await;
+        let _ = socket.shutdown().await;
+    }
+}
+
+/// A page server on a raw socket that answers every request after `delay`.
+async fn slow_host(delay: Duration) -> (String, SlowHost) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let host = SlowHost::default();
+    let server = host.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let server = server.clone();
+            tokio::spawn(async move { server.serve(socket, delay).await });
+        }
+    });
+    (format!("http://{addr}"), host)
+}
+
+db_test!(async fn repeated_saves_against_a_slow_host_stay_within_the_caps(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; c.fetch_per_host = 2; } {
+    const SAVES: usize = 15;
+    const FIELDS: usize = 4;
+    let alice = app.user("alice").await;
+    let (base, host) = slow_host(Duration::from_millis(600)).await;
+    let mut newest = Vec::new();
+    for save in 0..SAVES {
+        newest = (0..FIELDS).map(|f| format!("{base}/save{save}/field{f}")).collect::<Vec<_>>();
+        let fields: Vec<(&str, &str)> = newest.iter().map(|u| ("Web", u.as_str())).collect();
+        save_fields(&app, &alice.token, &fields).await;
+    }
+    // the newest save's links are all checked and verified
+    let mut account = Value::Null;
+    for i in 0..FIELDS {
+        account = wait_verified(&app, &alice.token, i).await;
+    }
+    for (i, url) in newest.iter().enumerate() {
+        assert_eq!(account["source"]["fields"][i]["value"], url.as_str());
+    }
+    let seen = host.seen();
+    assert!(seen.max_open <= 2, "{} requests at once to one host (cap 2)", seen.max_open);
+    assert_eq!(seen.open, 0);
+    // each of its pages once; of the superseded saves, only requests already sent when the
+    // next save came (1,200 ms apart at most two per 600 ms), none queued behind them
+    let newest_prefix = format!("/save{}/", SAVES - 1);
+    let (last, older): (Vec<&String>, Vec<&String>) =
+        seen.paths.iter().partition(|p| p.starts_with(&newest_prefix));
+    assert_eq!(last.len(), FIELDS, "{:?}", seen.paths);
+    assert!(older.len() < SAVES, "superseded checks kept fetching: {:?}", seen.paths);
+    assert_eq!(app.state.verify_jobs().running(), 0);
+    assert_eq!(app.state.fetch_slots().in_flight(), 0);
+    assert_eq!(app.state.fetch_slots().hosts_tracked(), 0);
+});

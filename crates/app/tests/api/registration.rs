@@ -174,9 +174,9 @@ db_test!(async fn blank_everything(app) {
     let body = res.json();
     assert_eq!(
         body["error"],
-        "Validation failed: E-mail address can't be blank, Password can't be blank, Username can't be blank, Service agreement must be accepted"
+        "Validation failed: E-mail address can't be blank, E-mail address is invalid, Password can't be blank, Username can't be blank, Service agreement must be accepted"
     );
-    assert_eq!(detail(&body, "email"), vec![("ERR_BLANK".into(), "can't be blank".into())]);
+    assert_eq!(detail(&body, "email"), vec![("ERR_BLANK".into(), "can't be blank".into()), ("ERR_INVALID".into(), "is invalid".into())]);
     assert_eq!(detail(&body, "password"), vec![("ERR_BLANK".into(), "can't be blank".into())]);
     assert_eq!(detail(&body, "username"), vec![("ERR_BLANK".into(), "can't be blank".into())]);
     assert_eq!(detail(&body, "agreement"), vec![("ERR_ACCEPTED".into(), "must be accepted".into())]);
@@ -389,4 +389,25 @@ db_test!(async fn sign_up_is_throttled_per_ip(app) {
     assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("5"));
     assert_eq!(res.header("x-ratelimit-remaining").as_deref(), Some("0"));
     assert!(res.header("x-ratelimit-reset").is_some_and(|r| r.ends_with('Z')));
+});
+
+db_test!(async fn blank_and_unparseable_emails(app) {
+    let token = app_token(&app, "read write", "write").await;
+    let base = [("username", "zed"), ("password", "password1"), ("agreement", "true")];
+    let with = |email: &'static str| {
+        let mut pairs = base.to_vec();
+        pairs.push(("email", email));
+        pairs
+    };
+    let res = sign_up(&app, &token, &with("   ")).await;
+    assert_eq!(res.status, 422);
+    let body = res.json();
+    assert_eq!(body["error"], "Validation failed: E-mail address can't be blank, E-mail address is invalid");
+    assert_eq!(detail(&body, "email"), vec![("ERR_BLANK".into(), "can't be blank".into()), ("ERR_INVALID".into(), "is invalid".into())]);
+    let res = sign_up(&app, &token, &with("a b@example.com")).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(detail(&res.json(), "email"), vec![("ERR_INVALID".into(), "is invalid".into())]);
+    // surrounding spaces are stripped, as upstream normalises
+    let res = sign_up(&app, &token, &with("  zed@example.com ")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
 });

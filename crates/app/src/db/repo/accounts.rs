@@ -173,6 +173,24 @@ pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::E
     Ok(())
 }
 
+/// Locks the rows of two accounts, lower id first, until the transaction ends. Every write
+/// between a pair (follow, unfollow, block, authorize, …) takes it first, so on PostgreSQL
+/// (READ COMMITTED) each sees the other's committed result instead of both checking before
+/// either writes, and counter updates of the pair can no longer deadlock. On SQLite the
+/// writer lock already serializes every write transaction.
+pub async fn lock_pair(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<(), sqlx::Error> {
+    let Exec::Pg(c) = ex else {
+        return Ok(());
+    };
+    let sql = "SELECT id FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE";
+    let _: Vec<(i64,)> = sqlx::query_as(sql)
+        .bind(a.min(b))
+        .bind(a.max(b))
+        .fetch_all(&mut **c)
+        .await?;
+    Ok(())
+}
+
 pub async fn username_taken(ex: &mut Exec<'_>, username: &str) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM accounts WHERE username_lower = $1 AND domain IS NULL";
     let lower = username.to_lowercase();

@@ -225,6 +225,32 @@ pub async fn revoke_grant(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, 
     Ok(done == 1)
 }
 
+/// A live app token (client_credentials: no user, no grant) and its digest.
+#[derive(Debug, Clone, FromRow)]
+pub struct AppTokenRow {
+    pub id: i64,
+    pub token_digest: String,
+    pub scopes: String,
+    pub created_at: i64,
+}
+
+/// The app's newest live tokens without a user or grant (at most `limit`), newest first.
+pub async fn live_app_tokens(
+    ex: &mut Exec<'_>,
+    application_id: i64,
+    limit: i64,
+) -> Result<Vec<AppTokenRow>, sqlx::Error> {
+    on!(ex, c => sqlx::query_as(
+        "SELECT id, token_digest, scopes, created_at FROM oauth_access_tokens \
+         WHERE application_id = $1 AND resource_owner_id IS NULL AND grant_id IS NULL \
+         AND revoked_at IS NULL ORDER BY id DESC LIMIT $2",
+    )
+    .bind(application_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}
+
 /// The scopes of a user's live tokens for an app (at most 100), to skip a repeated consent.
 pub async fn active_token_scopes(
     ex: &mut Exec<'_>,

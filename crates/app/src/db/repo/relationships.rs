@@ -155,11 +155,7 @@ fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
         ),
     ];
     if let Some(check) = check {
-        let suspended = if check.with_suspended {
-            ""
-        } else {
-            " AND a.suspended_at IS NULL"
-        };
+        let suspended = suspended_clause(check.with_suspended);
         let (from, matching) = match list {
             TargetList::InList => ("accounts a".to_owned(), format!("a.id IN ({ids})")),
             TargetList::Rows => (
@@ -169,8 +165,7 @@ fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
         };
         parts.push(format!(
             "SELECT 'target', a.id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), a.domain \
-             FROM {from} WHERE {matching} AND a.deleted_at IS NULL{suspended} \
-             AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)"
+             FROM {from} WHERE {matching} AND a.deleted_at IS NULL{suspended}"
         ));
     }
     let union = parts.join(" UNION ALL ");
@@ -375,8 +370,19 @@ async fn domain_blocks(
     }
 }
 
-/// Of `ids`, the accounts that exist and have no deletion (requested or done), optionally
-/// skipping suspended ones: (id, domain) in database order.
+/// Which targets count as suspended for `with_suspended`: as upstream, `with_suspended`
+/// includes every suspended account, those awaiting deletion too (a moderator's suspension
+/// and a self-deletion both leave a deletion request); without it, none of them.
+fn suspended_clause(with_suspended: bool) -> &'static str {
+    if with_suspended {
+        ""
+    } else {
+        " AND a.suspended_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)"
+    }
+}
+
+/// Of `ids`, the accounts that exist (not yet purged), optionally skipping suspended ones: (id, domain) in database order.
 pub async fn existing_targets(
     ex: &mut Exec<'_>,
     ids: &[i64],
@@ -385,14 +391,9 @@ pub async fn existing_targets(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let suspended = if with_suspended {
-        ""
-    } else {
-        " AND a.suspended_at IS NULL"
-    };
+    let suspended = suspended_clause(with_suspended);
     let sql = format!(
-        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({}) AND a.deleted_at IS NULL{suspended} \
-         AND NOT EXISTS (SELECT 1 FROM account_deletion_requests d WHERE d.account_id = a.id)",
+        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({}) AND a.deleted_at IS NULL{suspended}",
         placeholders(1, ids.len())
     );
     on!(ex, c => {

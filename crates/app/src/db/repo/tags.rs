@@ -66,3 +66,53 @@ pub async fn ids_of_status(ex: &mut Exec<'_>, status_id: i64) -> Result<Vec<i64>
         .await)?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// A tag found by a name search.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TagRow {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Tags whose normalised name starts with `prefix_lower`, shortest name first, then by
+/// name (upstream's `Tag.search_for` without a search index).
+pub async fn search_prefix(
+    ex: &mut Exec<'_>,
+    prefix_lower: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<TagRow>, sqlx::Error> {
+    let escaped = prefix_lower
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("{escaped}%");
+    let sql = "SELECT id, name FROM tags WHERE name_lower LIKE $1 ESCAPE '\\' \
+               ORDER BY LENGTH(name_lower), name_lower LIMIT $2 OFFSET $3";
+    on!(ex, c => sqlx::query_as(sql).bind(&pattern).bind(limit).bind(offset).fetch_all(c).await)
+}
+
+/// `(tag_id, status created_at, author)` of the statuses of `tag_ids` made since `since`
+/// (milliseconds), for the tags' daily history.
+pub async fn uses_since(
+    ex: &mut Exec<'_>,
+    tag_ids: &[i64],
+    since: i64,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    if tag_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
+         JOIN statuses s ON s.id = st.status_id \
+         WHERE st.tag_id IN ({}) AND s.created_at >= $1",
+        super::placeholders(2, tag_ids.len())
+    );
+    on!(ex, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(since);
+        for id in tag_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })
+}

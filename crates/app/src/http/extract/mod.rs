@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client_ip;
+pub mod form;
 pub mod params;
 pub mod scopes;
 

@@ -1,16 +1,11 @@
-//! Rails-style parameters: the query string merged with a JSON or form body, with nested
+//! Rails-style parameters (read from the request by `form.rs`), with nested
 //! keys (`source[privacy]`, `fields_attributes[0][name]`, `id[]`) as Rack parses them.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
-use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
 use crate::domain::params::{cast_bool, cast_json_bool};
-use crate::error::ApiError;
 
-/// Bodies above this are refused before parsing (multipart uploads have their own limit).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub use super::form::MAX_BODY_BYTES;
 
 #[derive(Debug, Clone, Default)]
 pub struct Params(pub Map<String, Value>);
@@ -152,54 +147,6 @@ fn insert_parts(map: &mut Map<String, Value>, parts: &[String], value: Value) {
     }
     if let Value::Object(m) = entry {
         insert_parts(m, rest, value);
-    }
-}
-
-impl<S: Send + Sync> FromRequest<S> for Params {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut map = Map::new();
-        if let Some(q) = req.uri().query() {
-            merge_form(&mut map, q);
-        }
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest("Bad Request".into())
-            }
-        })?;
-        if bytes.len() > MAX_BODY_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        if bytes.is_empty() {
-            return Ok(Self(map));
-        }
-        if content_type.starts_with("application/json") {
-            let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
-                ApiError::BadRequest("Error occurred while parsing request parameters".into())
-            })?;
-            if let Value::Object(body) = value {
-                for (k, v) in body {
-                    map.insert(k, v);
-                }
-            }
-        } else if content_type.starts_with("application/x-www-form-urlencoded")
-            || content_type.is_empty()
-        {
-            let text = std::str::from_utf8(&bytes).map_err(|_| {
-                ApiError::BadRequest("Error occurred while parsing request parameters".into())
-            })?;
-            merge_form(&mut map, text);
-        }
-        Ok(Self(map))
     }
 }
 

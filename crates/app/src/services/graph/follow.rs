@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::{Hit, throttles};
 use crate::services::present::unavailable;
 use crate::services::relationships::{self, Optimistic};
+use crate::services::retry::once_on_conflict;
 use crate::state::AppState;
 
 use super::{action_target, languages, sever, withdraw_request};
@@ -95,8 +96,18 @@ pub async fn follow(
     target_id: i64,
     opts: FollowOptions,
 ) -> ApiResult<Followed> {
+    once_on_conflict(|| follow_once(state, me, target_id, &opts)).await
+}
+
+async fn follow_once(
+    state: &AppState,
+    me: &AccountRecord,
+    target_id: i64,
+    opts: &FollowOptions,
+) -> ApiResult<Followed> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts::lock_pair(&mut ex, me.account.id, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
     let my_id = me.account.id;
     if target.account.id == my_id {
@@ -108,19 +119,19 @@ pub async fn follow(
         return Err(ApiError::NotFound);
     }
     check_allowed(&mut ex, me, &target).await?;
-    check_languages(&opts)?;
+    check_languages(opts)?;
     let now = time::now();
     let mut family = None;
     let stored = if let Some(mut row) =
         follows::find(&mut ex, FollowKind::Follow, my_id, target_id).await?
     {
-        apply(&mut row, &opts);
+        apply(&mut row, opts);
         follows::update_options(&mut ex, FollowKind::Follow, &row).await?;
         row
     } else if let Some(mut row) =
         follows::find(&mut ex, FollowKind::Request, my_id, target_id).await?
     {
-        apply(&mut row, &opts);
+        apply(&mut row, opts);
         follows::update_options(&mut ex, FollowKind::Request, &row).await?;
         row
     } else {
@@ -135,7 +146,7 @@ pub async fn follow(
             )));
         }
         family = hit_family(state, my_id, now).await?;
-        create(state, &mut ex, me, &target, &opts, now).await?
+        create(state, &mut ex, me, &target, opts, now).await?
     };
     let optimistic =
         (!target.account.locked && me.account.silenced_at.is_none()).then(|| Optimistic {
@@ -221,8 +232,13 @@ async fn create(
 
 /// Deletes the follow (or else the pending request); unfollowing yourself changes nothing.
 pub async fn unfollow(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
+    once_on_conflict(|| unfollow_once(state, me, target_id)).await
+}
+
+async fn unfollow_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
     if target_id != me && !sever(&mut ex, me, target_id).await? {
         withdraw_request(&mut ex, me, target_id).await?;
@@ -238,8 +254,17 @@ pub async fn remove_from_followers(
     me: i64,
     target_id: i64,
 ) -> ApiResult<Relationship> {
+    once_on_conflict(|| remove_from_followers_once(state, me, target_id)).await
+}
+
+async fn remove_from_followers_once(
+    state: &AppState,
+    me: i64,
+    target_id: i64,
+) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
     sever(&mut ex, target_id, me).await?;
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;

@@ -1,9 +1,11 @@
 //! Follow requests you received: authorize or reject.
 
 use crate::api_types::Relationship;
+use crate::db::repo::accounts as accounts_repo;
 use crate::db::repo::follows::{self, FollowKind, FollowRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
+use crate::services::retry::once_on_conflict;
 use crate::services::{accounts, relationships};
 use crate::state::AppState;
 
@@ -11,8 +13,13 @@ use super::withdraw_request;
 
 /// Turns the pending request from `:id` into a follow (no follow limit, as upstream).
 pub async fn authorize(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
+    once_on_conflict(|| authorize_once(state, me, requester)).await
+}
+
+async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts_repo::lock_pair(&mut ex, me, requester).await?;
     let account = accounts::find_for_api(&mut ex, requester).await?;
     let request = follows::find(&mut ex, FollowKind::Request, requester, me)
         .await?
@@ -35,8 +42,13 @@ pub async fn authorize(state: &AppState, me: i64, requester: i64) -> ApiResult<R
 }
 
 pub async fn reject(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
+    once_on_conflict(|| reject_once(state, me, requester)).await
+}
+
+async fn reject_once(state: &AppState, me: i64, requester: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    accounts_repo::lock_pair(&mut ex, me, requester).await?;
     let account = accounts::find_for_api(&mut ex, requester).await?;
     if !withdraw_request(&mut ex, requester, me).await? {
         return Err(ApiError::NotFound);

@@ -133,16 +133,20 @@ pub async fn sign_in(
         let mut conn = state.db().conn().await?;
         users::find_by_email(&mut conn.exec(), email).await?
     };
-    let Some(user) = user.filter(|u| !u.encrypted_password.is_empty()) else {
+    // Unknown e-mail or no password: the dummy hash is verified instead, at the same cost.
+    let stored = user
+        .as_ref()
+        .map(|u| u.encrypted_password.clone())
+        .filter(|p| !p.is_empty());
+    let given = pw.to_owned();
+    state.count_password_check();
+    let verified =
+        tokio::task::spawn_blocking(move || password::verify_or_dummy(&given, stored.as_deref()))
+            .await
+            .map_err(ApiError::internal)?;
+    let Some(user) = user.filter(|_| verified != Verified::No) else {
         return Err(SignInError::Refused(SignInRefusal::Invalid));
     };
-    let (given, stored) = (pw.to_owned(), user.encrypted_password.clone());
-    let verified = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    if verified == Verified::No {
-        return Err(SignInError::Refused(SignInRefusal::Invalid));
-    }
     if let Err(refusal) = standing(state, &user).await? {
         return Err(SignInError::Refused(refusal));
     }

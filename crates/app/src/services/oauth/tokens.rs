@@ -38,11 +38,12 @@ pub async fn exchange(state: &AppState, req: TokenRequest) -> OAuthResult<Token>
     }
 }
 
-/// Stores a new token and returns Doorkeeper's response body.
+/// Stores a new random token and returns Doorkeeper's response body.
 ///
 /// Deviation from upstream: Doorkeeper (`reuse_access_token`) hands back the existing token
-/// string for the same app, user and scopes. We keep only SHA-256 digests of tokens, so the
-/// old string cannot be returned: every exchange issues a new token.
+/// string for the same app, user and scopes. We keep only SHA-256 digests of tokens, so a
+/// user's old token cannot be returned: every code exchange issues a new token. App tokens
+/// (client_credentials) are reused, see [`client_credentials`].
 async fn issue(
     state: &AppState,
     ex: &mut Exec<'_>,
@@ -52,11 +53,23 @@ async fn issue(
     grant_id: Option<i64>,
 ) -> OAuthResult<Token> {
     let token = secrets::random_token().map_err(ApiError::internal)?;
+    store(ex, state.next_id(), token, app, user_id, scopes, grant_id).await
+}
+
+async fn store(
+    ex: &mut Exec<'_>,
+    id: i64,
+    token: String,
+    app: &AppRow,
+    user_id: Option<i64>,
+    scopes: &str,
+    grant_id: Option<i64>,
+) -> OAuthResult<Token> {
     let now = time::now();
     oauth::insert_token(
         ex,
         &oauth::NewToken {
-            id: state.next_id(),
+            id,
             digest: &secrets::digest(&token),
             application_id: Some(app.id),
             resource_owner_id: user_id,
@@ -159,6 +172,23 @@ pub fn allowed_scopes(requested: Option<&str>, app_scopes: &str) -> Option<Scope
     ok.then_some(wanted)
 }
 
+/// The app's newest live app tokens looked at for reuse.
+const REUSE_CANDIDATES: i64 = 20;
+
+/// An app token's string: derived from the client secret and the token's row id, so the
+/// same token can be handed out again while only its digest is stored. Only a holder of
+/// the secret can compute it, and they could ask for a token anyway.
+fn app_token(client_secret: &str, token_id: i64) -> String {
+    secrets::derived_token(
+        client_secret,
+        &format!("woolly client_credentials token {token_id}"),
+    )
+}
+
+/// As Doorkeeper with Mastodon's `reuse_access_token`: the app's live token for the same
+/// scopes (in any order) is returned again, with its own `created_at`, instead of writing a
+/// new row on every call; a revoked token is not reused. Two concurrent first calls may both
+/// write one, as upstream. Older tokens whose string was random are left alone.
 async fn client_credentials(state: &AppState, req: &TokenRequest) -> OAuthResult<Token> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
@@ -168,7 +198,26 @@ async fn client_credentials(state: &AppState, req: &TokenRequest) -> OAuthResult
     let Some(scopes) = allowed_scopes(req.scope.as_deref(), &app.scopes) else {
         return Err(OAuthError::invalid_scope().into());
     };
-    issue(state, &mut ex, &app, None, &scopes.to_string(), None).await
+    // authenticate() succeeded, so the secret is there
+    let secret = req.client.client_secret.as_deref().unwrap_or_default();
+    for row in oauth::live_app_tokens(&mut ex, app.id, REUSE_CANDIDATES).await? {
+        let stored = Scopes::parse(&row.scopes);
+        if !(stored.is_subset_of(&scopes) && scopes.is_subset_of(&stored)) {
+            continue;
+        }
+        let token = app_token(secret, row.id);
+        if secrets::matches_digest(&token, &row.token_digest) {
+            return Ok(Token {
+                access_token: token,
+                token_type: "Bearer",
+                scope: row.scopes,
+                created_at: row.created_at / 1000,
+            });
+        }
+    }
+    let id = state.next_id();
+    let token = app_token(secret, id);
+    store(&mut ex, id, token, &app, None, &scopes.to_string(), None).await
 }
 
 /// RFC 7009 as Doorkeeper does it: the client must authenticate (403 otherwise); an unknown

@@ -1,6 +1,7 @@
 //! Profile fields (`fields_attributes`): upstream's rules for blank pairs, the limit of 4,
 //! missing labels, and keeping `verified_at` for unchanged values.
 
+use crate::domain::text::within_raw_cap;
 use crate::error::Validation;
 use crate::services::present::StoredField;
 
@@ -28,6 +29,20 @@ pub fn present_pairs(pairs: Vec<(String, String)>) -> Vec<FieldInput> {
 }
 
 pub fn validate(v: &mut Validation, fields: &[FieldInput]) {
+    // Only the first FIELD_TEXT_LIMIT characters are ever rendered; far longer input is
+    // refused rather than stored.
+    let oversized = |s: &str| !within_raw_cap(s, FIELD_TEXT_LIMIT);
+    if fields
+        .iter()
+        .any(|f| oversized(&f.name) || oversized(&f.value))
+    {
+        v.add(
+            "fields",
+            "Fields",
+            "too_long",
+            &format!("is too long (maximum is {FIELD_TEXT_LIMIT} characters)"),
+        );
+    }
     if fields.len() > MAX_FIELDS {
         v.add(
             "fields",

@@ -6,6 +6,7 @@ pub mod images;
 pub mod text;
 pub mod update_credentials;
 pub mod verify;
+pub mod verify_jobs;
 
 use crate::api_types::CredentialAccount;
 use crate::db::repo::{accounts, profile, users};

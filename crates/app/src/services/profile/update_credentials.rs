@@ -8,6 +8,7 @@ use crate::db::repo::accounts::{self, AccountRow};
 use crate::db::repo::notifications;
 use crate::db::repo::profile::{self, PostingDefaults, ProfileColumns};
 use crate::db::repo::users::{self, UserRow};
+use crate::domain::text::within_raw_cap;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::services::present::{self, StoredField};
@@ -107,12 +108,13 @@ fn inclusion(v: &mut Validation, key: &str, label: &str, value: Option<&str>, al
 /// Every check that needs no database.
 fn validate(c: &Changes, v: &mut Validation) -> Option<Vec<FieldInput>> {
     if let Some(name) = &c.display_name
-        && name.trim().chars().count() > DISPLAY_NAME_MAX
+        && (!within_raw_cap(name, DISPLAY_NAME_MAX)
+            || name.trim().chars().count() > DISPLAY_NAME_MAX)
     {
         too_long(v, "display_name", "Display name", DISPLAY_NAME_MAX);
     }
     if let Some(note) = &c.note
-        && text::note_length(note.trim()) > NOTE_MAX
+        && (!within_raw_cap(note, NOTE_MAX) || text::note_length(note.trim()) > NOTE_MAX)
     {
         too_long(v, "note", "Note", NOTE_MAX);
     }
@@ -151,10 +153,9 @@ fn validate(c: &Changes, v: &mut Validation) -> Option<Vec<FieldInput>> {
             "Header description",
         ),
     ] {
-        if value
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
-        {
+        if value.as_ref().is_some_and(|d| {
+            !within_raw_cap(d, DESCRIPTION_MAX) || d.chars().count() > DESCRIPTION_MAX
+        }) {
             too_long(v, key, label, DESCRIPTION_MAX);
         }
     }

@@ -2,17 +2,20 @@
 //! is a link and not yet verified is fetched in the background; a page that links back to the
 //! account with rel="me" marks the field verified. Best effort: nothing is kept in the
 //! process, a lost check (restart, network error) is simply retried on the next save, and the
-//! result is written with a compare-and-set so a newer save is never overwritten.
+//! result is written with a compare-and-set so a newer save is never overwritten. One check
+//! per account runs at a time (a newer save aborts the older check, see `verify_jobs`), and
+//! every fetch holds one of the process-wide outbound slots (`federation::slots`).
 
 use futures::future::join_all;
 
 use crate::db::repo::{accounts, profile};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
-use crate::federation::fetch::{Fetcher, Limits};
+use crate::federation::fetch::Fetcher;
 use crate::federation::rel_me;
 use crate::services::present::{self, StoredField};
 use crate::services::profile::fields::FIELD_TEXT_LIMIT;
+use crate::services::profile::verify_jobs::Job;
 use crate::state::AppState;
 
 /// Attempts of the final compare-and-set before giving up (each re-reads the fields).
@@ -63,20 +66,23 @@ pub fn mark(fields: &[StoredField], verified: &[String], now: i64) -> Option<Vec
     changed.then_some(out)
 }
 
-/// Starts the check for a local account's fields; returns at once. Call after commit.
+/// Starts the check for a local account's fields, superseding any check still running for
+/// it; returns at once. Call after commit.
 pub fn after_save(state: &AppState, account_id: i64) {
     if !state.config().verify_profile_links {
         return;
     }
     let state = state.clone();
+    let job = state.verify_jobs().start(account_id);
     tokio::spawn(async move {
-        if let Err(error) = run(&state, account_id).await {
+        if let Err(error) = run(&state, account_id, &job).await {
             tracing::warn!(%error, account_id, "profile link verification failed");
         }
+        state.verify_jobs().finished(account_id, &job);
     });
 }
 
-async fn run(state: &AppState, account_id: i64) -> ApiResult<()> {
+async fn run(state: &AppState, account_id: i64, job: &Job) -> ApiResult<()> {
     let allow_private = state.config().allow_private_fetches;
     let record = {
         let mut conn = state.db().conn().await?;
@@ -86,28 +92,28 @@ async fn run(state: &AppState, account_id: i64) -> ApiResult<()> {
         return Ok(());
     };
     let values = pending(&present::stored_fields(&account.fields), allow_private);
-    if values.is_empty() {
+    if values.is_empty() || job.is_superseded() {
         return Ok(());
     }
     let base_url = state.base_url();
     let targets = vec![format!("{base_url}/@{}", account.username), account.uri];
-    let user_agent = format!("Woolly/{} (+{base_url}/)", env!("CARGO_PKG_VERSION"));
-    let fetcher =
-        Fetcher::new(&user_agent, allow_private, Limits::default()).map_err(ApiError::internal)?;
+    let fetcher = state.fetcher().map_err(ApiError::internal)?;
     let checks = values.into_iter().map(|value| {
         let (fetcher, targets) = (fetcher.clone(), targets.clone());
-        async move { check(&fetcher, &value, targets).await.then_some(value) }
+        async move { check(&fetcher, &value, targets, job).await.then_some(value) }
     });
     let verified: Vec<String> = join_all(checks).await.into_iter().flatten().collect();
-    if verified.is_empty() {
+    // A newer save's check will look at the fields as they are now.
+    if verified.is_empty() || job.is_superseded() {
         return Ok(());
     }
     store(state, account_id, &verified).await
 }
 
-/// Fetches one link and looks for the rel="me" link back.
-async fn check(fetcher: &Fetcher, url: &str, targets: Vec<String>) -> bool {
-    let html = match fetcher.get_html(url).await {
+/// Fetches one link and looks for the rel="me" link back; a fetch still waiting for a slot
+/// when a newer save supersedes the job is given up.
+async fn check(fetcher: &Fetcher, url: &str, targets: Vec<String>, job: &Job) -> bool {
+    let html = match fetcher.get_html(url, job.superseded()).await {
         Ok(html) => html,
         Err(error) => {
             tracing::debug!(%error, url, "profile link not verified");

@@ -62,13 +62,11 @@ pub fn check_username_shape(v: &mut Validation, username: &str) {
     }
 }
 
-/// E-mail stripped of all whitespace and lower-cased, as upstream normalises it.
+/// E-mail stripped of surrounding whitespace and lower-cased, as upstream's `User`
+/// normalises it. Whitespace inside stays, for the validator to refuse: upstream's mail
+/// parser would not reproduce `a b@example.com` unchanged.
 pub fn normalize_email(email: &str) -> String {
-    email
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
+    email.trim().to_lowercase()
 }
 
 /// Devise's `/\A[^@\s]+@[^@\s]+\z/`, the mail parser's refusals, and upstream's `%,"` rule.
@@ -355,6 +353,7 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(normalize_email(" Foo@Example.COM "), "foo@example.com");
+        assert!(!email_is_valid(&normalize_email("a b@example.com")));
         assert!(email_is_valid("a.b+c@example.com"));
         for bad in [
             "nope",

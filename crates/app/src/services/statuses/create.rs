@@ -11,7 +11,7 @@ use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
 use crate::db::repo::tags;
 use crate::db::repo::users::UserRow;
 use crate::domain::params::ruby_to_i;
-use crate::domain::text::{MentionTarget, RenderContext, note_length, render_text};
+use crate::domain::text::{MentionTarget, RenderContext, note_length, render_text, within_raw_cap};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::{Hit, throttles};
@@ -243,7 +243,9 @@ pub async fn create(
     if text.trim().is_empty() && media.is_empty() {
         return Err(unprocessable("Validation failed: Text can't be blank").into());
     }
-    if note_length(&spoiler) + note_length(&text) > MAX_CHARS {
+    if !within_raw_cap(&format!("{spoiler}{text}"), MAX_CHARS)
+        || note_length(&spoiler) + note_length(&text) > MAX_CHARS
+    {
         return Err(unprocessable(format!(
             "Validation failed: Text character limit of {MAX_CHARS} exceeded"
         ))

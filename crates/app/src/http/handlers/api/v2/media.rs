@@ -2,15 +2,12 @@
 //! the form extractor both media endpoints share (multipart, form or JSON).
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
-use serde_json::{Map, Value};
+use axum::extract::{FromRequest, Request, State};
 
 use crate::api_types::MediaAttachment;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
-use crate::http::extract::params::{Params, insert_path, merge_form};
+use crate::http::extract::form::Form;
 use crate::http::extract::scopes::WriteMedia;
 use crate::services::media_attachments::{self, MediaInput};
 use crate::services::present::Presenter;
@@ -20,64 +17,15 @@ use crate::state::AppState;
 #[derive(Debug, Default)]
 pub struct MediaForm(pub MediaInput);
 
-fn bad_request() -> ApiError {
-    ApiError::BadRequest("Bad Request".into())
-}
-
-async fn read_multipart(req: Request, state: &AppState) -> Result<MediaInput, ApiError> {
-    let mut map = Map::new();
-    if let Some(q) = req.uri().query() {
-        merge_form(&mut map, q);
-    }
-    let mut multipart = Multipart::from_request(req, state)
-        .await
-        .map_err(|_| bad_request())?;
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            bad_request()
-        }
-    })? {
-        let Some(name) = field.name().map(str::to_owned) else {
-            continue;
-        };
-        if field.file_name().is_some() {
-            let bytes = field.bytes().await.map_err(|_| bad_request())?;
-            if name == "file" {
-                file = Some(bytes);
-            }
-        } else {
-            let text = field.text().await.map_err(|_| bad_request())?;
-            insert_path(&mut map, &name, Value::String(text));
-        }
-    }
-    let params = Params(map);
-    Ok(MediaInput {
-        file,
-        description: params.str("description"),
-        focus: params.str("focus"),
-    })
-}
-
 impl FromRequest<AppState> for MediaForm {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let multipart = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-        if multipart {
-            return Ok(Self(read_multipart(req, state).await?));
-        }
-        let params = Params::from_request(req, state).await?;
+        let mut form = Form::from_request(req, state).await?;
         Ok(Self(MediaInput {
-            file: None,
-            description: params.str("description"),
-            focus: params.str("focus"),
+            file: form.files.remove("file").map(|f| f.bytes),
+            description: form.params.str("description"),
+            focus: form.params.str("focus"),
         }))
     }
 }
