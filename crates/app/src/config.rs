@@ -50,7 +50,8 @@ pub struct Config {
     pub require_invite_text: bool,
     /// Rate limits on the API (upstream's numbers); switch off only for benchmarks.
     pub rate_limits: bool,
-    /// Node id (0..63) that keeps snowflake ids unique when several processes share a database.
+    /// Node id (0..=63) that keeps snowflake ids unique when several processes share a
+    /// database; `serve` leases it in the database (`services::node_lease`).
     pub node_id: u16,
     /// SMTP URL (`smtps://user:pass@host:465`); empty writes mail to `<data_dir>/outbox`.
     pub smtp_url: String,
@@ -67,6 +68,18 @@ pub struct Config {
     /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
     /// off. Used on SQLite only.
     pub account_cache_mb: u64,
+    /// Comma-separated CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is
+    /// believed; empty trusts none.
+    pub trusted_proxies: String,
+    /// Seconds a connection may take to send a complete request head, counted from its
+    /// first byte (or from the accept, for a new connection).
+    pub header_read_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection (no request in flight, nothing sent) is kept.
+    pub keep_alive_timeout_secs: u64,
+    /// Seconds a request body may go without sending a byte before the request fails.
+    pub body_read_timeout_secs: u64,
+    /// Seconds open connections get to finish after SIGTERM/Ctrl-C before they are dropped.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -92,11 +105,59 @@ impl Default for Config {
             fetch_concurrency: 16,
             fetch_per_host: 4,
             account_cache_mb: 8,
+            trusted_proxies: DEFAULT_TRUSTED_PROXIES.into(),
+            header_read_timeout_secs: 10,
+            keep_alive_timeout_secs: 60,
+            body_read_timeout_secs: 30,
+            shutdown_grace_secs: 20,
         }
     }
 }
 
+/// Node ids are the 6 bits of a snowflake id's tail (`domain::ids`).
+pub const MAX_NODE_ID: u16 = 63;
+
+/// Loopback only: a proxy on the same host (the usual nginx in front of `127.0.0.1:3000`)
+/// works without setting, and no remote peer can be loopback. Upstream also trusts the
+/// private ranges by default; here a LAN or container neighbour could then forge its address.
+pub const DEFAULT_TRUSTED_PROXIES: &str = "127.0.0.0/8,::1/128";
+
 impl Config {
+    /// Refuses values the server must not start with.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.node_id > MAX_NODE_ID {
+            return Err(format!(
+                "node_id {} is out of range: it must be between 0 and {MAX_NODE_ID}",
+                self.node_id
+            ));
+        }
+        self.trusted_proxy_nets()?;
+        for (key, secs) in [
+            ("header_read_timeout_secs", self.header_read_timeout_secs),
+            ("keep_alive_timeout_secs", self.keep_alive_timeout_secs),
+            ("body_read_timeout_secs", self.body_read_timeout_secs),
+        ] {
+            if secs == 0 {
+                return Err(format!("{key} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `trusted_proxies` parsed; a bare address is a single-address network.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("trusted_proxies: {s:?} is not a CIDR or an IP address"))
+            })
+            .collect()
+    }
+
     /// Defaults, then the TOML file (if any), then `WOOLLY_*` variables and `DATABASE_URL`.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -132,5 +193,37 @@ impl Config {
 
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_ids_past_63_are_refused() {
+        let mut config = Config {
+            node_id: 63,
+            ..Config::default()
+        };
+        assert_eq!(config.validate(), Ok(()));
+        config.node_id = 64;
+        let refused = config.validate().err().unwrap_or_default();
+        assert!(refused.contains("node_id 64 is out of range"), "{refused}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let mut config = Config {
+            trusted_proxies: " 10.0.0.0/8, 192.0.2.7 ,fd00::/8".into(),
+            ..Config::default()
+        };
+        let nets = config.trusted_proxy_nets().unwrap_or_default();
+        assert_eq!(nets.len(), 3);
+        assert_eq!(nets[1].to_string(), "192.0.2.7/32");
+        config.trusted_proxies = "10.0.0.0/8,nginx".into();
+        assert!(config.validate().is_err());
+        config.trusted_proxies = String::new();
+        assert_eq!(config.trusted_proxy_nets(), Ok(Vec::new()));
     }
 }

@@ -37,6 +37,7 @@ struct Inner {
     instance_stats: Arc<StatsCache>,
     rendered_accounts: RenderedAccounts,
     credential_accounts: RenderedAccounts,
+    trusted_proxies: Vec<ipnet::IpNet>,
     fetch_slots: FetchSlots,
     /// Built on first use (building can fail; starting the server should not).
     fetcher: OnceLock<Fetcher>,
@@ -66,6 +67,8 @@ impl AppState {
         let ids = IdGenerator::new(config.node_id);
         let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
         let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
+        // `Config::validate` refused a bad list at start.
+        let trusted_proxies = config.trusted_proxy_nets().unwrap_or_default();
         let fetch_slots = FetchSlots::new(
             config.fetch_concurrency,
             config.fetch_per_host,
@@ -82,6 +85,7 @@ impl AppState {
                 instance_stats: Arc::default(),
                 rendered_accounts,
                 credential_accounts,
+                trusted_proxies,
                 fetch_slots,
                 fetcher: OnceLock::new(),
                 verify_jobs: VerifyJobs::default(),
@@ -108,6 +112,11 @@ impl AppState {
     /// This process's rendered own accounts (`verify_credentials`; derived, like the above).
     pub fn credential_accounts(&self) -> &RenderedAccounts {
         &self.inner.credential_accounts
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`http::extract::ClientIp`).
+    pub fn trusted_proxies(&self) -> &[ipnet::IpNet] {
+        &self.inner.trusted_proxies
     }
 
     /// The process-wide bound on outbound requests.

@@ -1,8 +1,9 @@
 //! The `woolly` binary: `serve`, `migrate` and the operator's `admin` commands.
 
 mod admin;
+mod conn_watch;
+mod serve;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -11,6 +12,7 @@ use woolly::config::Config;
 use woolly::db::Db;
 use woolly::mail::Mailer;
 use woolly::services::moderation::maintenance;
+use woolly::services::node_lease::Lease;
 use woolly::state::AppState;
 
 // Small, short-lived allocations dominate a request (rows, strings, JSON); mimalloc's
@@ -39,7 +41,7 @@ enum Command {
     Admin(admin::AdminCommand),
 }
 
-async fn open_state(config: Config) -> anyhow::Result<AppState> {
+async fn open_db(config: &Config) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     let url = config.effective_database_url();
@@ -49,6 +51,10 @@ async fn open_state(config: Config) -> anyhow::Result<AppState> {
     woolly::db::migrate::run(&db)
         .await
         .context("running migrations")?;
+    Ok(db)
+}
+
+fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
     let mailer =
         Mailer::from_config(&config.smtp_url, &config.outbox_dir()).map_err(anyhow::Error::msg)?;
     let media = woolly::media::LocalMediaStorage::new(config.media_dir())
@@ -65,25 +71,27 @@ async fn open_state(config: Config) -> anyhow::Result<AppState> {
 /// period, expired mutes). Every process may run it: each purge claims its row first.
 const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-async fn serve(state: AppState) -> anyhow::Result<()> {
+async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     let listen = state.config().listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, domain = %state.config().domain, "woolly listening");
+    tracing::info!(%addr, domain = %state.config().domain, node_id = lease.node_id(), "woolly listening");
     println!("woolly listening on http://{addr}");
-    let db = state.db().clone();
+    let limits = serve::Limits::from_config(state.config());
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     // Count the instance stats now, not on the first client's request.
     tokio::spawn(woolly::services::instance_stats::warm(state.clone()));
-    let app = woolly::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let app = woolly::http::router(state);
+    let stop = async {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            () = lease.lost() => {}
+        }
+    };
+    serve::run(listener, app, limits, stop).await;
     maintenance.abort();
-    served?;
-    db.close().await;
     tracing::info!("woolly stopped");
     Ok(())
 }
@@ -127,15 +135,45 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config =
+    let mut config =
         Config::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-    let state = open_state(config).await?;
+    config
+        .validate()
+        .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    let db = open_db(&config).await?;
     match cli.command {
-        Command::Serve => serve(state).await,
+        Command::Serve => {
+            let lease = Lease::acquire(&db, config.node_id).await?;
+            let db_handle = db.clone();
+            let served = match open_state(config, db) {
+                Ok(state) => serve(state, &lease).await,
+                Err(e) => Err(e),
+            };
+            let lost = lease.is_lost();
+            lease.release().await;
+            db_handle.close().await;
+            if lost {
+                anyhow::bail!("stopped: this process lost its node id lease");
+            }
+            served
+        }
         Command::Migrate => {
             println!("migrations are up to date");
             Ok(())
         }
-        Command::Admin(cmd) => admin::run(&state, cmd).await,
+        Command::Admin(cmd) => {
+            // Short-lived: any free node id will do (the highest, leaving low ones to servers).
+            let lease = Lease::acquire_any(&db).await?;
+            config.node_id = lease.node_id();
+            let done = match open_state(config, db) {
+                Ok(state) => tokio::select! {
+                    done = admin::run(&state, cmd) => done,
+                    () = lease.lost() => Err(anyhow::anyhow!("stopped: this process lost its node id lease")),
+                },
+                Err(e) => Err(e),
+            };
+            lease.release().await;
+            done
+        }
     }
 }

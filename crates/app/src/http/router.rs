@@ -9,6 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use super::handlers::{api, assets};
 use super::middleware::api::api_layer;
+use super::middleware::cors;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ fn profile_routes() -> Router<AppState> {
 
 // oauth
 fn oauth_routes() -> Router<AppState> {
-    use super::handlers::{oauth, well_known};
+    use super::handlers::oauth;
     Router::new()
         .route(
             "/oauth/authorize",
@@ -97,25 +98,37 @@ fn oauth_routes() -> Router<AppState> {
         .route("/oauth/authorize/deny", post(oauth::authorize::deny))
         .route("/oauth/authorize/native", get(oauth::authorize::native))
         .route("/oauth/sign_in", post(oauth::sign_in::create))
+}
+
+// oauth and discovery that browser clients on other origins call (CORS, as upstream)
+fn cross_origin_oauth_routes() -> Router<AppState> {
+    use super::handlers::{oauth, well_known};
+    let token = Router::new()
         .route("/oauth/token", post(oauth::token::create))
         .route("/oauth/revoke", post(oauth::revoke::create))
+        .layer(cors::oauth_post());
+    let discovery = Router::new()
         .route(
             "/.well-known/oauth-authorization-server",
             get(well_known::oauth_authorization_server::show),
         )
+        .layer(cors::well_known());
+    token.merge(discovery)
 }
 
 pub fn router(state: AppState) -> Router {
     let api = api_routes()
         .merge(profile_api_routes())
         .fallback(|| async { ApiError::NotFound })
-        .layer(from_fn_with_state(state.clone(), api_layer));
+        .layer(from_fn_with_state(state.clone(), api_layer))
+        .layer(cors::api());
     let routes = Router::new()
         .merge(api)
         .route("/health", get(|| async { "OK" }))
         .route("/avatars/original/missing.png", get(assets::missing_png))
         .route("/headers/original/missing.png", get(assets::missing_png))
         .merge(oauth_routes())
+        .merge(cross_origin_oauth_routes())
         .merge(profile_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())

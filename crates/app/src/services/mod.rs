@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod confirmation;
 pub mod instance_stats;
 pub mod moderation;
+pub mod node_lease;
 pub mod oauth;
 pub mod operator;
 pub mod present;

@@ -6,6 +6,7 @@ pub mod action_logs;
 pub mod admin_accounts;
 pub mod explain;
 pub mod instance;
+pub mod node_leases;
 pub mod oauth;
 pub mod reports;
 pub mod roles;

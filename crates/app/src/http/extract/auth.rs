@@ -45,7 +45,12 @@ pub async fn lookup(parts: &mut Parts, state: &AppState) -> Result<TokenLookup, 
         return Ok(found.clone());
     }
     let token = token_from_parts(parts);
-    let found = viewer::resolve(state, token.as_deref(), Some(ClientIp::of(parts))).await?;
+    let found = viewer::resolve(
+        state,
+        token.as_deref(),
+        Some(ClientIp::of(parts, state.trusted_proxies())),
+    )
+    .await?;
     parts.extensions.insert(found.clone());
     Ok(found)
 }

@@ -110,7 +110,7 @@ pub fn set_rate_limit_headers(headers: &mut HeaderMap, hit: &Hit) {
 
 pub async fn api_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
-    let ip = ClientIp::of(&parts);
+    let ip = ClientIp::of(&parts, state.trusted_proxies());
     let token = token_from_parts(&parts);
     let lookup = match viewer::resolve(&state, token.as_deref(), Some(ip)).await {
         Ok(l) => l,

@@ -1,3 +1,4 @@
 //! Middleware of the API: token resolution, rate limits and upstream's default headers.
 
 pub mod api;
+pub mod cors;

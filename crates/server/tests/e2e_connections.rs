@@ -1,0 +1,169 @@
+//! End to end: connection deadlines and the shutdown grace period of the real binary. Idle
+//! or half-sent connections are closed, and a client stalled mid-body cannot hold SIGTERM.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use support::{ServerGuard, fail, free_port, wait_until_up, woolly};
+
+async fn serve_with(dir: &std::path::Path, port: u16, env: &[(&str, &str)]) -> ServerGuard {
+    let mut cmd = woolly(dir, port);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(fail);
+    let mut server = ServerGuard(child);
+    let http = reqwest::Client::new();
+    wait_until_up(&http, &format!("http://127.0.0.1:{port}"), &mut server).await;
+    server
+}
+
+/// Reads until the peer closes; the time it took, or `None` if it stayed open past `limit`.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at((started + limit).into(), stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0) | Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn idle_and_half_sent_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let port = free_port();
+    let _server = serve_with(
+        dir.path(),
+        port,
+        &[
+            ("WOOLLY_KEEP_ALIVE_TIMEOUT_SECS", "2"),
+            ("WOOLLY_HEADER_READ_TIMEOUT_SECS", "1"),
+        ],
+    )
+    .await;
+    let addr = format!("127.0.0.1:{port}");
+
+    // A keep-alive connection that served a request, then sends nothing.
+    let mut idle = TcpStream::connect(&addr).await.unwrap_or_else(fail);
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap_or_else(fail);
+    let mut buf = [0u8; 1024];
+    let n = idle.read(&mut buf).await.unwrap_or_else(fail);
+    assert!(
+        buf[..n].starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    let after = closed_within(&mut idle, Duration::from_secs(10)).await;
+    let after = after.unwrap_or_else(|| panic!("an idle keep-alive connection stayed open"));
+    assert!(
+        after >= Duration::from_millis(1500),
+        "closed too early: {after:?}"
+    );
+
+    // A connection that never sends a byte, and one that stops mid-head.
+    let mut silent = TcpStream::connect(&addr).await.unwrap_or_else(fail);
+    let mut half = TcpStream::connect(&addr).await.unwrap_or_else(fail);
+    half.write_all(b"GET /health HTTP/1.1\r\nHost:")
+        .await
+        .unwrap_or_else(fail);
+    assert!(
+        closed_within(&mut silent, Duration::from_secs(10))
+            .await
+            .is_some(),
+        "silent connection kept"
+    );
+    assert!(
+        closed_within(&mut half, Duration::from_secs(10))
+            .await
+            .is_some(),
+        "half-sent head kept"
+    );
+
+    // The server still answers.
+    let mut fresh = TcpStream::connect(&addr).await.unwrap_or_else(fail);
+    fresh
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap_or_else(fail);
+    let n = fresh.read(&mut buf).await.unwrap_or_else(fail);
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+}
+
+const STALLED_POST: &[u8] = b"POST /api/v1/apps HTTP/1.1\r\nHost: x\r\n\
+Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nclient_name=a";
+
+#[tokio::test]
+async fn a_body_that_stops_coming_fails_its_request() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let port = free_port();
+    let _server = serve_with(dir.path(), port, &[("WOOLLY_BODY_READ_TIMEOUT_SECS", "1")]).await;
+    let mut stalled = TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap_or_else(fail);
+    stalled.write_all(STALLED_POST).await.unwrap_or_else(fail);
+    let mut buf = [0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(10), stalled.read(&mut buf))
+        .await
+        .unwrap_or_else(|_| panic!("a stalled body held its request"))
+        .unwrap_or_else(fail);
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 4"), "{head}");
+}
+
+#[tokio::test]
+async fn sigterm_finishes_within_the_grace_period_despite_a_stalled_body() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let port = free_port();
+    let mut server = serve_with(dir.path(), port, &[("WOOLLY_SHUTDOWN_GRACE_SECS", "2")]).await;
+    let mut stalled = TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap_or_else(fail);
+    stalled.write_all(STALLED_POST).await.unwrap_or_else(fail);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap_or_else(fail);
+    assert!(killed.success());
+    let deadline = signalled + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap_or_else(fail) {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "woolly did not stop after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let took = signalled.elapsed();
+    assert!(status.success(), "{status}");
+    assert!(
+        took >= Duration::from_millis(1500),
+        "dropped the request before the grace period: {took:?}"
+    );
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    // The stalled client sees its connection closed.
+    assert!(
+        closed_within(&mut stalled, Duration::from_secs(2))
+            .await
+            .is_some()
+    );
+}
