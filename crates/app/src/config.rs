@@ -68,6 +68,14 @@ pub struct Config {
     /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
     /// off. Used on SQLite only.
     pub account_cache_mb: u64,
+    /// The server's rules (`GET /api/v1/instance/rules`), one text each, in order.
+    pub rules: Vec<String>,
+    /// HTML of `GET /api/v1/instance/extended_description`; empty: the description.
+    pub extended_description: String,
+    /// HTML of `GET /api/v1/instance/privacy_policy`; empty: Woolly's default policy.
+    pub privacy_policy: String,
+    /// HTML of `GET /api/v1/instance/terms_of_service`; empty: none (404, as upstream).
+    pub terms_of_service: String,
     /// Comma-separated CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is
     /// believed; empty trusts none.
     pub trusted_proxies: String,
@@ -105,6 +113,10 @@ impl Default for Config {
             fetch_concurrency: 16,
             fetch_per_host: 4,
             account_cache_mb: 8,
+            rules: Vec::new(),
+            extended_description: String::new(),
+            privacy_policy: String::new(),
+            terms_of_service: String::new(),
             trusted_proxies: DEFAULT_TRUSTED_PROXIES.into(),
             header_read_timeout_secs: 10,
             keep_alive_timeout_secs: 60,

@@ -44,6 +44,8 @@ struct Inner {
     verify_jobs: VerifyJobs,
     /// Password hashes verified by sign-ins (real or dummy; see `services::oauth::sessions`).
     password_checks: AtomicU64,
+    /// When the configuration (and the texts it holds) was read: milliseconds.
+    config_loaded_at: i64,
 }
 
 impl AppState {
@@ -90,8 +92,14 @@ impl AppState {
                 fetcher: OnceLock::new(),
                 verify_jobs: VerifyJobs::default(),
                 password_checks: AtomicU64::new(0),
+                config_loaded_at: crate::domain::time::now(),
             }),
         }
+    }
+
+    /// When the configuration was read (the `updated_at` of the texts it holds).
+    pub fn config_loaded_at(&self) -> i64 {
+        self.inner.config_loaded_at
     }
 
     /// Where uploaded media lives (a local folder now; object storage later).

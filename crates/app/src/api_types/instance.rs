@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::instance_texts::Rule;
 use crate::config::{Config, RegistrationsMode};
 use crate::domain::scopes;
 use crate::services::instance_stats::InstanceStats;
@@ -30,7 +31,7 @@ fn configuration(config: &Config) -> Value {
     })
 }
 
-pub fn v2(config: &Config, stats: &InstanceStats) -> Value {
+pub fn v2(config: &Config, stats: &InstanceStats, rules: &[Rule]) -> Value {
     let mode = config.registrations;
     json!({
         "domain": config.domain,
@@ -53,12 +54,12 @@ pub fn v2(config: &Config, stats: &InstanceStats) -> Value {
         },
         "api_versions": {"mastodon": 6},
         "contact": {"email": config.contact_email, "account": Value::Null},
-        "rules": [],
+        "rules": rules,
         "oauth_scopes": scopes::SUPPORTED
     })
 }
 
-pub fn v1(config: &Config, stats: &InstanceStats) -> Value {
+pub fn v1(config: &Config, stats: &InstanceStats, rules: &[Rule]) -> Value {
     let mode = config.registrations;
     json!({
         "uri": config.domain,
@@ -76,6 +77,6 @@ pub fn v1(config: &Config, stats: &InstanceStats) -> Value {
         "invites_enabled": false,
         "configuration": configuration(config),
         "contact_account": Value::Null,
-        "rules": []
+        "rules": rules
     })
 }

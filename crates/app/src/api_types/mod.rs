@@ -3,6 +3,7 @@
 pub mod account;
 pub mod application;
 pub mod instance;
+pub mod instance_texts;
 pub mod oauth;
 pub mod role;
 pub mod token;
@@ -33,6 +34,7 @@ pub mod media_attachment;
 pub mod status;
 pub use media_attachment::MediaAttachment;
 pub use status::Status;
+pub mod preferences;
 pub mod search;
 pub mod tag;
 pub use tag::Tag;

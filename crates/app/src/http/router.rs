@@ -30,6 +30,7 @@ fn api_routes() -> Router<AppState> {
         // instance
         .route("/api/v1/instance", get(api::v1::instance::show))
         .route("/api/v2/instance", get(api::v2::instance::show))
+        .merge(instance_routes())
         .route("/api/v2/search", get(api::v2::search::index))
         // oauth
         .route("/api/v1/apps", post(api::v1::apps::create))
@@ -41,6 +42,37 @@ fn api_routes() -> Router<AppState> {
             "/oauth/userinfo",
             get(super::handlers::oauth::userinfo::show)
                 .post(super::handlers::oauth::userinfo::show),
+        )
+}
+
+// the instance's sub-resources
+fn instance_routes() -> Router<AppState> {
+    use super::handlers::api::v1::instance as i;
+    Router::new()
+        .route("/api/v1/instance/rules", get(i::rules))
+        .route(
+            "/api/v1/instance/extended_description",
+            get(i::extended_description),
+        )
+        .route("/api/v1/instance/privacy_policy", get(i::privacy_policy))
+        .route(
+            "/api/v1/instance/terms_of_service",
+            get(i::terms_of_service),
+        )
+        .route("/api/v1/instance/languages", get(i::languages))
+        .route(
+            "/api/v1/instance/translation_languages",
+            get(i::translation_languages),
+        )
+        .route("/api/v1/instance/peers", get(i::peers))
+        .route("/api/v1/instance/domain_blocks", get(i::domain_blocks))
+        .route(
+            "/api/v1/custom_emojis",
+            get(super::handlers::api::v1::preferences::custom_emojis),
+        )
+        .route(
+            "/api/v1/preferences",
+            get(super::handlers::api::v1::preferences::show),
         )
 }
 

@@ -2,11 +2,14 @@
 
 pub mod accounts;
 pub mod confirmation;
+pub mod custom_emojis;
 pub mod instance_stats;
+pub mod instance_texts;
 pub mod moderation;
 pub mod node_lease;
 pub mod oauth;
 pub mod operator;
+pub mod preferences;
 pub mod present;
 pub mod registration;
 pub mod retry;

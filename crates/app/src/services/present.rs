@@ -66,7 +66,7 @@ impl Presenter<'_> {
         }
     }
 
-    fn emoji(&self, e: &EmojiRow) -> CustomEmoji {
+    pub fn emoji(&self, e: &EmojiRow) -> CustomEmoji {
         let url = match (&e.image_key, &e.image_remote_url) {
             (Some(k), _) => self.media_url(k),
             (None, Some(r)) => r.clone(),
@@ -382,6 +382,17 @@ pub async fn render_credential_account_in(
     Ok(credential_account(account, r, user, requests))
 }
 
+/// The visibility new posts get: the user's setting, else private for a locked account.
+pub fn default_privacy(r: &AccountRecord, user: &UserRow) -> String {
+    user.setting_default_privacy.clone().unwrap_or_else(|| {
+        if r.account.locked {
+            "private".into()
+        } else {
+            "public".into()
+        }
+    })
+}
+
 fn credential_account(
     account: Account,
     r: &AccountRecord,
@@ -389,13 +400,7 @@ fn credential_account(
     follow_requests_count: i64,
 ) -> CredentialAccount {
     let a = &r.account;
-    let privacy = user.setting_default_privacy.clone().unwrap_or_else(|| {
-        if a.locked {
-            "private".into()
-        } else {
-            "public".into()
-        }
-    });
+    let privacy = default_privacy(r, user);
     let fields = stored_fields(&a.fields)
         .iter()
         .map(|f| Field {

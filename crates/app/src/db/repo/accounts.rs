@@ -233,6 +233,14 @@ pub async fn emojis(
     })
 }
 
+/// The local, enabled emojis shown in pickers, oldest first.
+pub async fn listed_local_emojis(ex: &mut Exec<'_>) -> Result<Vec<EmojiRow>, sqlx::Error> {
+    let sql = "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category \
+               FROM custom_emojis WHERE domain IS NULL AND disabled = FALSE \
+               AND visible_in_picker = TRUE ORDER BY id";
+    on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)
+}
+
 /// [`AccountRow`]'s columns in field order: the inline SQLite reads decode by position.
 const ACCOUNT_COLUMNS: &[&str] = &[
     "id",

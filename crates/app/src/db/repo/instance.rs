@@ -17,3 +17,10 @@ pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {
     ).fetch_one(c).await)?;
     Ok((users.0, statuses.0, domains.0))
 }
+
+/// The domains of every remote account this server knows, sorted.
+pub async fn peer_domains(ex: &mut Exec<'_>) -> Result<Vec<String>, sqlx::Error> {
+    let sql = "SELECT DISTINCT domain FROM accounts WHERE domain IS NOT NULL ORDER BY domain";
+    let rows: Vec<(String,)> = on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -22,6 +22,40 @@ const REGIONAL_AND_639_3: &[&str] = &[
     "sma", "smj", "szl", "tok", "vai", "xal", "zba", "zgh",
 ];
 
+/// Every supported code, in upstream's order (ISO 639-1, then the rest).
+pub fn all() -> impl Iterator<Item = &'static str> {
+    ISO_639_1.iter().chain(REGIONAL_AND_639_3).copied()
+}
+
+/// The English name of a supported code (`es-AR`: `Spanish (Argentina)`).
+pub fn english_name(code: &str) -> Option<String> {
+    let (base, region) = match code.split_once('-') {
+        Some((b, r)) => (b, Some(r)),
+        None => (code, None),
+    };
+    let language = match base.len() {
+        2 => isolang::Language::from_639_1(base),
+        _ => isolang::Language::from_639_3(base),
+    }?;
+    let name = language.to_name();
+    let region = region.map(|r| match r {
+        "AR" => "Argentina",
+        "MX" => "Mexico",
+        "BR" => "Brazil",
+        "PT" => "Portugal",
+        "Latn" => "Latin script",
+        "CN" => "China",
+        "HK" => "Hong Kong",
+        "TW" => "Taiwan",
+        "YUE" => "Cantonese",
+        other => other,
+    });
+    Some(match region {
+        Some(r) => format!("{name} ({r})"),
+        None => name.to_owned(),
+    })
+}
+
 /// Whether `code` is a supported language code (exact, case-sensitive as upstream's keys).
 pub fn supported(code: &str) -> bool {
     ISO_639_1.contains(&code) || REGIONAL_AND_639_3.contains(&code)

@@ -65,21 +65,6 @@ fn uri_and_url(base_url: &str, s: &StatusRow, author: &AccountRow) -> (String, O
     )
 }
 
-fn emoji_entity(p: &Presenter<'_>, e: &accounts::EmojiRow) -> CustomEmoji {
-    let url = match (&e.image_key, &e.image_remote_url) {
-        (Some(k), _) => p.media_url(k),
-        (None, Some(r)) => r.clone(),
-        _ => String::new(),
-    };
-    CustomEmoji {
-        shortcode: e.shortcode.clone(),
-        static_url: url.clone(),
-        url,
-        visible_in_picker: e.visible_in_picker,
-        category: e.category.clone(),
-    }
-}
-
 async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) -> ApiResult<Loaded> {
     let p = Presenter {
         base_url: opts.base_url,
@@ -193,7 +178,7 @@ async fn load_emojis(
             continue;
         }
         let rows = accounts::emojis(ex, domain.as_deref(), &list).await?;
-        out.insert(domain, rows.iter().map(|e| emoji_entity(p, e)).collect());
+        out.insert(domain, rows.iter().map(|e| p.emoji(e)).collect());
     }
     Ok(out)
 }

@@ -1,13 +1,59 @@
-//! `GET /api/v1/instance` (deprecated upstream, still used by clients to detect the version).
+//! `GET /api/v1/instance` (deprecated upstream, still used by clients to detect the version)
+//! and its sub-resources.
 
 use axum::Json;
 use axum::extract::State;
 
 use crate::api_types::instance;
-use crate::error::ApiResult;
+use crate::api_types::instance_texts::{DatedText, Language, Rule, TermsOfService};
+use crate::error::{ApiError, ApiResult};
+use crate::services::instance_texts;
 use crate::state::AppState;
 
 pub async fn show(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let stats = crate::services::instance_stats::load(&state).await?;
-    Ok(Json(instance::v1(state.config(), &stats)))
+    let rules = instance_texts::rules(&state);
+    Ok(Json(instance::v1(state.config(), &stats, &rules)))
+}
+
+/// `GET /api/v1/instance/rules`
+pub async fn rules(State(state): State<AppState>) -> Json<Vec<Rule>> {
+    Json(instance_texts::rules(&state))
+}
+
+/// `GET /api/v1/instance/extended_description`
+pub async fn extended_description(State(state): State<AppState>) -> Json<DatedText> {
+    Json(instance_texts::extended_description(&state))
+}
+
+/// `GET /api/v1/instance/privacy_policy`
+pub async fn privacy_policy(State(state): State<AppState>) -> Json<DatedText> {
+    Json(instance_texts::privacy_policy(&state))
+}
+
+/// `GET /api/v1/instance/terms_of_service`
+pub async fn terms_of_service(State(state): State<AppState>) -> ApiResult<Json<TermsOfService>> {
+    Ok(Json(instance_texts::terms_of_service(&state)?))
+}
+
+/// `GET /api/v1/instance/languages`
+pub async fn languages() -> Json<Vec<Language>> {
+    Json(instance_texts::languages())
+}
+
+/// `GET /api/v1/instance/translation_languages`: no translation service is configured, so
+/// no language pairs (upstream's answer then).
+pub async fn translation_languages() -> Json<serde_json::Map<String, serde_json::Value>> {
+    Json(serde_json::Map::new())
+}
+
+/// `GET /api/v1/instance/peers`
+pub async fn peers(State(state): State<AppState>) -> ApiResult<Json<Vec<String>>> {
+    Ok(Json(instance_texts::peers(&state).await?))
+}
+
+/// `GET /api/v1/instance/domain_blocks`: Woolly has no server-wide domain blocks to show;
+/// upstream answers 404 while it shows none.
+pub async fn domain_blocks() -> ApiError {
+    ApiError::NotFound
 }

@@ -3,6 +3,7 @@ pub mod admin;
 pub mod apps;
 pub mod emails;
 pub mod instance;
+pub mod preferences;
 pub mod reports;
 // social graph
 pub mod blocks;

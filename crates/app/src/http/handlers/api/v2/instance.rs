@@ -9,5 +9,6 @@ use crate::state::AppState;
 
 pub async fn show(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let stats = crate::services::instance_stats::load(&state).await?;
-    Ok(Json(instance::v2(state.config(), &stats)))
+    let rules = crate::services::instance_texts::rules(&state);
+    Ok(Json(instance::v2(state.config(), &stats, &rules)))
 }
