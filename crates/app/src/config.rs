@@ -63,6 +63,9 @@ pub struct Config {
     /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
     /// off. Used on SQLite only.
     pub account_cache_mb: u64,
+    /// How often a streaming connection checks that its token is still valid and its user
+    /// may still sign in, in seconds (the stream ends when not).
+    pub streaming_recheck_secs: u64,
 }
 
 impl Default for Config {
@@ -86,6 +89,7 @@ impl Default for Config {
             allow_private_fetches: false,
             verify_profile_links: true,
             account_cache_mb: 8,
+            streaming_recheck_secs: 10,
         }
     }
 }

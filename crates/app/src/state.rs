@@ -12,6 +12,7 @@ use crate::mail::{Mail, Mailer};
 use crate::media::MediaStorage;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
 use crate::services::instance_stats::StatsCache;
+use crate::services::streaming::{EventBus, LocalBus};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -28,6 +29,7 @@ struct Inner {
     instance_stats: Arc<StatsCache>,
     rendered_accounts: RenderedAccounts,
     credential_accounts: RenderedAccounts,
+    bus: Arc<dyn EventBus>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
                 instance_stats: Arc::default(),
                 rendered_accounts,
                 credential_accounts,
+                bus: Arc::new(LocalBus::default()),
             }),
         }
     }
@@ -84,6 +87,11 @@ impl AppState {
     /// This process's rendered own accounts (`verify_credentials`; derived, like the above).
     pub fn credential_accounts(&self) -> &RenderedAccounts {
         &self.inner.credential_accounts
+    }
+
+    /// The streaming event bus (in-process; see `services::streaming::bus`).
+    pub fn bus(&self) -> &dyn EventBus {
+        self.inner.bus.as_ref()
     }
 
     pub fn config(&self) -> &Config {

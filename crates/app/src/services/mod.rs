@@ -22,3 +22,4 @@ pub mod search;
 // statuses
 pub mod media_attachments;
 pub mod statuses;
+pub mod streaming;
