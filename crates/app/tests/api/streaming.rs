@@ -14,7 +14,8 @@ use tower::ServiceExt;
 use woolly_testkit::{TestApp, db_test};
 
 use super::graph_support::{path, post};
-use super::statuses_support::{sql, status};
+use super::oauth_support::{REDIRECT, register};
+use super::statuses_support::{block, mute, sql, status};
 
 /// Enough for an event published after a commit (the issue asks for one second).
 const WITHIN: Duration = Duration::from_secs(1);
@@ -381,4 +382,29 @@ db_test!(async fn a_suspended_users_stream_ends(app) with |cfg| { cfg.streaming_
     let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token)).await.unwrap_or_else(|e| panic!("{e:?}"));
     sql(&app, &format!("UPDATE accounts SET suspended_at = 1 WHERE id = {}", alice.account_id)).await;
     assert!(sse.ends_within(Duration::from_secs(3)).await, "the event stream goes on");
+});
+
+db_test!(async fn public_streams_skip_blocked_and_muted_authors(app) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    block(&app, &carol.account_id, &alice.account_id).await;
+    mute(&app, &carol.account_id, &bob.account_id, None).await;
+    let mut public = Sse::open(&app, "/api/v1/streaming/public", Some(&carol.token)).await.unwrap_or_else(|e| panic!("{e:?}"));
+    status(&app, &alice.token, "from a blocked author", "public").await;
+    status(&app, &bob.token, "from a muted author", "public").await;
+    let own = status(&app, &carol.token, "mine", "public").await;
+    let (event, payload) = public.event(WITHIN).await;
+    assert_eq!((event.as_str(), parse(&payload)["id"].as_str()), ("update", Some(own.as_str())));
+});
+
+db_test!(async fn revoking_a_token_ends_its_streams_at_once(app) {
+    let alice = app.user("alice").await;
+    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token)).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let client = register(&app, REDIRECT, "read").await;
+    let res = app.post("/oauth/revoke", None, &[("client_id", &client.client_id), ("client_secret", &client.secret), ("token", &alice.token)]).await;
+    assert_eq!(res.status, 200);
+    // Well before the periodic re-check (10 s by default).
+    assert!(sse.ends_within(WITHIN).await, "the event stream goes on");
+    assert_eq!(live_becomes(&app, 0).await, 0);
 });

@@ -120,6 +120,15 @@ async fn deliver(state: &AppState, p: Pending) -> ApiResult<()> {
     }
 }
 
+/// Ends the streams of a revoked token at once (upstream's `kill` on its system channel);
+/// other ways a token or user stops being valid are noticed by the periodic re-check.
+pub fn token_revoked(state: &AppState, token_id: i64) {
+    state.bus().publish(
+        &format!("timeline:access_token:{token_id}"),
+        Event::new(super::session::KILL, String::new()),
+    );
+}
+
 fn encode(value: &impl serde::Serialize) -> ApiResult<String> {
     serde_json::to_string(value).map_err(ApiError::internal)
 }

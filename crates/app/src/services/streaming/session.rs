@@ -14,13 +14,19 @@ pub const KILL: &str = "kill";
 struct Group {
     key: String,
     stream: Vec<String>,
+    filtered: bool,
     subscriptions: Vec<Subscription>,
 }
 
 /// What a session waits for.
 pub enum Next {
-    /// An event of the stream named `stream`.
-    Event(Vec<String>, Arc<Event>),
+    /// An event of the stream named `stream`; `filtered` when it must pass
+    /// [`super::streams::visible`] first.
+    Event {
+        stream: Vec<String>,
+        event: Arc<Event>,
+        filtered: bool,
+    },
     /// The stream must end.
     Kill,
 }
@@ -57,6 +63,7 @@ impl Session {
         self.groups.push(Group {
             key,
             stream: resolved.stream,
+            filtered: resolved.filtered,
             subscriptions,
         });
     }
@@ -89,12 +96,16 @@ impl Session {
                 (_, None) => return Next::Kill,
                 (Some(i), Some(e)) => {
                     drop(rest);
-                    let stream = self
+                    let (stream, filtered) = self
                         .groups
                         .get(i)
-                        .map(|g| g.stream.clone())
+                        .map(|g| (g.stream.clone(), g.filtered))
                         .unwrap_or_default();
-                    return Next::Event(stream, e);
+                    return Next::Event {
+                        stream,
+                        event: e,
+                        filtered,
+                    };
                 }
             }
         }

@@ -1,8 +1,10 @@
 //! Who may stream what: the token check and upstream's stream names, scopes and channels
 //! (`streaming/index.js`: `accountFromToken`, `checkScopes`, `channelNameToIds`).
 
-use crate::db::repo::lists;
+use super::bus::Event;
+use crate::db::repo::{lists, statuses};
 use crate::domain::scopes::Scopes;
+use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::viewer::{self, TokenLookup, Viewer};
 use crate::state::AppState;
@@ -82,6 +84,9 @@ pub struct StreamRequest {
 pub struct Resolved {
     pub channels: Vec<String>,
     pub stream: Vec<String>,
+    /// Statuses are checked against the client's blocks and mutes before they go out
+    /// (upstream's `needsFiltering`: the public and hashtag streams).
+    pub filtered: bool,
 }
 
 impl Resolved {
@@ -191,7 +196,40 @@ pub async fn resolve(state: &AppState, client: &Client, r: &StreamRequest) -> Ap
         }
         _ => return Err(ApiError::BadRequest("Unknown stream type".into())),
     };
-    Ok(Resolved { channels, stream })
+    let filtered = PUBLIC_STREAMS.contains(&r.name.as_str());
+    Ok(Resolved {
+        channels,
+        stream,
+        filtered,
+    })
+}
+
+/// Whether a status event of a filtered stream may go to the client: not when the client
+/// blocks, mutes or is blocked by its author or blocks or mutes someone it mentions, or
+/// blocks the author's domain (upstream's filter in `streamFrom`). Other events always go.
+pub async fn visible(state: &AppState, client: &Client, event: &Event) -> ApiResult<bool> {
+    if event.event != "update" && event.event != "status.update" {
+        return Ok(true);
+    }
+    let Ok(status) = serde_json::from_str::<serde_json::Value>(&event.payload) else {
+        return Ok(true);
+    };
+    let id_of = |v: &serde_json::Value| v["id"].as_str().and_then(|id| id.parse::<i64>().ok());
+    let mut accounts: Vec<i64> = id_of(&status["account"]).into_iter().collect();
+    if let Some(mentions) = status["mentions"].as_array() {
+        accounts.extend(mentions.iter().filter_map(id_of));
+    }
+    let now = time::now();
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    for account in accounts {
+        if account != client.account_id
+            && statuses::excluded(&mut ex, client.account_id, account, now).await?
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The channels that end a client's streams (`kill`, as upstream's system channels).

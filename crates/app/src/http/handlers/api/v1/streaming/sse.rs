@@ -12,6 +12,7 @@ use tokio::time::{Instant, Interval, interval_at};
 
 use super::{query, status_and_message, token, truthy};
 use crate::error::ApiError;
+use crate::services::streaming::Event;
 use crate::services::streaming::session::{Next, Session};
 use crate::services::streaming::streams::{self, StreamRequest};
 use crate::state::AppState;
@@ -112,16 +113,30 @@ impl Open {
                         return None;
                     }
                 }
-                next = self.session.next() => {
-                    return match next {
-                        Next::Event(_, e) => Some(Bytes::from(format!(
+                next = self.session.next() => match next {
+                    Next::Event { event, filtered, .. } => {
+                        if filtered && !visible(&self.state, &self.session, &event).await {
+                            continue;
+                        }
+                        return Some(Bytes::from(format!(
                             "event: {}\ndata: {}\n\n",
-                            e.event, e.payload
-                        ))),
-                        Next::Kill => None,
-                    };
-                }
+                            event.event, event.payload
+                        )));
+                    }
+                    Next::Kill => return None,
+                },
             }
+        }
+    }
+}
+
+/// A failed filter check drops the event (it may have been one the client excludes).
+pub(super) async fn visible(state: &AppState, session: &Session, event: &Event) -> bool {
+    match streams::visible(state, &session.client, event).await {
+        Ok(visible) => visible,
+        Err(error) => {
+            tracing::warn!(%error, "streaming filter check failed");
+            false
         }
     }
 }

@@ -14,7 +14,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use tokio::time::{Instant, interval_at};
 
-use super::sse::still_valid;
+use super::sse::{still_valid, visible};
 use super::{query, status_and_message, token};
 use crate::error::ApiError;
 use crate::services::streaming::session::{Next, Session};
@@ -207,8 +207,11 @@ async fn run(
                 }
             }
             next = session.next() => match next {
-                Next::Event(stream, e) => {
-                    let message = json!({ "stream": stream, "event": e.event, "payload": e.payload });
+                Next::Event { stream, event, filtered } => {
+                    if filtered && !visible(&state, &session, &event).await {
+                        continue;
+                    }
+                    let message = json!({ "stream": stream, "event": event.event, "payload": event.payload });
                     if !send_json(&mut socket, &message).await {
                         break;
                     }
