@@ -88,6 +88,9 @@ pub struct Config {
     pub body_read_timeout_secs: u64,
     /// Seconds open connections get to finish after SIGTERM/Ctrl-C before they are dropped.
     pub shutdown_grace_secs: u64,
+    /// How often a streaming connection checks that its token is still valid and its user
+    /// may still sign in, in seconds (the stream ends when not).
+    pub streaming_recheck_secs: u64,
 }
 
 impl Default for Config {
@@ -122,6 +125,7 @@ impl Default for Config {
             keep_alive_timeout_secs: 60,
             body_read_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            streaming_recheck_secs: 10,
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::services::profile::verify_jobs::VerifyJobs;
 
 /// Longest wait of an outbound request for a slot before it is given up.
 const FETCH_SLOT_WAIT: Duration = Duration::from_secs(30);
+use crate::services::streaming::{EventBus, LocalBus};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -46,6 +47,7 @@ struct Inner {
     password_checks: AtomicU64,
     /// When the configuration (and the texts it holds) was read: milliseconds.
     config_loaded_at: i64,
+    bus: Arc<dyn EventBus>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
                 verify_jobs: VerifyJobs::default(),
                 password_checks: AtomicU64::new(0),
                 config_loaded_at: crate::domain::time::now(),
+                bus: Arc::new(LocalBus::default()),
             }),
         }
     }
@@ -165,6 +168,11 @@ impl AppState {
     /// Password hash verifications so far in this process.
     pub fn password_checks(&self) -> u64 {
         self.inner.password_checks.load(Ordering::Relaxed)
+    }
+
+    /// The streaming event bus (in-process; see `services::streaming::bus`).
+    pub fn bus(&self) -> &dyn EventBus {
+        self.inner.bus.as_ref()
     }
 
     pub fn config(&self) -> &Config {

@@ -112,7 +112,8 @@ async fn connection(
         }
     });
     let builder = auto::Builder::new(TokioExecutor::new());
-    let conn = builder.serve_connection(io, service);
+    // With upgrades: the streaming API's WebSockets take over the connection after a 101.
+    let conn = builder.serve_connection_with_upgrades(io, service);
     tokio::pin!(conn);
     let mut shutting_down = *draining.borrow();
     if shutting_down {

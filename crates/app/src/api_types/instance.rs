@@ -10,9 +10,16 @@ use crate::services::instance_stats::InstanceStats;
 
 pub const VERSION: &str = concat!("4.5.0 (compatible; Woolly ", env!("CARGO_PKG_VERSION"), ")");
 
+/// Where clients open the streaming API (served on the main listener): `wss://DOMAIN`, or
+/// `ws://DOMAIN` when the public scheme is `http`.
+fn streaming_url(config: &Config) -> String {
+    let scheme = if config.scheme == "http" { "ws" } else { "wss" };
+    format!("{scheme}://{}", config.domain)
+}
+
 fn configuration(config: &Config) -> Value {
     json!({
-        "urls": {"streaming": Value::Null, "status": Value::Null, "about": format!("{}/about", config.base_url()), "privacy_policy": Value::Null, "terms_of_service": Value::Null},
+        "urls": {"streaming": streaming_url(config), "status": Value::Null, "about": format!("{}/about", config.base_url()), "privacy_policy": Value::Null, "terms_of_service": Value::Null},
         "vapid": {"public_key": ""},
         "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": 4, "profile_field_name_limit": 255, "profile_field_value_limit": 255, "max_display_name_length": 30, "max_note_length": 500},
         "statuses": {"max_characters": 500, "max_media_attachments": 4, "characters_reserved_per_url": 23},
@@ -68,7 +75,7 @@ pub fn v1(config: &Config, stats: &InstanceStats, rules: &[Rule]) -> Value {
         "description": config.description,
         "email": config.contact_email,
         "version": VERSION,
-        "urls": {"streaming_api": Value::Null},
+        "urls": {"streaming_api": streaming_url(config)},
         "stats": {"user_count": stats.user_count, "status_count": stats.status_count, "domain_count": stats.domain_count},
         "thumbnail": format!("{}/avatars/original/missing.png", config.base_url()),
         "languages": ["en"],

@@ -162,12 +162,25 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth_routes())
         .merge(cross_origin_oauth_routes())
         .merge(profile_routes())
+        .merge(streaming_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for
     // `/api/v1/instance/`): the path is trimmed before any route is matched.
     Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
+}
+
+// streaming: outside the API layer, as upstream's separate server (no throttles)
+fn streaming_routes() -> Router<AppState> {
+    use super::handlers::api::v1::streaming::{health, serve};
+    Router::new()
+        .route("/api/v1/streaming", get(serve))
+        .route("/api/v1/streaming/health", get(health))
+        .route("/api/v1/streaming/{*stream}", get(serve))
+        // Browser clients stream from their own origin too (upstream's streaming server
+        // answers any origin).
+        .layer(cors::api())
 }
 
 // admin

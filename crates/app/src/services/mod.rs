@@ -28,3 +28,4 @@ pub mod search_v2;
 pub mod image_jobs;
 pub mod media_attachments;
 pub mod statuses;
+pub mod streaming;

@@ -50,4 +50,5 @@ mod statuses_actions;
 mod statuses_create;
 mod statuses_media;
 mod statuses_support;
+mod streaming;
 mod trailing_slash;

@@ -28,6 +28,7 @@ pub mod registrations;
 pub mod relationships;
 pub mod search;
 pub mod seed;
+pub mod streaming;
 // statuses
 pub mod media_attachments;
 pub mod statuses;

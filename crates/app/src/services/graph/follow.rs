@@ -12,6 +12,7 @@ use crate::ratelimit::{Hit, throttles};
 use crate::services::present::unavailable;
 use crate::services::relationships::{self, Optimistic};
 use crate::services::retry::once_on_conflict;
+use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
 use super::{action_target, languages, sever, withdraw_request};
@@ -122,6 +123,7 @@ async fn follow_once(
     check_languages(opts)?;
     let now = time::now();
     let mut family = None;
+    let mut outbox = Outbox::default();
     let stored = if let Some(mut row) =
         follows::find(&mut ex, FollowKind::Follow, my_id, target_id).await?
     {
@@ -146,7 +148,7 @@ async fn follow_once(
             )));
         }
         family = hit_family(state, my_id, now).await?;
-        create(state, &mut ex, me, &target, opts, now).await?
+        create(state, &mut ex, me, &target, opts, now, &mut outbox).await?
     };
     let optimistic =
         (!target.account.locked && me.account.silenced_at.is_none()).then(|| Optimistic {
@@ -163,6 +165,7 @@ async fn follow_once(
     )
     .await?;
     tx.commit().await?;
+    outbox.send(state);
     Ok(Followed {
         relationship,
         family,
@@ -195,6 +198,7 @@ async fn create(
     target: &AccountRecord,
     opts: &FollowOptions,
     now: i64,
+    outbox: &mut Outbox,
 ) -> ApiResult<FollowRow> {
     let t = &target.account;
     let kind = if t.locked || t.domain.is_some() || me.account.silenced_at.is_some() {
@@ -224,7 +228,9 @@ async fn create(
                 FollowKind::Follow => "follow",
                 FollowKind::Request => "follow_request",
             };
-            notifications::insert(ex, state.next_id(), t.id, me.account.id, kind_name, now).await?;
+            let id = state.next_id();
+            notifications::insert(ex, id, t.id, me.account.id, kind_name, now).await?;
+            outbox.notification(t.id, id);
         }
     }
     Ok(row)

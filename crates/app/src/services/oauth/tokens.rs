@@ -243,5 +243,6 @@ pub async fn revoke(
         return Err(OAuthError::unauthorized_revoke().into());
     }
     oauth::revoke_token(&mut ex, row.id, time::now()).await?;
+    crate::services::streaming::publish::token_revoked(state, row.id);
     Ok(())
 }

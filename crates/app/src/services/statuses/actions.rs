@@ -11,6 +11,7 @@ use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::Hit;
 use crate::services::media_attachments::delete_keys;
+use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
 use super::create::hit_family;
@@ -59,7 +60,14 @@ pub async fn delete(state: &AppState, me: i64, id: i64, delete_media: bool) -> A
         source_requested: true,
     };
     let rendered = render_status(&mut ex, opts, &s).await?;
+    let mut outbox = Outbox::default();
+    outbox.status_deleted(state, &mut ex, &s).await?;
     for (reblog_id, account_id, visibility) in statuses::reblogs_of(&mut ex, id).await? {
+        if state.bus().live_subscriptions() > 0
+            && let Some(reblog) = statuses::find(&mut ex, reblog_id).await?
+        {
+            outbox.status_deleted(state, &mut ex, &reblog).await?;
+        }
         statuses::delete(&mut ex, reblog_id).await?;
         if visibility != DIRECT {
             statuses::bump_account(&mut ex, account_id, -1, now).await?;
@@ -73,6 +81,7 @@ pub async fn delete(state: &AppState, me: i64, id: i64, delete_media: bool) -> A
     };
     remove(&mut ex, &s, now).await?;
     tx.commit().await?;
+    outbox.send(state);
     delete_keys(state, keys).await;
     Ok(rendered)
 }
@@ -151,6 +160,7 @@ pub async fn reblog(
         has_media: false,
         now,
     };
+    let mut outbox = Outbox::default();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
@@ -165,20 +175,24 @@ pub async fn reblog(
         && !statuses::excluded(&mut ex, original.account_id, my_id, now).await?
         && is_local_user(&mut ex, original.account_id).await?
     {
+        let nid = state.next_id();
         statuses::notify(
             &mut ex,
-            state.next_id(),
+            nid,
             (original.account_id, my_id),
             "reblog",
             rid,
             now,
         )
         .await?;
+        outbox.notification(original.account_id, nid);
     }
     let stored = statuses::find(&mut ex, rid)
         .await?
         .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
+    outbox.status_created(rid);
+    outbox.send(state);
     Ok((stored, hit))
 }
 
@@ -193,8 +207,10 @@ pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
+    let mut outbox = Outbox::default();
     let original = match statuses::find_reblog(&mut ex, me, id).await? {
         Some(reblog) => {
+            outbox.status_deleted(state, &mut ex, &reblog).await?;
             remove(&mut ex, &reblog, now).await?;
             statuses::find(&mut ex, id)
                 .await?
@@ -203,6 +219,7 @@ pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow
         None => find_visible(&mut ex, Some(me), id).await?.0,
     };
     tx.commit().await?;
+    outbox.send(state);
     Ok(original)
 }
 

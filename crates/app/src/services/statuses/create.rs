@@ -16,6 +16,7 @@ use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::{Hit, throttles};
 use crate::services::present::unavailable;
+use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
 use super::render::account_url;
@@ -283,6 +284,7 @@ pub async fn create(
         has_media: !media.is_empty(),
         now,
     };
+    let mut outbox = Outbox::default();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     statuses::insert(&mut ex, &row).await?;
@@ -310,15 +312,9 @@ pub async fn create(
             && r.account.id != my_id
             && !statuses::excluded(&mut ex, r.account.id, my_id, now).await?
         {
-            statuses::notify(
-                &mut ex,
-                state.next_id(),
-                (r.account.id, my_id),
-                "mention",
-                id,
-                now,
-            )
-            .await?;
+            let nid = state.next_id();
+            statuses::notify(&mut ex, nid, (r.account.id, my_id), "mention", id, now).await?;
+            outbox.notification(r.account.id, nid);
         }
     }
     if visibility != DIRECT {
@@ -333,5 +329,7 @@ pub async fn create(
         .await?
         .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
+    outbox.status_created(id);
+    outbox.send(state);
     Ok((stored, hit))
 }

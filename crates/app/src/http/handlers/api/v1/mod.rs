@@ -17,3 +17,4 @@ pub mod profile;
 // statuses
 pub mod media;
 pub mod statuses;
+pub mod streaming;
