@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
@@ -13,24 +12,17 @@ use serde_json::{Map, Value};
 
 use super::params::{Params, insert_path, merge_form};
 use crate::error::ApiError;
+use crate::media::Upload;
 
 /// Text bodies (JSON, urlencoded, and the text parts of a multipart body together) above
 /// this are refused before parsing; file parts have the router's upload limit.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// A file part of a multipart body.
-#[derive(Debug, Clone)]
-pub struct FilePart {
-    pub bytes: Bytes,
-    pub content_type: Option<String>,
-    pub filename: Option<String>,
-}
-
 /// Parameters plus the file parts of a multipart body, by parameter name.
 #[derive(Debug, Default)]
 pub struct Form {
     pub params: Params,
-    pub files: HashMap<String, FilePart>,
+    pub files: HashMap<String, Upload>,
 }
 
 fn parse_error() -> ApiError {
@@ -135,7 +127,7 @@ async fn read_multipart<S: Send + Sync>(
             let bytes = field.bytes().await.map_err(|e| read_error(e.status()))?;
             files.insert(
                 name,
-                FilePart {
+                Upload {
                     bytes,
                     content_type,
                     filename: Some(filename),

@@ -36,8 +36,13 @@ pub fn english_name(code: &str) -> Option<String> {
     let language = match base.len() {
         2 => isolang::Language::from_639_1(base),
         _ => isolang::Language::from_639_3(base),
-    }?;
-    let name = language.to_name();
+    };
+    // `bh` is a collective ISO 639-1 code with no ISO 639-3 entry, so the table lacks it.
+    let name = match (language, base) {
+        (Some(l), _) => l.to_name(),
+        (None, "bh") => "Bihari",
+        (None, _) => return None,
+    };
     let region = region.map(|r| match r {
         "AR" => "Argentina",
         "MX" => "Mexico",

@@ -2,8 +2,6 @@
 //! `accounts/{avatars,headers}/<account id>/{original,static}/<random>.<ext>`, and removing
 //! replaced files once the new keys are committed.
 
-use bytes::Bytes;
-
 use crate::db::repo::accounts::AccountRow;
 use crate::domain::secrets;
 use crate::error::{ApiError, ApiResult, Validation};
@@ -11,13 +9,7 @@ use crate::media::{ImageError, ProcessedProfileImage, ProfileImageKind, process_
 use crate::services::image_jobs;
 use crate::state::AppState;
 
-/// An uploaded file as received.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub bytes: Bytes,
-    pub content_type: Option<String>,
-    pub filename: Option<String>,
-}
+pub use crate::media::Upload;
 
 /// Which images a request replaces.
 #[derive(Debug, Default)]

@@ -47,11 +47,7 @@ fn source_changes(params: &Params) -> Option<SourceChanges> {
 /// A file parameter: an upload, nothing, or (a non-empty non-file value) 400 as upstream.
 fn upload(form: &mut Form, key: &str) -> ApiResult<Option<Upload>> {
     if let Some(file) = form.files.remove(key) {
-        return Ok(Some(Upload {
-            bytes: file.bytes,
-            content_type: file.content_type,
-            filename: file.filename,
-        }));
+        return Ok(Some(file));
     }
     match form.params.get(key) {
         None | Some(Value::Null) => Ok(None),
