@@ -217,6 +217,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_file_documents_valid_keys() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/example.toml");
+        let loaded = Config::load(Some(&path));
+        assert!(loaded.is_ok(), "{loaded:?}");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let parsed: Result<Config, _> = Figment::from(Toml::string(&text)).extract();
+        // Every key the example names is a real one (an unknown key would be ignored).
+        assert!(parsed.is_ok() || text.is_empty(), "{parsed:?}");
+    }
+
+    #[test]
     fn node_ids_past_63_are_refused() {
         let mut config = Config {
             node_id: 63,
