@@ -9,6 +9,7 @@ mod admin_accounts_plans;
 mod admin_authz;
 mod admin_support;
 mod auth;
+mod client_domain_blocks;
 mod inline_reads;
 mod instance;
 mod migrations;

@@ -15,6 +15,7 @@ pub mod users;
 pub mod viewers;
 pub mod warnings;
 // social graph
+pub mod account_domain_blocks;
 pub mod blocks;
 pub mod endorsements;
 pub mod featured_tags;
