@@ -26,6 +26,7 @@ pub use admin_report::{AdminReport, Report};
 pub mod familiar_followers;
 pub mod featured_tag;
 pub mod list;
+pub mod marker;
 pub mod notification;
 pub mod relationship;
 pub use relationship::Relationship;

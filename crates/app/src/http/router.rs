@@ -372,7 +372,7 @@ fn statuses_routes() -> Router<AppState> {
 
 // a user's client state: domain blocks, markers, directory, suggestions
 fn client_routes() -> Router<AppState> {
-    use super::handlers::api::v1::domain_blocks;
+    use super::handlers::api::v1::{domain_blocks, markers};
     Router::new()
         .route(
             "/api/v1/domain_blocks",
@@ -380,4 +380,5 @@ fn client_routes() -> Router<AppState> {
                 .post(domain_blocks::create)
                 .delete(domain_blocks::destroy),
         )
+        .route("/api/v1/markers", get(markers::index).post(markers::create))
 }

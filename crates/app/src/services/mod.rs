@@ -19,6 +19,7 @@ pub mod viewer;
 pub mod featured_tags;
 pub mod graph;
 pub mod lists;
+pub mod markers;
 pub mod notifications;
 pub mod profile;
 pub mod relationships;

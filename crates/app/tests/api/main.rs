@@ -10,6 +10,7 @@ mod admin_authz;
 mod admin_support;
 mod auth;
 mod client_domain_blocks;
+mod client_markers;
 mod inline_reads;
 mod instance;
 mod migrations;

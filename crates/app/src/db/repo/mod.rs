@@ -21,6 +21,7 @@ pub mod endorsements;
 pub mod featured_tags;
 pub mod follows;
 pub mod lists;
+pub mod markers;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;

@@ -12,6 +12,7 @@ pub mod endorsements;
 pub mod featured_tags;
 pub mod follow_requests;
 pub mod lists;
+pub mod markers;
 pub mod mutes;
 pub mod notifications;
 pub mod profile;
