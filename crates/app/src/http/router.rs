@@ -372,7 +372,7 @@ fn statuses_routes() -> Router<AppState> {
 
 // a user's client state: domain blocks, markers, directory, suggestions
 fn client_routes() -> Router<AppState> {
-    use super::handlers::api::v1::{domain_blocks, markers};
+    use super::handlers::api::v1::{directory, domain_blocks, markers};
     Router::new()
         .route(
             "/api/v1/domain_blocks",
@@ -381,4 +381,5 @@ fn client_routes() -> Router<AppState> {
                 .delete(domain_blocks::destroy),
         )
         .route("/api/v1/markers", get(markers::index).post(markers::create))
+        .route("/api/v1/directory", get(directory::show))
 }

@@ -9,6 +9,7 @@ mod admin_accounts_plans;
 mod admin_authz;
 mod admin_support;
 mod auth;
+mod client_directory;
 mod client_domain_blocks;
 mod client_markers;
 mod inline_reads;

@@ -17,6 +17,7 @@ pub mod warnings;
 // social graph
 pub mod account_domain_blocks;
 pub mod blocks;
+pub mod directory;
 pub mod endorsements;
 pub mod featured_tags;
 pub mod follows;

@@ -7,6 +7,7 @@ pub mod preferences;
 pub mod reports;
 // social graph
 pub mod blocks;
+pub mod directory;
 pub mod domain_blocks;
 pub mod endorsements;
 pub mod featured_tags;
