@@ -29,6 +29,7 @@ pub mod list;
 pub mod marker;
 pub mod notification;
 pub mod relationship;
+pub mod suggestion;
 pub use relationship::Relationship;
 // statuses
 pub mod media_attachment;

@@ -372,7 +372,7 @@ fn statuses_routes() -> Router<AppState> {
 
 // a user's client state: domain blocks, markers, directory, suggestions
 fn client_routes() -> Router<AppState> {
-    use super::handlers::api::v1::{directory, domain_blocks, markers};
+    use super::handlers::api::v1::{directory, domain_blocks, markers, suggestions};
     Router::new()
         .route(
             "/api/v1/domain_blocks",
@@ -382,4 +382,10 @@ fn client_routes() -> Router<AppState> {
         )
         .route("/api/v1/markers", get(markers::index).post(markers::create))
         .route("/api/v1/directory", get(directory::show))
+        .route("/api/v1/suggestions", get(suggestions::index))
+        .route(
+            "/api/v1/suggestions/{id}",
+            axum::routing::delete(suggestions::destroy),
+        )
+        .route("/api/v2/suggestions", get(api::v2::suggestions::index))
 }

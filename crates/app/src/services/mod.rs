@@ -26,6 +26,7 @@ pub mod profile;
 pub mod relationships;
 pub mod search;
 pub mod search_v2;
+pub mod suggestions;
 // statuses
 pub mod image_jobs;
 pub mod media_attachments;

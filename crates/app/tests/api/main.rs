@@ -12,6 +12,7 @@ mod auth;
 mod client_directory;
 mod client_domain_blocks;
 mod client_markers;
+mod client_suggestions;
 mod inline_reads;
 mod instance;
 mod migrations;

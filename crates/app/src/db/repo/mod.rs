@@ -35,6 +35,7 @@ pub mod streaming;
 // statuses
 pub mod media_attachments;
 pub mod statuses;
+pub mod suggestions;
 pub mod tags;
 
 /// `$start, $start+1, …` for `n` bound values (an `IN (…)` list).

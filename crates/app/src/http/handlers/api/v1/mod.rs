@@ -17,6 +17,7 @@ pub mod markers;
 pub mod mutes;
 pub mod notifications;
 pub mod profile;
+pub mod suggestions;
 // statuses
 pub mod media;
 pub mod statuses;
