@@ -26,8 +26,10 @@ pub use admin_report::{AdminReport, Report};
 pub mod familiar_followers;
 pub mod featured_tag;
 pub mod list;
+pub mod marker;
 pub mod notification;
 pub mod relationship;
+pub mod suggestion;
 pub use relationship::Relationship;
 // statuses
 pub mod media_attachment;

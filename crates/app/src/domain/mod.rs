@@ -1,6 +1,7 @@
 //! Pure domain code: no I/O, no HTTP types.
 
 pub mod acct;
+pub mod domain_name;
 pub mod ids;
 pub mod ip;
 pub mod name_words;

@@ -21,6 +21,7 @@ fn api_routes() -> Router<AppState> {
         .merge(admin_routes())
         .merge(graph_routes())
         .merge(statuses_routes())
+        .merge(client_routes())
         // accounts
         .route(
             "/api/v1/accounts/verify_credentials",
@@ -367,4 +368,24 @@ fn statuses_routes() -> Router<AppState> {
         .route("/api/v1/media", post(media::create))
         .route("/api/v1/media/{id}", get(media::show).put(media::update))
         .route("/api/v2/media", post(api::v2::media::create))
+}
+
+// a user's client state: domain blocks, markers, directory, suggestions
+fn client_routes() -> Router<AppState> {
+    use super::handlers::api::v1::{directory, domain_blocks, markers, suggestions};
+    Router::new()
+        .route(
+            "/api/v1/domain_blocks",
+            get(domain_blocks::index)
+                .post(domain_blocks::create)
+                .delete(domain_blocks::destroy),
+        )
+        .route("/api/v1/markers", get(markers::index).post(markers::create))
+        .route("/api/v1/directory", get(directory::show))
+        .route("/api/v1/suggestions", get(suggestions::index))
+        .route(
+            "/api/v1/suggestions/{id}",
+            axum::routing::delete(suggestions::destroy),
+        )
+        .route("/api/v2/suggestions", get(api::v2::suggestions::index))
 }

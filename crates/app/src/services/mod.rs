@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod confirmation;
 pub mod custom_emojis;
+pub mod directory;
 pub mod instance_stats;
 pub mod instance_texts;
 pub mod moderation;
@@ -19,11 +20,13 @@ pub mod viewer;
 pub mod featured_tags;
 pub mod graph;
 pub mod lists;
+pub mod markers;
 pub mod notifications;
 pub mod profile;
 pub mod relationships;
 pub mod search;
 pub mod search_v2;
+pub mod suggestions;
 // statuses
 pub mod image_jobs;
 pub mod media_attachments;

@@ -15,11 +15,14 @@ pub mod users;
 pub mod viewers;
 pub mod warnings;
 // social graph
+pub mod account_domain_blocks;
 pub mod blocks;
+pub mod directory;
 pub mod endorsements;
 pub mod featured_tags;
 pub mod follows;
 pub mod lists;
+pub mod markers;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;
@@ -32,6 +35,7 @@ pub mod streaming;
 // statuses
 pub mod media_attachments;
 pub mod statuses;
+pub mod suggestions;
 pub mod tags;
 
 /// `$start, $start+1, …` for `n` bound values (an `IN (…)` list).

@@ -3,6 +3,7 @@
 //! accounts' follower/following counters true.
 
 pub mod collections;
+pub mod domain_blocks;
 pub mod follow;
 pub mod languages;
 pub mod lookup;

@@ -7,13 +7,17 @@ pub mod preferences;
 pub mod reports;
 // social graph
 pub mod blocks;
+pub mod directory;
+pub mod domain_blocks;
 pub mod endorsements;
 pub mod featured_tags;
 pub mod follow_requests;
 pub mod lists;
+pub mod markers;
 pub mod mutes;
 pub mod notifications;
 pub mod profile;
+pub mod suggestions;
 // statuses
 pub mod media;
 pub mod statuses;

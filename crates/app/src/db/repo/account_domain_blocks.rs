@@ -1,0 +1,157 @@
+//! `account_domain_blocks`: the domains a user blocks, and the rows a new block cleans up.
+
+use super::placeholders;
+use crate::db::Exec;
+use crate::on;
+
+/// Creates the block unless it exists.
+pub async fn insert(
+    ex: &mut Exec<'_>,
+    id: i64,
+    account_id: i64,
+    domain: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES ($1, $2, $3, $4) \
+               ON CONFLICT (account_id, domain) DO NOTHING";
+    on!(ex, c => sqlx::query(sql)
+        .bind(id)
+        .bind(account_id)
+        .bind(domain)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete(ex: &mut Exec<'_>, account_id: i64, domain: &str) -> Result<(), sqlx::Error> {
+    let sql = "DELETE FROM account_domain_blocks WHERE account_id = $1 AND domain = $2";
+    on!(ex, c => sqlx::query(sql)
+        .bind(account_id)
+        .bind(domain)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A page of `account_id`'s blocked domains: (block id, domain), newest first, through the
+/// `(account_id, domain)` index's account prefix.
+pub async fn page(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    max_id: Option<i64>,
+    since_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let sql = "SELECT id, domain FROM account_domain_blocks \
+               WHERE account_id = $1 AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4";
+    on!(ex, c => sqlx::query_as(sql)
+        .bind(account_id)
+        .bind(max_id.unwrap_or(i64::MAX))
+        .bind(since_id.unwrap_or(i64::MIN))
+        .bind(limit)
+        .fetch_all(c)
+        .await)
+}
+
+/// Accounts of `domain` that `account_id` follows.
+pub async fn followed_in(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    domain: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    ids(
+        ex,
+        "SELECT f.target_account_id FROM follows f JOIN accounts a ON a.id = f.target_account_id \
+             WHERE f.account_id = $1 AND a.domain = $2",
+        account_id,
+        domain,
+    )
+    .await
+}
+
+/// Accounts of `domain` that follow `account_id`.
+pub async fn followers_in(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    domain: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    ids(
+        ex,
+        "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id \
+             WHERE f.target_account_id = $1 AND a.domain = $2",
+        account_id,
+        domain,
+    )
+    .await
+}
+
+/// Accounts of `domain` with a pending request to `account_id`.
+pub async fn requesters_in(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    domain: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    ids(
+        ex,
+        "SELECT f.account_id FROM follow_requests f JOIN accounts a ON a.id = f.account_id \
+             WHERE f.target_account_id = $1 AND a.domain = $2",
+        account_id,
+        domain,
+    )
+    .await
+}
+
+async fn ids(
+    ex: &mut Exec<'_>,
+    sql: &'static str,
+    account_id: i64,
+    domain: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql)
+        .bind(account_id)
+        .bind(domain)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Deletes `account_id`'s notifications from accounts of `domain`.
+pub async fn clear_notifications(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    domain: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = "DELETE FROM notifications WHERE account_id = $1 \
+               AND from_account_id IN (SELECT id FROM accounts WHERE domain = $2)";
+    on!(ex, c => sqlx::query(sql)
+        .bind(account_id)
+        .bind(domain)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Locks the rows of `ids` in id order until the transaction ends (as `accounts::lock_pair`,
+/// for a whole set at once so two writers cannot take them in different orders).
+pub async fn lock_accounts(ex: &mut Exec<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
+    let Exec::Pg(c) = ex else {
+        return Ok(());
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut **c).await?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! `GET`, `POST` and `DELETE /api/v1/domain_blocks` (a user's own domain blocks)
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::accounts::followers::paged;
+use crate::error::ApiResult;
+use crate::http::extract::User;
+use crate::http::extract::params::Params;
+use crate::http::extract::scopes::{FollowOrReadBlocks, FollowOrWriteBlocks};
+use crate::http::pagination::Page;
+use crate::services::graph::collections::PageArgs;
+use crate::services::graph::domain_blocks;
+use crate::state::AppState;
+
+/// Upstream's `BLOCK_LIMIT`: 100 by default, at most twice that.
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 200;
+
+pub async fn index(
+    State(state): State<AppState>,
+    auth: User<FollowOrReadBlocks>,
+    params: Params,
+) -> ApiResult<Response> {
+    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let args = PageArgs {
+        max_id: page.max_id,
+        since_id: page.since_id,
+        limit: page.limit,
+    };
+    let mut conn = state.db().conn().await?;
+    let domains = domain_blocks::page(&mut conn.exec(), auth.account_id(), args).await?;
+    let url = format!("{}/api/v1/domain_blocks", state.base_url());
+    Ok(paged(&url, &params, args.limit, domains))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: User<FollowOrWriteBlocks>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
+    let domain = params.str("domain");
+    domain_blocks::block(&state, auth.account_id(), domain.as_deref()).await?;
+    Ok(Json(json!({})))
+}
+
+pub async fn destroy(
+    State(state): State<AppState>,
+    auth: User<FollowOrWriteBlocks>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
+    let domain = params.str("domain");
+    domain_blocks::unblock(&state, auth.account_id(), domain.as_deref()).await?;
+    Ok(Json(json!({})))
+}
