@@ -54,7 +54,7 @@ failures=()
 run_client() { # backend client
   local backend="$1" client="$2" url="" status
   if [ "$backend" = postgres ]; then
-    local db="woolly_clients_$$_${client}"
+    local db="woolly_clients_$$_${client//./_}"
     psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null || { failures+=("$client/$backend (createdb)"); return; }
     made+=("$db")
     url="$pg_base/$db"

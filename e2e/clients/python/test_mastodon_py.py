@@ -4,6 +4,7 @@ stream_user with a listener (SSE, and over the multiplexed WebSocket), report.""
 
 import threading
 import time
+import warnings
 
 import pytest
 from mastodon import Mastodon, MastodonAPIError, StreamListener
@@ -72,7 +73,8 @@ def register(woolly, app, username):
     assert "confirmed e-mail" in str(refused.value)
     woolly.admin("confirm", username)
     # "Log in" with the returned token, as a fresh client would.
-    user = Mastodon(access_token=token, api_base_url=woolly.base)
+    # version_check_mode="created" detects the version at construction, as the docs show.
+    user = Mastodon(access_token=token, api_base_url=woolly.base, version_check_mode="created")
     me = user.account_verify_credentials()
     assert me.username == username
     return user, me
@@ -87,13 +89,21 @@ def users(woolly, app):
 
 def test_version_detection_and_instance(woolly, users):
     alice, _ = users["alice"]
-    assert alice.mastodon_major >= 4
+    # Detection read /api/v1/instance/ (trailing slash) and v2's api_versions, without the
+    # "no API version found" warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        version = alice.retrieve_mastodon_version(fail_hard=True)
+    assert alice.mastodon_major >= 4, version
+    assert alice.mastodon_api_version >= 1
+    assert alice.verify_minimum_version("4.0.0", cached=True)
+    # On a server detected as >= 4.0.0, instance() reads v2.
     instance = alice.instance()
-    assert instance.uri == f"127.0.0.1:{woolly.port}"
-    assert instance.urls.streaming_api == f"ws://127.0.0.1:{woolly.port}"
-    v2 = alice.instance_v2()
-    assert v2.domain == f"127.0.0.1:{woolly.port}"
-    assert v2.configuration.urls.streaming == f"ws://127.0.0.1:{woolly.port}"
+    assert instance.domain == f"127.0.0.1:{woolly.port}"
+    assert instance.configuration.urls.streaming == f"ws://127.0.0.1:{woolly.port}"
+    v1 = alice.instance_v1()
+    assert v1.uri == f"127.0.0.1:{woolly.port}"
+    assert v1.urls.streaming_api == f"ws://127.0.0.1:{woolly.port}"
 
 
 def test_search_v2_finds_account(users):
@@ -133,7 +143,13 @@ def test_stream_user_receives_follow_notification(users):
     finally:
         ws_sub.close()
         ws_handle.close()
-        sse_handle.close()
+        # Mastodon.py's SSE close() waits for its reader, which only wakes on the next bytes
+        # (the heartbeat comes every 15 s): close in the background and wake it with a status.
+        closer = threading.Thread(target=sse_handle.close, daemon=True)
+        closer.start()
+        alice.status_post("closing the stream")
+        closer.join(timeout=WAIT)
+        assert not closer.is_alive(), "the SSE stream did not close"
 
 
 def test_report(users):
