@@ -41,7 +41,11 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 elif command -v pg_isready >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_admin="postgres://postgres@127.0.0.1:5432/postgres"
 fi
-pg_base="${pg_admin%/*}"   # the server part; each run gets its own database on it
+# The server part (and any ?options); each run gets its own database on that server.
+pg_query=""
+case "$pg_admin" in *\?*) pg_query="?${pg_admin#*\?}" ;; esac
+pg_base="${pg_admin%%\?*}"
+pg_base="${pg_base%/*}"
 made=()
 drop_all() {
   for db in "${made[@]}"; do
@@ -57,7 +61,7 @@ run_client() { # backend client
     local db="woolly_clients_$$_${client//./_}"
     psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null || { failures+=("$client/$backend (createdb)"); return; }
     made+=("$db")
-    url="$pg_base/$db"
+    url="$pg_base/$db$pg_query"
   fi
   echo "=== $client on $backend ==="
   case "$client" in
