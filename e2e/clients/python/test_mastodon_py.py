@@ -61,7 +61,6 @@ def app(woolly):
 def register(woolly, app, username):
     """create_account with the app's client grant, then the operator confirms the address."""
     client_id, client_secret = app
-    # The constructor detects the version (GET /api/v1/instance/ with a trailing slash).
     api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=woolly.base)
     token = api.create_account(
         username, PASSWORD, f"{username}@example.com", agreement=True, locale="en", scopes=SCOPES
@@ -72,8 +71,8 @@ def register(woolly, app, username):
         api.account_verify_credentials()
     assert "confirmed e-mail" in str(refused.value)
     woolly.admin("confirm", username)
-    # "Log in" with the returned token, as a fresh client would.
-    # version_check_mode="created" detects the version at construction, as the docs show.
+    # "Log in" with the returned token, as a fresh client would; version_check_mode="created"
+    # detects the version at construction (GET /api/v1/instance/, with the trailing slash).
     user = Mastodon(access_token=token, api_base_url=woolly.base, version_check_mode="created")
     me = user.account_verify_credentials()
     assert me.username == username
