@@ -48,6 +48,9 @@ struct Inner {
     /// When the configuration (and the texts it holds) was read: milliseconds.
     config_loaded_at: i64,
     bus: Arc<dyn EventBus>,
+    /// Set once when the process begins to stop: streaming connections end at once instead
+    /// of holding the shutdown grace period open (clients reconnect, as upstream's do).
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
                 password_checks: AtomicU64::new(0),
                 config_loaded_at: crate::domain::time::now(),
                 bus: Arc::new(LocalBus::default()),
+                stopping: tokio::sync::watch::Sender::new(false),
             }),
         }
     }
@@ -173,6 +177,16 @@ impl AppState {
     /// The streaming event bus (in-process; see `services::streaming::bus`).
     pub fn bus(&self) -> &dyn EventBus {
         self.inner.bus.as_ref()
+    }
+
+    /// Marks the process as stopping: every streaming connection of this process ends.
+    pub fn begin_stopping(&self) {
+        self.inner.stopping.send_replace(true);
+    }
+
+    /// Watches for [`Self::begin_stopping`] (already true for streams opened after it).
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.stopping.subscribe()
     }
 
     pub fn config(&self) -> &Config {

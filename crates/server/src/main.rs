@@ -83,12 +83,16 @@ async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     // Count the instance stats now, not on the first client's request.
     tokio::spawn(woolly::services::instance_stats::warm(state.clone()));
+    let stopping = state.clone();
     let app = woolly::http::router(state);
-    let stop = async {
+    let stop = async move {
         tokio::select! {
             () = shutdown_signal() => {}
             () = lease.lost() => {}
         }
+        // Streams never finish by themselves: end them so the grace period is left to
+        // ordinary requests.
+        stopping.begin_stopping();
     };
     serve::run(listener, app, limits, stop).await;
     maintenance.abort();

@@ -1,5 +1,6 @@
 //! End to end: connection deadlines and the shutdown grace period of the real binary. Idle
-//! or half-sent connections are closed, and a client stalled mid-body cannot hold SIGTERM.
+//! or half-sent connections are closed, and neither a client stalled mid-body nor an open
+//! stream can hold SIGTERM.
 
 mod support;
 
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use support::{ServerGuard, fail, free_port, wait_until_up, woolly};
+use support::{ServerGuard, admin, fail, free_port, wait_until_up, woolly};
 
 async fn serve_with(dir: &std::path::Path, port: u16, env: &[(&str, &str)]) -> ServerGuard {
     let mut cmd = woolly(dir, port);
@@ -163,6 +164,70 @@ async fn sigterm_finishes_within_the_grace_period_despite_a_stalled_body() {
     // The stalled client sees its connection closed.
     assert!(
         closed_within(&mut stalled, Duration::from_secs(2))
+            .await
+            .is_some()
+    );
+}
+
+/// Sends SIGTERM and waits (up to 15 s) for the exit; how long it took.
+async fn stop(server: &mut ServerGuard) -> Duration {
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap_or_else(fail);
+    assert!(killed.success());
+    loop {
+        if let Some(status) = server.0.try_wait().unwrap_or_else(fail) {
+            assert!(status.success(), "{status}");
+            return signalled.elapsed();
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(15),
+            "woolly did not stop after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn sigterm_ends_open_streams_instead_of_waiting_the_grace_period() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let port = free_port();
+    let out = admin(
+        dir.path(),
+        port,
+        &[
+            "create-account",
+            "zed",
+            "--email",
+            "zed@example.com",
+            "--confirmed",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let out = admin(dir.path(), port, &["token", "zed", "--scopes", "read"]);
+    assert!(out.status.success(), "{out:?}");
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let mut server = serve_with(dir.path(), port, &[("WOOLLY_SHUTDOWN_GRACE_SECS", "10")]).await;
+    let mut stream = TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap_or_else(fail);
+    let request = format!(
+        "GET /api/v1/streaming/user HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .unwrap_or_else(fail);
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap_or_else(fail);
+    assert_eq!(&head, b"HTTP/1.1 200");
+
+    let took = stop(&mut server).await;
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(
+        closed_within(&mut stream, Duration::from_secs(2))
             .await
             .is_some()
     );

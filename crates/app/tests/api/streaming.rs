@@ -408,3 +408,19 @@ db_test!(async fn revoking_a_token_ends_its_streams_at_once(app) {
     assert!(sse.ends_within(WITHIN).await, "the event stream goes on");
     assert_eq!(live_becomes(&app, 0).await, 0);
 });
+
+db_test!(async fn streams_end_when_the_process_begins_stopping(app) {
+    // Otherwise an open stream holds `serve`'s shutdown grace period to its end.
+    let alice = app.user("alice").await;
+    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token)).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let addr = serve(&app).await;
+    let mut socket = ws_connect(addr, "?stream=user", Some(&alice.token)).await;
+    assert_eq!(live_becomes(&app, 8).await, 8);
+    app.state.begin_stopping();
+    assert!(sse.ends_within(WITHIN).await, "the event stream goes on");
+    assert_eq!(ws_next(&mut socket, WITHIN).await, Some(Value::String("closed".into())));
+    assert_eq!(live_becomes(&app, 0).await, 0);
+    // A stream opened while stopping ends at once.
+    let mut late = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token)).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(late.ends_within(WITHIN).await, "a late event stream goes on");
+});

@@ -35,13 +35,20 @@ pub struct Session {
     pub client: Client,
     groups: Vec<Group>,
     system: Vec<Subscription>,
+    /// The process is stopping: the stream ends like a kill.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 type Recv<'a> = Pin<Box<dyn Future<Output = (Option<usize>, Option<Arc<Event>>)> + Send + 'a>>;
 
 impl Session {
-    /// A session listening on the client's system channels.
-    pub fn new(bus: &dyn EventBus, client: Client) -> Self {
+    /// A session listening on the client's system channels and on `stopping`
+    /// (`AppState::stopping`).
+    pub fn new(
+        bus: &dyn EventBus,
+        client: Client,
+        stopping: tokio::sync::watch::Receiver<bool>,
+    ) -> Self {
         let system = system_channels(&client)
             .iter()
             .map(|c| bus.subscribe(c))
@@ -50,6 +57,7 @@ impl Session {
             client,
             groups: Vec::new(),
             system,
+            stopping,
         }
     }
 
@@ -77,6 +85,12 @@ impl Session {
     /// the future is dropped before it finishes.
     pub async fn next(&mut self) -> Next {
         let mut waits: Vec<Recv<'_>> = Vec::new();
+        let stopping = &mut self.stopping;
+        waits.push(Box::pin(async move {
+            // An error means the state (the sender) is gone: stopping as well.
+            let _ = stopping.wait_for(|stop| *stop).await;
+            (None, None)
+        }));
         for s in &mut self.system {
             waits.push(Box::pin(async move { (None, s.recv().await) }));
         }
@@ -86,9 +100,6 @@ impl Session {
             }
         }
         loop {
-            if waits.is_empty() {
-                return std::future::pending().await;
-            }
             let ((group, event), _, rest) = futures::future::select_all(waits).await;
             match (group, event) {
                 (None, Some(e)) if e.event == KILL => return Next::Kill,

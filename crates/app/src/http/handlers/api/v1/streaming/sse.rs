@@ -65,7 +65,7 @@ pub async fn stream(state: AppState, parts: &Parts) -> Response {
         Ok(r) => r,
         Err(e) => return error(&e),
     };
-    let mut session = Session::new(state.bus(), client);
+    let mut session = Session::new(state.bus(), client, state.stopping());
     session.subscribe(state.bus(), resolved);
     let recheck = Duration::from_secs(state.config().streaming_recheck_secs.max(1));
     let open = Open {

@@ -159,7 +159,7 @@ async fn run(
     mut socket: WebSocket,
     params: HashMap<String, String>,
 ) {
-    let mut session = Session::new(state.bus(), client);
+    let mut session = Session::new(state.bus(), client, state.stopping());
     if let Some(stream) = params.get("stream") {
         let request = request_of(
             Some(stream.clone()),
