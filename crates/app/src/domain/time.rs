@@ -62,3 +62,28 @@ mod tests {
         assert!(parse_date("nope").is_none());
     }
 }
+
+/// A week in milliseconds.
+pub const WEEK_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The start (Monday 00:00 UTC, as upstream's `beginning_of_week`) of the week of `millis`.
+pub fn week_start(millis: i64) -> i64 {
+    // 1970-01-05, the first Monday after the epoch.
+    const FIRST_MONDAY: i64 = 4 * 24 * 60 * 60 * 1000;
+    millis - (millis - FIRST_MONDAY).rem_euclid(WEEK_MS)
+}
+
+#[cfg(test)]
+mod week_tests {
+    use super::*;
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 2026-12-06 is a Sunday; its week began on Monday 2026-11-30.
+        let sunday = 1_796_515_200_000 + 12 * 3_600_000;
+        assert_eq!(iso8601(week_start(sunday)), "2026-11-30T00:00:00.000Z");
+        let monday = 1_795_996_800_000;
+        assert_eq!(week_start(monday), monday);
+        assert_eq!(week_start(monday - 1), monday - WEEK_MS);
+    }
+}

@@ -66,6 +66,7 @@ fn instance_routes() -> Router<AppState> {
             get(i::translation_languages),
         )
         .route("/api/v1/instance/peers", get(i::peers))
+        .route("/api/v1/instance/activity", get(i::activity))
         .route("/api/v1/instance/domain_blocks", get(i::domain_blocks))
         .route(
             "/api/v1/custom_emojis",

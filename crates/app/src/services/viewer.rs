@@ -7,7 +7,7 @@ use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::oauth::{self, TokenRow};
 use crate::db::repo::users::UserRow;
 use crate::db::repo::viewers::{self, ViewerRow};
-use crate::db::repo::{roles, users};
+use crate::db::repo::{activity, roles, users};
 use crate::domain::permissions::{self, Standing};
 use crate::domain::scopes::Scopes;
 use crate::domain::{secrets, time};
@@ -87,6 +87,9 @@ pub async fn resolve(
         oauth::touch_token(&mut ex, row.id, ip_text.as_deref(), now).await?;
         if let (Some(u), Some(ip)) = (&user, ip) {
             users::touch_ip(&mut ex, u.id, ip, now).await?;
+        }
+        if let Some(u) = &user {
+            activity::record_login(&mut ex, time::week_start(now), u.id).await?;
         }
     }
     let scopes = Scopes::parse(&row.scopes);

@@ -100,3 +100,31 @@ db_test!(async fn preferences_and_custom_emojis(app) {
     assert_eq!(list[0]["category"], "Blobs");
     assert!(list[0]["url"].as_str().unwrap_or_default().ends_with("custom_emojis/blob.png"), "{list}");
 });
+
+db_test!(async fn weekly_activity(app) {
+    let empty = app.get("/api/v1/instance/activity", None).await;
+    assert_eq!(empty.status, 200);
+    let empty = empty.json();
+    assert_eq!(empty.as_array().map(Vec::len), Some(12));
+    let week = |v: &serde_json::Value, i: usize| v[i]["week"].as_str().unwrap_or_default().parse::<i64>().unwrap_or(0);
+    let this_week = woolly::domain::time::week_start(woolly::domain::time::now()) / 1000;
+    assert_eq!(week(&empty, 0), this_week);
+    assert_eq!(week(&empty, 0) - week(&empty, 1), 7 * 24 * 3600);
+    assert_eq!(empty[0]["statuses"], "0");
+    assert_eq!(empty[0]["logins"], "0");
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    for token in [&alice.token, &bob.token] {
+        assert_eq!(app.get("/api/v1/accounts/verify_credentials", Some(token)).await.status, 200);
+    }
+    assert_eq!(app.post("/api/v1/statuses", Some(&alice.token), &[("status", "one")]).await.status, 200);
+    assert_eq!(app.post("/api/v1/statuses", Some(&alice.token), &[("status", "two")]).await.status, 200);
+    let now = app.get("/api/v1/instance/activity", None).await.json();
+    assert_eq!(now[0]["statuses"], "2", "{now}");
+    assert_eq!(now[0]["logins"], "2", "{now}");
+    assert_eq!(now[0]["registrations"], "2", "{now}");
+    assert_eq!(now[1]["statuses"], "0");
+    // a login counts once a week however often the token is used
+    assert_eq!(app.get("/api/v1/accounts/verify_credentials", Some(&alice.token)).await.status, 200);
+    assert_eq!(app.get("/api/v1/instance/activity", None).await.json()[0]["logins"], "2");
+});

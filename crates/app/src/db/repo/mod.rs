@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod action_logs;
+pub mod activity;
 pub mod admin_accounts;
 pub mod explain;
 pub mod instance;

@@ -170,6 +170,7 @@ pub async fn sign_in(
     .await?;
     users::touch_ip(&mut ex, user.id, client_ip, now).await?;
     users::record_sign_in(&mut ex, user.id, now).await?;
+    crate::db::repo::activity::record_login(&mut ex, time::week_start(now), user.id).await?;
     tx.commit().await?;
     Ok(secret)
 }

@@ -57,3 +57,12 @@ pub async fn peers(State(state): State<AppState>) -> ApiResult<Json<Vec<String>>
 pub async fn domain_blocks() -> ApiError {
     ApiError::NotFound
 }
+
+/// `GET /api/v1/instance/activity`
+pub async fn activity(
+    State(state): State<AppState>,
+) -> ApiResult<Json<Vec<crate::services::instance_activity::Week>>> {
+    Ok(Json(
+        crate::services::instance_activity::weeks(&state).await?,
+    ))
+}
