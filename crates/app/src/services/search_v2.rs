@@ -26,6 +26,7 @@ use crate::services::search::{self, SearchQuery};
 use crate::services::statuses::find_visible;
 use crate::services::statuses::render::{RenderOptions, render_status};
 use crate::services::{accounts as account_rules, present};
+use crate::state::AppState;
 
 use super::graph::collections::records_in_order;
 
@@ -67,13 +68,28 @@ pub struct SearchParams {
 }
 
 /// Where the query's context comes from.
-pub struct Context<'a> {
+struct Context<'a> {
     pub base_url: &'a str,
     pub local_domain: &'a str,
     pub viewer: Option<i64>,
 }
 
 pub async fn search(
+    state: &AppState,
+    viewer: Option<i64>,
+    p: &SearchParams,
+) -> ApiResult<SearchResults> {
+    let base_url = state.base_url();
+    let cx = Context {
+        base_url: &base_url,
+        local_domain: &state.config().domain,
+        viewer,
+    };
+    let mut conn = state.db().conn().await?;
+    search_with(&mut conn.exec(), &cx, p).await
+}
+
+async fn search_with(
     ex: &mut Exec<'_>,
     cx: &Context<'_>,
     p: &SearchParams,
@@ -153,11 +169,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const HISTORY_DAYS: i64 = 7;
 
 /// Tags with their last seven days of use (today first), as upstream's `Tag#history`.
-pub async fn render_tags(
-    ex: &mut Exec<'_>,
-    cx: &Context<'_>,
-    rows: &[TagRow],
-) -> ApiResult<Vec<Tag>> {
+async fn render_tags(ex: &mut Exec<'_>, cx: &Context<'_>, rows: &[TagRow]) -> ApiResult<Vec<Tag>> {
     let today = time::now().div_euclid(DAY_MS) * DAY_MS;
     let since = today - (HISTORY_DAYS - 1) * DAY_MS;
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();

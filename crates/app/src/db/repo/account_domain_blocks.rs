@@ -1,6 +1,5 @@
 //! `account_domain_blocks`: the domains a user blocks, and the rows a new block cleans up.
 
-use super::placeholders;
 use crate::db::Exec;
 use crate::on;
 
@@ -132,26 +131,5 @@ pub async fn clear_notifications(
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Locks the rows of `ids` in id order until the transaction ends (as `accounts::lock_pair`,
-/// for a whole set at once so two writers cannot take them in different orders).
-pub async fn lock_accounts(ex: &mut Exec<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
-    let Exec::Pg(c) = ex else {
-        return Ok(());
-    };
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
-        placeholders(1, ids.len())
-    );
-    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut **c).await?;
     Ok(())
 }

@@ -179,15 +179,27 @@ pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::E
 /// either writes, and counter updates of the pair can no longer deadlock. On SQLite the
 /// writer lock already serializes every write transaction.
 pub async fn lock_pair(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<(), sqlx::Error> {
+    lock(ex, &[a, b]).await
+}
+
+/// Locks the rows of `ids` in id order until the transaction ends ([`lock_pair`] for a
+/// whole set at once, so two writers never take them in different orders).
+pub async fn lock(ex: &mut Exec<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
     let Exec::Pg(c) = ex else {
         return Ok(());
     };
-    let sql = "SELECT id FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE";
-    let _: Vec<(i64,)> = sqlx::query_as(sql)
-        .bind(a.min(b))
-        .bind(a.max(b))
-        .fetch_all(&mut **c)
-        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
+        super::placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut **c).await?;
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 
 use crate::db::Exec;
 use crate::db::repo::account_domain_blocks as repo;
-use crate::db::repo::blocks;
 use crate::db::repo::follows::{self, FollowKind};
+use crate::db::repo::{accounts, blocks};
 use crate::domain::domain_name;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -15,9 +15,10 @@ use super::collections::{AccountPage, PageArgs};
 use super::sever;
 
 /// The blocked domains, newest block first; the cursors are block ids.
-pub async fn page(ex: &mut Exec<'_>, me: i64, args: PageArgs) -> ApiResult<AccountPage<String>> {
+pub async fn page(state: &AppState, me: i64, args: PageArgs) -> ApiResult<AccountPage<String>> {
     let limit = i64::try_from(args.limit).unwrap_or(i64::MAX);
-    let rows = repo::page(ex, me, args.max_id, args.since_id, limit).await?;
+    let mut conn = state.db().conn().await?;
+    let rows = repo::page(&mut conn.exec(), me, args.max_id, args.since_id, limit).await?;
     Ok(AccountPage {
         first: rows.first().map(|r| r.0),
         last: rows.last().map(|r| r.0),
@@ -81,7 +82,7 @@ async fn clean_up(ex: &mut Exec<'_>, me: i64, domain: &str) -> ApiResult<()> {
     if all.len() == 1 {
         return Ok(());
     }
-    repo::lock_accounts(ex, &all).await?;
+    accounts::lock(ex, &all).await?;
     for id in followed {
         sever(ex, me, id).await?;
     }

@@ -30,8 +30,7 @@ pub async fn index(
         since_id: page.since_id,
         limit: page.limit,
     };
-    let mut conn = state.db().conn().await?;
-    let domains = domain_blocks::page(&mut conn.exec(), auth.account_id(), args).await?;
+    let domains = domain_blocks::page(&state, auth.account_id(), args).await?;
     let url = format!("{}/api/v1/domain_blocks", state.base_url());
     Ok(paged(&url, &params, args.limit, domains))
 }

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::MaybeUser;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadSearch;
-use crate::services::search_v2::{self, Context, SearchParams, SearchType};
+use crate::services::search_v2::{self, SearchParams, SearchType};
 use crate::state::AppState;
 
 /// Upstream's `RESULTS_LIMIT`; `limit` goes up to twice it.
@@ -51,14 +51,5 @@ pub async fn index(
         resolve: params.bool("resolve").unwrap_or(false),
         following: params.bool("following").unwrap_or(false),
     };
-    let base_url = state.base_url();
-    let cx = Context {
-        base_url: &base_url,
-        local_domain: &state.config().domain,
-        viewer,
-    };
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        search_v2::search(&mut conn.exec(), &cx, &search).await?,
-    ))
+    Ok(Json(search_v2::search(&state, viewer, &search).await?))
 }
