@@ -5,6 +5,7 @@ pub mod domain_name;
 pub mod ids;
 pub mod ip;
 pub mod name_words;
+pub mod page;
 pub mod params;
 pub mod password;
 pub mod permissions;
