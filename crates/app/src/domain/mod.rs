@@ -1,6 +1,7 @@
 //! Pure domain code: no I/O, no HTTP types.
 
 pub mod acct;
+pub mod admin_filters;
 pub mod domain_name;
 pub mod ids;
 pub mod ip;
@@ -9,6 +10,7 @@ pub mod page;
 pub mod params;
 pub mod password;
 pub mod permissions;
+pub mod registration_rules;
 pub mod scopes;
 pub mod search_rank;
 pub mod secrets;

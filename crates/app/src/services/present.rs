@@ -1,11 +1,14 @@
 //! Turns stored accounts into the wire `Account` / `CredentialAccount` entities: the one place
 //! that knows upstream's rendering rules (unavailable accounts, midnight `created_at`, …).
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use crate::api_types::account::FeatureApproval;
 use crate::api_types::{Account, CredentialAccount, CustomEmoji, Field, Role, RoleBadge, Source};
 use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
+use crate::db::repo::admin_accounts::{self, DomainEmojiRow};
 use crate::db::repo::follows;
 use crate::db::repo::roles::{self, RoleRow};
 use crate::db::repo::users::UserRow;
@@ -257,57 +260,130 @@ fn account_shortcodes(a: &AccountRow) -> Vec<String> {
     codes
 }
 
-/// Loads what rendering needs (emojis, the moved-to account) and renders one account.
+/// Renders one account, loading what rendering needs (see [`render_accounts`]).
 pub async fn render_account(
     ex: &mut Exec<'_>,
     base_url: &str,
     r: &AccountRecord,
 ) -> ApiResult<Account> {
-    let p = Presenter { base_url };
-    let emojis = load_emojis(ex, &r.account).await?;
-    let moved = match r.account.moved_to_account_id {
-        Some(id) => match accounts::find(ex, id).await? {
-            Some(target) => {
-                let target_emojis = load_emojis(ex, &target.account).await?;
-                let mut rendered = p.account(&target, &target_emojis, None);
-                rendered.moved = None;
-                Some(rendered)
-            }
-            None => None,
-        },
-        None => None,
-    };
-    Ok(p.account(r, &emojis, moved))
+    let mut one = render_accounts(ex, base_url, std::slice::from_ref(r)).await?;
+    Ok(one
+        .pop()
+        .unwrap_or_else(|| Presenter { base_url }.account(r, &[], None)))
 }
 
-/// [`render_account`] taking a connection only when the account needs a lookup (custom
-/// emojis in its texts, or a moved-to account): most renders need none.
-pub async fn render_account_in(db: &Db, base_url: &str, r: &AccountRecord) -> ApiResult<Account> {
-    if r.account.moved_to_account_id.is_none() && account_shortcodes(&r.account).is_empty() {
-        return Ok(Presenter { base_url }.account(r, &[], None));
+/// Whether rendering `r` reads anything besides its record (custom emojis in its texts, or a
+/// moved-to account): most renders read nothing.
+fn needs_lookup(r: &AccountRecord) -> bool {
+    r.account.moved_to_account_id.is_some() || !account_shortcodes(&r.account).is_empty()
+}
+
+/// [`render_accounts`] on the inline read path: a connection is taken only when some account
+/// needs a lookup.
+pub async fn render_accounts_inline(
+    db: &Db,
+    base_url: &str,
+    records: &[AccountRecord],
+) -> ApiResult<Vec<Account>> {
+    if !records.iter().any(needs_lookup) {
+        let p = Presenter { base_url };
+        return Ok(records.iter().map(|r| p.account(r, &[], None)).collect());
     }
-    render_account(&mut db.conn().await?.exec(), base_url, r).await
+    render_accounts(&mut db.conn().await?.exec(), base_url, records).await
 }
 
-/// Renders several accounts in their given order.
+/// [`render_account`] on the inline read path.
+pub async fn render_account_inline(
+    db: &Db,
+    base_url: &str,
+    r: &AccountRecord,
+) -> ApiResult<Account> {
+    let mut one = render_accounts_inline(db, base_url, std::slice::from_ref(r)).await?;
+    Ok(one
+        .pop()
+        .unwrap_or_else(|| Presenter { base_url }.account(r, &[], None)))
+}
+
+/// Renders several accounts in their given order (see [`render_account_refs`]).
 pub async fn render_accounts(
     ex: &mut Exec<'_>,
     base_url: &str,
     records: &[AccountRecord],
 ) -> ApiResult<Vec<Account>> {
-    let mut out = Vec::with_capacity(records.len());
-    for r in records {
-        out.push(render_account(ex, base_url, r).await?);
-    }
-    Ok(out)
+    let refs: Vec<&AccountRecord> = records.iter().collect();
+    render_account_refs(ex, base_url, &refs).await
 }
 
-async fn load_emojis(ex: &mut Exec<'_>, a: &AccountRow) -> ApiResult<Vec<EmojiRow>> {
-    let codes = account_shortcodes(a);
-    if codes.is_empty() {
-        return Ok(Vec::new());
+/// Renders several accounts in their given order, in at most two queries whatever their
+/// number: one for the accounts they moved to, one for the custom emojis of all of them.
+pub async fn render_account_refs(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    records: &[&AccountRecord],
+) -> ApiResult<Vec<Account>> {
+    let mut moved_ids: Vec<i64> = records
+        .iter()
+        .filter_map(|r| r.account.moved_to_account_id)
+        .collect();
+    moved_ids.sort_unstable();
+    moved_ids.dedup();
+    let moved: HashMap<i64, AccountRecord> = accounts::find_many(ex, &moved_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.account.id, r))
+        .collect();
+    let emojis = Emojis::load(ex, records.iter().copied().chain(moved.values())).await?;
+    let p = Presenter { base_url };
+    Ok(records
+        .iter()
+        .map(|r| {
+            let target = r.account.moved_to_account_id.and_then(|id| moved.get(&id));
+            let moved = target.map(|t| {
+                let mut rendered = p.account(t, &emojis.of(&t.account), None);
+                rendered.moved = None;
+                rendered
+            });
+            p.account(r, &emojis.of(&r.account), moved)
+        })
+        .collect())
+}
+
+/// The enabled custom emojis used by a set of accounts, read in one query.
+struct Emojis(Vec<DomainEmojiRow>);
+
+impl Emojis {
+    async fn load(
+        ex: &mut Exec<'_>,
+        records: impl Iterator<Item = &AccountRecord>,
+    ) -> ApiResult<Self> {
+        let mut domains: Vec<String> = Vec::new();
+        let mut codes: Vec<String> = Vec::new();
+        for r in records {
+            let used = account_shortcodes(&r.account);
+            if !used.is_empty() {
+                domains.push(r.account.domain.clone().unwrap_or_default());
+                codes.extend(used);
+            }
+        }
+        domains.sort();
+        domains.dedup();
+        codes.sort();
+        codes.dedup();
+        Ok(Self(
+            admin_accounts::emojis_batch(ex, &domains, &codes).await?,
+        ))
     }
-    Ok(accounts::emojis(ex, a.domain.as_deref(), &codes).await?)
+
+    /// The emojis of `a`'s texts, by shortcode.
+    fn of(&self, a: &AccountRow) -> Vec<EmojiRow> {
+        let domain = a.domain.as_deref().unwrap_or_default();
+        let used = account_shortcodes(a);
+        self.0
+            .iter()
+            .filter(|e| e.domain_key == domain && used.contains(&e.emoji.shortcode))
+            .map(|e| e.emoji.clone())
+            .collect()
+    }
 }
 
 /// The Role entity of a role row (or the everyone role when None).
@@ -371,13 +447,13 @@ pub async fn render_credential_account(
 }
 
 /// [`render_credential_account`] on the inline read path (`verify_credentials`).
-pub async fn render_credential_account_in(
+pub async fn render_credential_account_inline(
     db: &Db,
     base_url: &str,
     r: &AccountRecord,
     user: &UserRow,
 ) -> ApiResult<CredentialAccount> {
-    let account = render_account_in(db, base_url, r).await?;
+    let account = render_account_inline(db, base_url, r).await?;
     let requests = follows::follow_requests_count_in(db, r.account.id).await?;
     Ok(credential_account(account, r, user, requests))
 }

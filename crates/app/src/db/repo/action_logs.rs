@@ -4,6 +4,7 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
+use crate::domain::admin_filters::LogFilter;
 use crate::on;
 
 #[derive(Debug, Clone, FromRow)]
@@ -37,14 +38,6 @@ pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Err
         .await
         .map(|x| x.rows_affected()))?;
     Ok(())
-}
-
-/// Filters of the trail; each is served by an `(x, id)` index.
-#[derive(Debug, Clone, Default)]
-pub struct LogFilter {
-    pub account_id: Option<i64>,
-    pub target_account_id: Option<i64>,
-    pub action: Option<String>,
 }
 
 pub async fn list(

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use crate::api_types::{AdminAccount, AdminReport, Report, Status};
 use crate::db::Exec;
 use crate::db::repo::accounts;
-use crate::db::repo::reports::{self, ReportFilter, ReportRow};
+use crate::db::repo::reports::{self, ReportRow};
 use crate::db::repo::statuses;
+use crate::domain::admin_filters::ReportFilter;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::{permissions, time};
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::throttles;
-use crate::services::moderation::accounts::{Actor, Listed, PageReq};
+use crate::services::moderation::accounts::Actor;
 use crate::services::moderation::action::report_target;
 use crate::services::moderation::{audit, notify_staff, render};
 use crate::services::present;
@@ -228,28 +230,16 @@ pub async fn list(
     state: &AppState,
     actor: &Actor,
     filter: &ReportFilter,
-    carried: Vec<(String, String)>,
-    page: PageReq,
-) -> ApiResult<Listed<AdminReport>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<AdminReport>> {
     actor.require(permissions::MANAGE_REPORTS)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let rows = reports::list(
-        &mut ex,
-        filter,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let c = cursor;
+    let rows = reports::list(&mut ex, filter, c.max_id, c.since_id, c.min_id, c.limit).await?;
     let items = admin_reports(&mut ex, &state.base_url(), &rows).await?;
-    Ok(Listed {
-        full: page.limit > 0 && rows.len() == page.limit,
-        ids: rows.iter().map(|r| r.id).collect(),
-        items,
-        carried,
-    })
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    Ok(Page::new(items, &ids, cursor))
 }
 
 /// `GET /api/v1/admin/reports/:id`

@@ -15,7 +15,7 @@ use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
 use super::create::hit_family;
-use super::render::{RenderOptions, render_status};
+use super::render::{RenderOptions, render_status, status_for};
 use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 
 /// Upstream `StatusPinValidator::PIN_LIMIT`.
@@ -94,7 +94,7 @@ pub async fn reblog(
     user: &UserRow,
     id: i64,
     visibility: Option<String>,
-) -> ApiResult<(StatusRow, Option<Hit>)> {
+) -> ApiResult<(Status, Option<Hit>)> {
     let my_id = me.account.id;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
@@ -111,7 +111,8 @@ pub async fn reblog(
         return Err(ApiError::not_allowed());
     }
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
-        return Ok((existing, None));
+        drop(conn);
+        return Ok((status_for(state, Some(my_id), &existing).await?, None));
     }
     let visibility = if original.visibility >= PRIVATE {
         original.visibility
@@ -164,7 +165,8 @@ pub async fn reblog(
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
-        return Ok((existing, hit));
+        drop(tx);
+        return Ok((status_for(state, Some(my_id), &existing).await?, hit));
     }
     statuses::insert(&mut ex, &row).await?;
     statuses::bump_counter(&mut ex, original.id, Counter::Reblogs, 1).await?;
@@ -193,7 +195,7 @@ pub async fn reblog(
     tx.commit().await?;
     outbox.status_created(rid);
     outbox.send(state);
-    Ok((stored, hit))
+    Ok((status_for(state, Some(my_id), &stored).await?, hit))
 }
 
 async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {
@@ -203,7 +205,7 @@ async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {
 }
 
 /// `POST /api/v1/statuses/:id/unreblog`: removes the caller's reblog; answers the original.
-pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<Status> {
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
@@ -220,11 +222,11 @@ pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow
     };
     tx.commit().await?;
     outbox.send(state);
-    Ok(original)
+    status_for(state, Some(me), &original).await
 }
 
 /// `POST /api/v1/statuses/:id/pin` with upstream's `StatusPinValidator`.
-pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<StatusRow> {
+pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<Status> {
     let my_id = me.account.id;
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
@@ -250,15 +252,15 @@ pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<Sta
     }
     statuses::insert_pin(&mut ex, state.next_id(), my_id, id, time::now()).await?;
     tx.commit().await?;
-    Ok(s)
+    status_for(state, Some(my_id), &s).await
 }
 
 /// `POST /api/v1/statuses/:id/unpin`.
-pub async fn unpin(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+pub async fn unpin(state: &AppState, me: i64, id: i64) -> ApiResult<Status> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let (s, _) = find_visible(&mut ex, Some(me), id).await?;
     statuses::delete_pin(&mut ex, me, id).await?;
     tx.commit().await?;
-    Ok(s)
+    status_for(state, Some(me), &s).await
 }

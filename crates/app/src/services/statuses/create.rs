@@ -3,11 +3,12 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::api_types::Status;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::featured_tags;
 use crate::db::repo::media_attachments;
-use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
+use crate::db::repo::statuses::{self, Counter, NewStatus};
 use crate::db::repo::tags;
 use crate::db::repo::users::UserRow;
 use crate::domain::params::ruby_to_i;
@@ -19,7 +20,7 @@ use crate::services::present::unavailable;
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
-use super::render::account_url;
+use super::render::{account_url, status_for};
 use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 
 /// Upstream `StatusLengthValidator::MAX_CHARS`.
@@ -203,13 +204,13 @@ impl From<sqlx::Error> for PostError {
     }
 }
 
-/// Posts a status; returns the stored row and the statuses-family hit.
+/// Posts a status; returns it rendered for its author, and the statuses-family hit.
 pub async fn create(
     state: &AppState,
     me: &AccountRecord,
     user: &UserRow,
     p: NewPost,
-) -> Result<(StatusRow, Option<Hit>), PostError> {
+) -> Result<(Status, Option<Hit>), PostError> {
     let my_id = me.account.id;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
@@ -331,5 +332,5 @@ pub async fn create(
     tx.commit().await?;
     outbox.status_created(id);
     outbox.send(state);
-    Ok((stored, hit))
+    Ok((status_for(state, Some(my_id), &stored).await?, hit))
 }

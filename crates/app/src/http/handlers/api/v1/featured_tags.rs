@@ -17,10 +17,7 @@ pub async fn index(
     State(state): State<AppState>,
     auth: User<ReadAccounts>,
 ) -> ApiResult<Json<Vec<FeaturedTag>>> {
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        featured_tags::mine(&mut conn.exec(), &state.base_url(), auth.record()).await?,
-    ))
+    Ok(Json(featured_tags::mine(&state, auth.record()).await?))
 }
 
 pub async fn create(
@@ -50,8 +47,7 @@ pub async fn suggestions(
     State(state): State<AppState>,
     auth: User<ReadAccounts>,
 ) -> ApiResult<Json<Vec<Tag>>> {
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        featured_tags::suggestions(&mut conn.exec(), &state.base_url(), auth.account_id()).await?,
+        featured_tags::suggestions(&state, auth.account_id()).await?,
     ))
 }

@@ -8,7 +8,7 @@ use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::scopes::WriteMedia;
-use crate::http::handlers::api::v2::media::{MediaForm, entity};
+use crate::http::handlers::api::v2::media::MediaForm;
 use crate::services::media_attachments;
 use crate::state::AppState;
 
@@ -20,8 +20,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Json<MediaAttachment>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = media_attachments::find_own(&state, auth.account_id(), id).await?;
-    Ok(Json(entity(&state, &row)))
+    Ok(Json(
+        media_attachments::find_own(&state, auth.account_id(), id).await?,
+    ))
 }
 
 pub async fn update(
@@ -31,6 +32,7 @@ pub async fn update(
     MediaForm(input): MediaForm,
 ) -> ApiResult<Json<MediaAttachment>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = media_attachments::update(&state, auth.account_id(), id, input).await?;
-    Ok(Json(entity(&state, &row)))
+    Ok(Json(
+        media_attachments::update(&state, auth.account_id(), id, input).await?,
+    ))
 }

@@ -8,7 +8,7 @@ use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::scopes::WriteAccounts;
-use crate::services::graph::profile;
+use crate::services::graph::notes_and_endorsements;
 use crate::state::AppState;
 
 pub async fn endorse(
@@ -17,7 +17,9 @@ pub async fn endorse(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Relationship>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    Ok(Json(profile::endorse(&state, auth.account_id(), id).await?))
+    Ok(Json(
+        notes_and_endorsements::endorse(&state, auth.account_id(), id).await?,
+    ))
 }
 
 pub async fn unendorse(
@@ -27,6 +29,6 @@ pub async fn unendorse(
 ) -> ApiResult<Json<Relationship>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
-        profile::unendorse(&state, auth.account_id(), id).await?,
+        notes_and_endorsements::unendorse(&state, auth.account_id(), id).await?,
     ))
 }

@@ -14,8 +14,5 @@ pub async fn featured_tags(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<FeaturedTag>>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        featured_tags::of_account(&mut conn.exec(), &state.base_url(), id).await?,
-    ))
+    Ok(Json(featured_tags::of_account(&state, id).await?))
 }

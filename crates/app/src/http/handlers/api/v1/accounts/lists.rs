@@ -17,8 +17,7 @@ pub async fn lists(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<List>>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        lists::containing(&mut conn.exec(), auth.account_id(), id).await?,
+        lists::containing(&state, auth.account_id(), id).await?,
     ))
 }

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::FollowOrWriteMutes;
-use crate::services::graph::moderation;
+use crate::services::graph::blocks_and_mutes;
 use crate::state::AppState;
 
 pub async fn mute(
@@ -23,6 +23,6 @@ pub async fn mute(
     let notifications = params.bool("notifications").unwrap_or(true);
     let duration = params.str("duration").map_or(0, |d| ruby_to_i(&d));
     Ok(Json(
-        moderation::mute(&state, auth.account_id(), id, notifications, duration).await?,
+        blocks_and_mutes::mute(&state, auth.account_id(), id, notifications, duration).await?,
     ))
 }

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::WriteAccounts;
-use crate::services::graph::profile;
+use crate::services::graph::notes_and_endorsements;
 use crate::state::AppState;
 
 pub async fn note(
@@ -21,6 +21,6 @@ pub async fn note(
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let comment = params.str("comment");
     Ok(Json(
-        profile::note(&state, auth.account_id(), id, comment.as_deref()).await?,
+        notes_and_endorsements::note(&state, auth.account_id(), id, comment.as_deref()).await?,
     ))
 }

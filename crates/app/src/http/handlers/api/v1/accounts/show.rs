@@ -9,7 +9,7 @@ use crate::http::extract::MaybeUser;
 use crate::http::extract::scopes::ReadAccounts;
 use crate::http::json_body::rendered_json;
 use crate::http::middleware::api::public_cache;
-use crate::services::accounts;
+use crate::services::account_json;
 use crate::state::AppState;
 
 pub async fn show(
@@ -18,7 +18,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut response = rendered_json(accounts::show_json(&state, id).await?);
+    let mut response = rendered_json(account_json::show(&state, id).await?);
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());
     }

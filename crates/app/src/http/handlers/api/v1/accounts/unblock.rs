@@ -8,7 +8,7 @@ use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::scopes::FollowOrWriteBlocks;
-use crate::services::graph::moderation;
+use crate::services::graph::blocks_and_mutes;
 use crate::state::AppState;
 
 pub async fn unblock(
@@ -18,6 +18,6 @@ pub async fn unblock(
 ) -> ApiResult<Json<Relationship>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
-        moderation::unblock(&state, auth.account_id(), id).await?,
+        blocks_and_mutes::unblock(&state, auth.account_id(), id).await?,
     ))
 }

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::rendered;
 use crate::api_types::Status;
 use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
@@ -18,8 +17,7 @@ pub async fn pin(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Status>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::pin(&state, auth.record(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(actions::pin(&state, auth.record(), id).await?))
 }
 
 pub async fn unpin(
@@ -28,6 +26,5 @@ pub async fn unpin(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Status>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::unpin(&state, auth.account_id(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(actions::unpin(&state, auth.account_id(), id).await?))
 }

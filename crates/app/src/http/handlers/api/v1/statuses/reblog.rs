@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::{Extension, Json};
 
-use super::{rendered, with_family};
+use super::with_family;
 use crate::api_types::Status;
 use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +23,7 @@ pub async fn reblog(
     params: Params,
 ) -> ApiResult<Response> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let (row, family) = actions::reblog(
+    let (status, family) = actions::reblog(
         &state,
         auth.record(),
         auth.user(),
@@ -31,7 +31,6 @@ pub async fn reblog(
         params.str("visibility"),
     )
     .await?;
-    let status = rendered(&state, Some(auth.account_id()), &row).await?;
     Ok(with_family(status, family, throttle))
 }
 
@@ -41,6 +40,7 @@ pub async fn unreblog(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Status>> {
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::unreblog(&state, auth.account_id(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(
+        actions::unreblog(&state, auth.account_id(), id).await?,
+    ))
 }
