@@ -84,6 +84,34 @@ impl Presenter<'_> {
         }
     }
 
+    /// Avatar, static avatar, header and static header URLs (the missing images when `gone`).
+    fn images(&self, a: &AccountRow, gone: bool) -> (String, String, String, String) {
+        if gone {
+            let av = format!("{}/avatars/original/missing.png", self.base_url);
+            let hd = format!("{}/headers/original/missing.png", self.base_url);
+            return (av.clone(), av, hd.clone(), hd);
+        }
+        let av = self.image(
+            a.avatar_key.as_deref(),
+            a.avatar_remote_url.as_deref(),
+            "/avatars/original/missing.png",
+        );
+        let av_static = match &a.avatar_static_key {
+            Some(k) => self.media_url(k),
+            None => av.clone(),
+        };
+        let hd = self.image(
+            a.header_key.as_deref(),
+            a.header_remote_url.as_deref(),
+            "/headers/original/missing.png",
+        );
+        let hd_static = match &a.header_static_key {
+            Some(k) => self.media_url(k),
+            None => hd.clone(),
+        };
+        (av, av_static, hd, hd_static)
+    }
+
     /// Renders an account; `moved` is the account it moved to, already rendered.
     pub fn account(
         &self,
@@ -94,108 +122,28 @@ impl Presenter<'_> {
         let a = &r.account;
         let gone = unavailable(a);
         let local = a.domain.is_none();
-        let acct = crate::domain::acct::acct(&a.username, a.domain.as_deref());
-        let (avatar, avatar_static, header, header_static) = if gone {
-            let av = format!("{}/avatars/original/missing.png", self.base_url);
-            let hd = format!("{}/headers/original/missing.png", self.base_url);
-            (av.clone(), av, hd.clone(), hd)
-        } else {
-            let av = self.image(
-                a.avatar_key.as_deref(),
-                a.avatar_remote_url.as_deref(),
-                "/avatars/original/missing.png",
-            );
-            let av_static = match &a.avatar_static_key {
-                Some(k) => self.media_url(k),
-                None => av.clone(),
-            };
-            let hd = self.image(
-                a.header_key.as_deref(),
-                a.header_remote_url.as_deref(),
-                "/headers/original/missing.png",
-            );
-            let hd_static = match &a.header_static_key {
-                Some(k) => self.media_url(k),
-                None => hd.clone(),
-            };
-            (av, av_static, hd, hd_static)
-        };
-        let fields = if gone {
-            Vec::new()
-        } else {
-            stored_fields(&a.fields)
-                .iter()
-                .map(|f| Field {
-                    // Upstream's FieldSerializer sends the name as stored (plain text);
-                    // only the value is HTML.
-                    name: truncate(&f.name, FIELD_LIMIT),
-                    value: if f.value_html.is_empty() {
-                        woolly_text::escape_html(&truncate(&f.value, FIELD_LIMIT))
-                    } else {
-                        f.value_html.clone()
-                    },
-                    verified_at: f.verified_at.map(time::iso8601),
-                })
-                .collect()
-        };
-        let automatic: Vec<String> = if !local || a.discoverable != Some(true) {
-            Vec::new()
-        } else if a.locked {
-            vec!["followers".into()]
-        } else {
-            vec!["public".into()]
-        };
-        let current_user = if !local {
-            "unknown"
-        } else if automatic.is_empty() {
-            "manual"
-        } else {
-            "automatic"
-        };
-        let roles = local.then(|| match (&r.role_id, &r.role_highlighted) {
-            (Some(id), Some(true)) if !gone => vec![RoleBadge {
-                id: id.to_string(),
-                name: r.role_name.clone().unwrap_or_default(),
-                color: r.role_color.clone().unwrap_or_default(),
-            }],
-            _ => Vec::new(),
-        });
+        let (avatar, avatar_static, header, header_static) = self.images(a, gone);
+        let shown = |text: &String| if gone { String::new() } else { text.clone() };
         Account {
             id: a.id.to_string(),
             username: a.username.clone(),
-            acct,
-            display_name: if gone {
-                String::new()
-            } else {
-                a.display_name.clone()
-            },
+            acct: crate::domain::acct::acct(&a.username, a.domain.as_deref()),
+            display_name: shown(&a.display_name),
             locked: !gone && a.locked,
             bot: !gone && matches!(a.actor_type.as_str(), "Application" | "Service"),
             discoverable: if gone { Some(false) } else { a.discoverable },
             indexable: !gone && a.indexable,
             group: a.actor_type == "Group",
             created_at: time::iso8601_midnight(a.created_at),
-            note: if gone {
-                String::new()
-            } else {
-                a.note_html.clone()
-            },
+            note: shown(&a.note_html),
             url: self.profile_url(a),
             uri: a.uri.clone(),
             avatar,
             avatar_static,
-            avatar_description: if gone {
-                String::new()
-            } else {
-                a.avatar_description.clone()
-            },
+            avatar_description: shown(&a.avatar_description),
             header,
             header_static,
-            header_description: if gone {
-                String::new()
-            } else {
-                a.header_description.clone()
-            },
+            header_description: shown(&a.header_description),
             followers_count: a.followers_count.max(0),
             following_count: a.following_count.max(0),
             statuses_count: a.statuses_count.max(0),
@@ -216,14 +164,64 @@ impl Presenter<'_> {
             limited: a.silenced_at.is_some().then_some(true),
             noindex: local.then_some(r.user_noindex),
             memorial: a.memorial.then_some(true),
-            feature_approval: FeatureApproval {
-                automatic,
-                manual: Vec::new(),
-                current_user: current_user.into(),
-            },
-            roles,
-            fields,
+            feature_approval: feature_approval(a),
+            roles: local.then(|| role_badges(r, gone)),
+            fields: if gone { Vec::new() } else { public_fields(a) },
         }
+    }
+}
+
+/// The profile fields as shown to others: the name as stored (plain text, as upstream's
+/// FieldSerializer sends it), the value as HTML.
+fn public_fields(a: &AccountRow) -> Vec<Field> {
+    stored_fields(&a.fields)
+        .iter()
+        .map(|f| Field {
+            name: truncate(&f.name, FIELD_LIMIT),
+            value: if f.value_html.is_empty() {
+                woolly_text::escape_html(&truncate(&f.value, FIELD_LIMIT))
+            } else {
+                f.value_html.clone()
+            },
+            verified_at: f.verified_at.map(time::iso8601),
+        })
+        .collect()
+}
+
+/// Who may feature the account: automatic for discoverable local accounts (followers only
+/// when locked), manual otherwise; unknown for remote ones.
+fn feature_approval(a: &AccountRow) -> FeatureApproval {
+    let local = a.domain.is_none();
+    let automatic: Vec<String> = if !local || a.discoverable != Some(true) {
+        Vec::new()
+    } else if a.locked {
+        vec!["followers".into()]
+    } else {
+        vec!["public".into()]
+    };
+    let current_user = if !local {
+        "unknown"
+    } else if automatic.is_empty() {
+        "manual"
+    } else {
+        "automatic"
+    };
+    FeatureApproval {
+        automatic,
+        manual: Vec::new(),
+        current_user: current_user.into(),
+    }
+}
+
+/// The highlighted role of a local account's user, if any.
+fn role_badges(r: &AccountRecord, gone: bool) -> Vec<RoleBadge> {
+    match (&r.role_id, &r.role_highlighted) {
+        (Some(id), Some(true)) if !gone => vec![RoleBadge {
+            id: id.to_string(),
+            name: r.role_name.clone().unwrap_or_default(),
+            color: r.role_color.clone().unwrap_or_default(),
+        }],
+        _ => Vec::new(),
     }
 }
 

@@ -47,28 +47,7 @@ pub async fn admin_accounts(
             continue;
         };
         let account = accounts_out.remove(id).ok_or(ApiError::NotFound)?;
-        let a = &record.account;
-        let mut entity = AdminAccount {
-            id: a.id.to_string(),
-            username: a.username.clone(),
-            domain: a.domain.clone(),
-            created_at: time::iso8601(a.created_at),
-            email: None,
-            ip: None,
-            confirmed: None,
-            suspended: a.suspended_at.is_some(),
-            silenced: a.silenced_at.is_some(),
-            sensitized: a.sensitized_at.is_some(),
-            disabled: None,
-            approved: None,
-            locale: None,
-            invite_request: None,
-            created_by_application_id: None,
-            invited_by_account_id: None,
-            ips: None,
-            account,
-            role: None,
-        };
+        let mut entity = account_only(&record, account);
         if let Some(u) = users.get(id) {
             let mut known = ips.remove(&u.id).unwrap_or_default();
             if let Some(sign_up) = &u.sign_up_ip
@@ -100,6 +79,33 @@ pub async fn admin_accounts(
         out.push(entity);
     }
     Ok(out)
+}
+
+/// The Admin::Account of an account without a user (a local one's user fields are filled in
+/// afterwards).
+fn account_only(record: &AccountRecord, account: Account) -> AdminAccount {
+    let a = &record.account;
+    AdminAccount {
+        id: a.id.to_string(),
+        username: a.username.clone(),
+        domain: a.domain.clone(),
+        created_at: time::iso8601(a.created_at),
+        email: None,
+        ip: None,
+        confirmed: None,
+        suspended: a.suspended_at.is_some(),
+        silenced: a.silenced_at.is_some(),
+        sensitized: a.sensitized_at.is_some(),
+        disabled: None,
+        approved: None,
+        locale: None,
+        invite_request: None,
+        created_by_application_id: None,
+        invited_by_account_id: None,
+        ips: None,
+        account,
+        role: None,
+    }
 }
 
 /// REST Accounts of `records` keyed by id, rendered in one batch.

@@ -114,29 +114,7 @@ pub async fn reblog(
         drop(conn);
         return Ok((status_for(state, Some(my_id), &existing).await?, None));
     }
-    let visibility = if original.visibility >= PRIVATE {
-        original.visibility
-    } else {
-        let name = visibility
-            .filter(|v| !v.is_empty())
-            .or_else(|| {
-                user.setting_default_privacy
-                    .clone()
-                    .filter(|v| !v.is_empty())
-            })
-            .unwrap_or_else(|| {
-                if me.account.locked {
-                    "private".into()
-                } else {
-                    "public".into()
-                }
-            });
-        parse_visibility(&name).ok_or_else(|| {
-            ApiError::Unprocessable(
-                "Validation failed: Visibility is not included in the list".into(),
-            )
-        })?
-    };
+    let visibility = reblog_visibility(&original, me, user, visibility)?;
     drop(conn);
     let hit = hit_family(state, my_id).await?;
     let now = time::now();
@@ -147,11 +125,7 @@ pub async fn reblog(
         text: "",
         content_html: "",
         spoiler_text: "",
-        visibility: if visibility == PUBLIC && me.account.silenced_at.is_some() {
-            UNLISTED
-        } else {
-            visibility
-        },
+        visibility,
         sensitive: false,
         language: None,
         in_reply_to_id: None,
@@ -161,14 +135,63 @@ pub async fn reblog(
         has_media: false,
         now,
     };
+    let stored = store_reblog(state, &row, &original).await?;
+    Ok((status_for(state, Some(my_id), &stored).await?, hit))
+}
+
+/// The visibility of a reblog: the original's when it is private or direct, else the asked
+/// one (or the user's default); public becomes unlisted for a silenced account.
+fn reblog_visibility(
+    original: &StatusRow,
+    me: &AccountRecord,
+    user: &UserRow,
+    asked: Option<String>,
+) -> ApiResult<i64> {
+    if original.visibility >= PRIVATE {
+        return Ok(original.visibility);
+    }
+    let name = asked
+        .filter(|v| !v.is_empty())
+        .or_else(|| {
+            user.setting_default_privacy
+                .clone()
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| {
+            if me.account.locked {
+                "private".into()
+            } else {
+                "public".into()
+            }
+        });
+    let visibility = parse_visibility(&name).ok_or_else(|| {
+        ApiError::Unprocessable("Validation failed: Visibility is not included in the list".into())
+    })?;
+    Ok(
+        if visibility == PUBLIC && me.account.silenced_at.is_some() {
+            UNLISTED
+        } else {
+            visibility
+        },
+    )
+}
+
+/// Stores the reblog `row` of `original` with its counters and notification, unless one was
+/// stored meanwhile (that one is answered).
+async fn store_reblog(
+    state: &AppState,
+    row: &NewStatus<'_>,
+    original: &StatusRow,
+) -> ApiResult<StatusRow> {
+    let (rid, my_id, now) = (row.id, row.account_id, row.now);
+    let owned = original.account_id == my_id;
     let mut outbox = Outbox::default();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
-        drop(tx);
-        return Ok((status_for(state, Some(my_id), &existing).await?, hit));
+        return Ok(existing);
     }
-    statuses::insert(&mut ex, &row).await?;
+    statuses::insert(&mut ex, row).await?;
     statuses::bump_counter(&mut ex, original.id, Counter::Reblogs, 1).await?;
     if row.visibility != DIRECT {
         statuses::bump_account(&mut ex, my_id, 1, now).await?;
@@ -195,7 +218,7 @@ pub async fn reblog(
     tx.commit().await?;
     outbox.status_created(rid);
     outbox.send(state);
-    Ok((status_for(state, Some(my_id), &stored).await?, hit))
+    Ok(stored)
 }
 
 async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {

@@ -106,18 +106,7 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
             media.entry(sid).or_default().push(media_entity(&p, &m));
         }
     }
-    let mut mentions: HashMap<i64, Vec<StatusMention>> = HashMap::new();
-    for (sid, aid) in mention_pairs {
-        if let Some(r) = accounts.get(&aid) {
-            let a = &r.account;
-            mentions.entry(sid).or_default().push(StatusMention {
-                id: a.id.to_string(),
-                username: a.username.clone(),
-                url: account_url(opts.base_url, a),
-                acct: acct::acct(&a.username, a.domain.as_deref()),
-            });
-        }
-    }
+    let mentions = mention_entities(opts.base_url, mention_pairs, &accounts);
     let mut tag_map: HashMap<i64, Vec<StatusTag>> = HashMap::new();
     for (sid, name) in tags::of_statuses(ex, &ids).await? {
         let url = format!("{}/tags/{name}", opts.base_url);
@@ -135,14 +124,8 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
     let emojis = load_emojis(ex, &p, &by_id, &accounts).await?;
     let (reblogged, pinned) = match opts.viewer {
         Some(v) => (
-            statuses::reblogged_by(ex, v, &ids)
-                .await?
-                .into_iter()
-                .collect(),
-            statuses::pinned_among(ex, v, &ids)
-                .await?
-                .into_iter()
-                .collect(),
+            HashSet::from_iter(statuses::reblogged_by(ex, v, &ids).await?),
+            HashSet::from_iter(statuses::pinned_among(ex, v, &ids).await?),
         ),
         None => (HashSet::new(), HashSet::new()),
     };
@@ -158,6 +141,27 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
         reblogged,
         pinned,
     })
+}
+
+/// The mentions of each status, by status id (mentioned accounts that are gone are left out).
+fn mention_entities(
+    base_url: &str,
+    pairs: Vec<(i64, i64)>,
+    accounts: &HashMap<i64, AccountRecord>,
+) -> HashMap<i64, Vec<StatusMention>> {
+    let mut mentions: HashMap<i64, Vec<StatusMention>> = HashMap::new();
+    for (sid, aid) in pairs {
+        if let Some(r) = accounts.get(&aid) {
+            let a = &r.account;
+            mentions.entry(sid).or_default().push(StatusMention {
+                id: a.id.to_string(),
+                username: a.username.clone(),
+                url: account_url(base_url, a),
+                acct: acct::acct(&a.username, a.domain.as_deref()),
+            });
+        }
+    }
+    mentions
 }
 
 /// Custom emojis used in the statuses' text and spoilers, by author domain, in one query.
