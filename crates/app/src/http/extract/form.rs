@@ -14,7 +14,6 @@ use super::params::{MAX_BODY_BYTES, Params, insert_path, merge_form};
 use crate::error::ApiError;
 use crate::media::Upload;
 
-
 /// Parameters plus the file parts of a multipart body, by parameter name.
 #[derive(Debug, Default)]
 pub struct Form {

@@ -14,7 +14,7 @@ use crate::services::media_attachments::delete_keys;
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
-use super::create::hit_family;
+use super::create::{default_visibility, hit_family};
 use super::render::{RenderOptions, render_status, status_for};
 use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 
@@ -152,18 +152,7 @@ fn reblog_visibility(
     }
     let name = asked
         .filter(|v| !v.is_empty())
-        .or_else(|| {
-            user.setting_default_privacy
-                .clone()
-                .filter(|v| !v.is_empty())
-        })
-        .unwrap_or_else(|| {
-            if me.account.locked {
-                "private".into()
-            } else {
-                "public".into()
-            }
-        });
+        .unwrap_or_else(|| default_visibility(me, user));
     let visibility = parse_visibility(&name).ok_or_else(|| {
         ApiError::Unprocessable("Validation failed: Visibility is not included in the list".into())
     })?;

@@ -55,7 +55,9 @@ fn language_code(s: &str) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
-fn default_visibility(me: &AccountRecord, user: &UserRow) -> String {
+/// The visibility of a post that asks for none: the user's default, else private for a
+/// locked account and public otherwise.
+pub(super) fn default_visibility(me: &AccountRecord, user: &UserRow) -> String {
     user.setting_default_privacy
         .clone()
         .filter(|v| !v.is_empty())
