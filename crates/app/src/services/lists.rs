@@ -6,6 +6,7 @@ use crate::db::Exec;
 use crate::db::repo::accounts;
 use crate::db::repo::follows::{self, FollowKind};
 use crate::db::repo::lists::{self, ListRow};
+use crate::domain::page::Cursor;
 use crate::domain::params::ruby_to_i;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -134,8 +135,13 @@ pub async fn members(
     limit: Option<usize>,
 ) -> ApiResult<AccountPage> {
     lists::find(ex, me, id).await?.ok_or(ApiError::NotFound)?;
-    let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
-    let ids = lists::members_page(ex, id, max_id, since_id, limit).await?;
+    let cursor = Cursor {
+        max_id,
+        since_id,
+        min_id: None,
+        limit: limit.unwrap_or(usize::MAX),
+    };
+    let ids = lists::members_page(ex, id, &cursor).await?;
     let records = records_in_order(ex, &ids).await?;
     Ok(AccountPage {
         items: present::render_accounts(ex, base, &records).await?,

@@ -9,8 +9,9 @@ use crate::api_types::Account;
 use crate::api_types::account::MutedAccount;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
-use crate::db::repo::follows::{self, Cursor, Side};
+use crate::db::repo::follows::{self, Side};
 use crate::db::repo::{blocks, endorsements, mutes};
+use crate::domain::page::Cursor;
 use crate::domain::time;
 use crate::error::ApiResult;
 use crate::services::accounts as account_service;
@@ -45,11 +46,12 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    fn cursor(self) -> Cursor {
+    pub(crate) fn cursor(self) -> Cursor {
         Cursor {
             max_id: self.max_id,
             since_id: self.since_id,
-            limit: i64::try_from(self.limit).unwrap_or(i64::MAX),
+            min_id: None,
+            limit: self.limit,
         }
     }
 }
@@ -104,8 +106,15 @@ pub async fn follow_page(
         return Ok(AccountPage::default());
     }
     let exclude_for = viewer.filter(|_| !is_owner);
-    let pairs =
-        follows::page_in(db, side, target_id, exclude_for, args.cursor(), time::now()).await?;
+    let pairs = follows::page_in(
+        db,
+        side,
+        target_id,
+        exclude_for,
+        &args.cursor(),
+        time::now(),
+    )
+    .await?;
     let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
     Ok(AccountPage {
         items: account_service::accounts_json(state, read_at, &ids).await?,
@@ -121,7 +130,7 @@ pub async fn requests_page(
     me: i64,
     args: PageArgs,
 ) -> ApiResult<AccountPage> {
-    let pairs = follows::page(ex, Side::Requesters, me, None, args.cursor(), time::now()).await?;
+    let pairs = follows::page(ex, Side::Requesters, me, None, &args.cursor(), time::now()).await?;
     render_pairs(ex, base, &pairs).await
 }
 
@@ -132,8 +141,7 @@ pub async fn blocks_page(
     me: i64,
     args: PageArgs,
 ) -> ApiResult<AccountPage> {
-    let c = args.cursor();
-    let pairs = blocks::page(ex, me, c.max_id, c.since_id, c.limit).await?;
+    let pairs = blocks::page(ex, me, &args.cursor()).await?;
     render_pairs(ex, base, &pairs).await
 }
 
@@ -144,8 +152,7 @@ pub async fn mutes_page(
     me: i64,
     args: PageArgs,
 ) -> ApiResult<AccountPage<MutedAccount>> {
-    let c = args.cursor();
-    let rows = mutes::page(ex, me, c.max_id, c.since_id, c.limit, time::now()).await?;
+    let rows = mutes::page(ex, me, &args.cursor(), time::now()).await?;
     let ids: Vec<i64> = rows.iter().map(|m| m.target_account_id).collect();
     let records = records_in_order(ex, &ids).await?;
     let rendered = present::render_accounts(ex, base, &records).await?;
@@ -181,8 +188,13 @@ pub async fn endorsements_page(
     since_id: Option<i64>,
     limit: Option<usize>,
 ) -> ApiResult<AccountPage> {
-    let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
-    let ids = endorsements::page(ex, owner, max_id, since_id, limit).await?;
+    let cursor = Cursor {
+        max_id,
+        since_id,
+        min_id: None,
+        limit: limit.unwrap_or(usize::MAX),
+    };
+    let ids = endorsements::page(ex, owner, &cursor).await?;
     let records = records_in_order(ex, &ids).await?;
     Ok(AccountPage {
         items: present::render_accounts(ex, base, &records).await?,

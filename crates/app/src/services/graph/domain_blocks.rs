@@ -16,9 +16,8 @@ use super::sever;
 
 /// The blocked domains, newest block first; the cursors are block ids.
 pub async fn page(state: &AppState, me: i64, args: PageArgs) -> ApiResult<AccountPage<String>> {
-    let limit = i64::try_from(args.limit).unwrap_or(i64::MAX);
     let mut conn = state.db().conn().await?;
-    let rows = repo::page(&mut conn.exec(), me, args.max_id, args.since_id, limit).await?;
+    let rows = repo::page(&mut conn.exec(), me, &args.cursor()).await?;
     Ok(AccountPage {
         first: rows.first().map(|r| r.0),
         last: rows.last().map(|r| r.0),

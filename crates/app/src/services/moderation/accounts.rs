@@ -9,6 +9,7 @@ use crate::db::repo::admin_accounts;
 use crate::db::repo::users::{self, UserRow};
 use crate::db::repo::warnings;
 use crate::db::repo::warnings::FlagColumn;
+use crate::domain::page::Cursor;
 use crate::domain::permissions::{self, Standing};
 use crate::domain::{acct, time};
 use crate::error::{ApiError, ApiResult};
@@ -41,6 +42,17 @@ pub struct PageReq {
     pub since_id: Option<i64>,
     pub min_id: Option<i64>,
     pub limit: usize,
+}
+
+impl PageReq {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            max_id: self.max_id,
+            since_id: self.since_id,
+            min_id: self.min_id,
+            limit: self.limit,
+        }
+    }
 }
 
 /// A page of a list plus what its Link header needs.
@@ -76,15 +88,7 @@ pub async fn list(
     actor.require(permissions::MANAGE_USERS)?;
     let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
     let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
-    let ids = admin_accounts::page_ids(
-        &mut ex,
-        conds,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let ids = admin_accounts::page_ids(&mut ex, conds, &page.cursor()).await?;
     let items = render::admin_accounts(&mut ex, &state.base_url(), &ids).await?;
     Ok(Listed {
         full: page.limit > 0 && ids.len() == page.limit,

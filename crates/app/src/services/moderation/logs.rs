@@ -22,15 +22,7 @@ pub async fn list(
     actor.require(permissions::VIEW_AUDIT_LOG)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let rows = action_logs::list(
-        &mut ex,
-        filter,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let rows = action_logs::list(&mut ex, filter, &page.cursor()).await?;
     let mut actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.account_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();

@@ -234,15 +234,7 @@ pub async fn list(
     actor.require(permissions::MANAGE_REPORTS)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let rows = reports::list(
-        &mut ex,
-        filter,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let rows = reports::list(&mut ex, filter, &page.cursor()).await?;
     let items = admin_reports(&mut ex, &state.base_url(), &rows).await?;
     Ok(Listed {
         full: page.limit > 0 && rows.len() == page.limit,

@@ -78,15 +78,7 @@ pub async fn list(
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
     load(&mut ex, account_id).await?;
-    let rows = warnings::page_for_target(
-        &mut ex,
-        account_id,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let rows = warnings::page_for_target(&mut ex, account_id, &page.cursor()).await?;
     let full = page.limit > 0 && rows.len() == page.limit;
     let ids = rows.iter().map(|r| r.id).collect();
     let rendered = render_warnings(&mut ex, &state.base_url(), rows).await?;

@@ -4,6 +4,7 @@ use crate::api_types::Status;
 use crate::db::Exec;
 use crate::db::repo::statuses::{self, AccountFilter, Audience};
 use crate::db::repo::tags;
+use crate::domain::page::Cursor;
 use crate::domain::text::extract_hashtags;
 use crate::domain::time;
 use crate::error::ApiResult;
@@ -85,10 +86,12 @@ pub async fn page(
         exclude_reblogs: q.exclude_reblogs,
         exclude_direct: q.exclude_direct,
         tag_id,
-        max_id: q.max_id,
-        since_id: q.since_id,
-        min_id: q.min_id,
-        limit: i64::try_from(q.limit).unwrap_or(i64::MAX),
+        cursor: Cursor {
+            max_id: q.max_id,
+            since_id: q.since_id,
+            min_id: q.min_id,
+            limit: q.limit,
+        },
         now: time::now(),
     };
     let rows = statuses::account_page(ex, &filter).await?;

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use crate::api_types::notification::Notification;
 use crate::db::repo::notifications::Query;
 use crate::domain::ids::parse_id;
+use crate::domain::page::Cursor;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
@@ -46,10 +47,12 @@ pub async fn index(
     let query = Query {
         types: requested_types(&params.list("types"), &params.list("exclude_types")),
         from_account_id: params.present("account_id").map(|a| ruby_to_i(&a)),
-        max_id: page.max_id,
-        since_id: page.since_id,
-        min_id: page.min_id,
-        limit: i64::try_from(page.limit).unwrap_or(i64::MAX),
+        cursor: Cursor {
+            max_id: page.max_id,
+            since_id: page.since_id,
+            min_id: page.min_id,
+            limit: page.limit,
+        },
     };
     let base = state.base_url();
     let mut conn = state.db().conn().await?;
