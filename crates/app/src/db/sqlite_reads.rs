@@ -70,7 +70,7 @@ impl SqliteReads {
             .max_size(size.max(1))
             .min_idle(Some(1))
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(30))
+            .connection_timeout(WAIT_FOR_CONNECTION)
             .thread_pool(maintenance_threads())
             .build(manager)
             .map_err(io_error)?;
@@ -84,12 +84,37 @@ impl SqliteReads {
     }
 
     /// Runs `read` on a pooled connection, on this thread.
+    ///
+    /// A free connection is taken without waiting. When all are in use (more concurrent
+    /// reads than connections), the wait for one, up to [`WAIT_FOR_CONNECTION`], happens
+    /// under `block_in_place`, so the tokio worker hands its other tasks to another thread
+    /// instead of stalling them; the read itself (microseconds) runs in place either way.
     pub fn with<T>(
         &self,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, sqlx::Error> {
-        let conn = self.pool.get().map_err(io_error)?;
+        let conn = match self.pool.try_get() {
+            Some(conn) => conn,
+            None => {
+                wait_blocking(|| self.pool.get_timeout(WAIT_FOR_CONNECTION)).map_err(io_error)?
+            }
+        };
         read(&conn).map_err(driver_error)
+    }
+}
+
+/// How long a read waits for a pooled connection before it fails.
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(5);
+
+/// Runs a blocking wait: under `block_in_place` on a multi-threaded tokio runtime, plainly
+/// elsewhere (a current-thread runtime, such as a `#[tokio::test]`, cannot hand off its
+/// tasks; there the wait is bounded by [`WAIT_FOR_CONNECTION`]).
+fn wait_blocking<T>(wait: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(wait)
+        }
+        _ => wait(),
     }
 }
 
@@ -108,15 +133,25 @@ fn driver_error(e: rusqlite::Error) -> sqlx::Error {
 }
 
 /// Binds `$1…$n` (the placeholders every repository statement uses) by name, so their
-/// numbers need not follow their order of appearance.
+/// numbers need not follow their order of appearance. A value without its placeholder, or a
+/// parameter without a value, is an error: silently dropping either would run a different
+/// statement than the caller wrote.
 pub fn bind_numbered(
     stmt: &mut Statement<'_>,
     values: &[&dyn rusqlite::ToSql],
 ) -> rusqlite::Result<()> {
+    let count = stmt.parameter_count();
+    if count != values.len() {
+        return Err(rusqlite::Error::InvalidParameterCount(values.len(), count));
+    }
+    let mut name = String::with_capacity(4);
     for (i, value) in values.iter().enumerate() {
-        let name = format!("${}", i + 1);
-        if let Some(index) = stmt.parameter_index(&name)? {
-            stmt.raw_bind_parameter(index, value)?;
+        name.clear();
+        name.push('$');
+        name.push_str(&(i + 1).to_string());
+        match stmt.parameter_index(&name)? {
+            Some(index) => stmt.raw_bind_parameter(index, value)?,
+            None => return Err(rusqlite::Error::InvalidParameterName(name)),
         }
     }
     Ok(())
@@ -174,4 +209,36 @@ pub fn query_optional<T>(
     map: impl FnMut(&mut Columns<'_, '_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<T>> {
     Ok(query_rows(conn, sql, values, map)?.into_iter().next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bind(sql: &str, values: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<()> {
+        let conn = Connection::open_in_memory()?;
+        let mut stmt = conn.prepare(sql)?;
+        bind_numbered(&mut stmt, values)
+    }
+
+    #[test]
+    fn every_value_needs_its_placeholder_and_every_placeholder_a_value() {
+        assert!(bind("SELECT $2, $1", &[&1, &2]).is_ok());
+        assert!(bind("SELECT $1, $1", &[&1]).is_ok());
+        // a value with no `$2` in the statement
+        assert!(matches!(
+            bind("SELECT $1", &[&1, &2]),
+            Err(rusqlite::Error::InvalidParameterCount(2, 1))
+        ));
+        // a `$2` with no value
+        assert!(matches!(
+            bind("SELECT $1, $2", &[&1]),
+            Err(rusqlite::Error::InvalidParameterCount(1, 2))
+        ));
+        // as many parameters as values, but not numbered `$1…$n`
+        assert!(matches!(
+            bind("SELECT $1, $3", &[&1, &2]),
+            Err(rusqlite::Error::InvalidParameterName(name)) if name == "$2"
+        ));
+    }
 }

@@ -140,9 +140,8 @@ pub async fn members(
     lists::find(&mut ex, me, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let c = cursor.copied().unwrap_or_default();
-    let limit = cursor.map(Cursor::limit_i64);
-    let ids = lists::members_page(&mut ex, id, c.max_id, c.since_id, limit).await?;
+    let c = cursor.copied().unwrap_or(Cursor::first(usize::MAX));
+    let ids = lists::members_page(&mut ex, id, &c).await?;
     let records = records_in_order(&mut ex, &ids).await?;
     let items = present::render_accounts(&mut ex, &state.base_url(), &records).await?;
     Ok(Page::new(items, &ids, &c))

@@ -168,10 +168,7 @@ pub async fn list(
     let query = Query {
         types: filter.types.clone(),
         from_account_id: filter.from_account_id,
-        max_id: cursor.max_id,
-        since_id: cursor.since_id,
-        min_id: cursor.min_id,
-        limit: cursor.limit_i64(),
+        cursor: *cursor,
     };
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();

@@ -248,6 +248,7 @@ db_test!(async fn pagination_and_link_headers(app) {
 // matches first (admin_accounts::plan_for). Both read the same pages, paginated alike.
 db_test!(async fn both_ip_plans_answer_the_same_pages(app) {
     use woolly::db::repo::admin_accounts::{AccountFilter, FilterPlan, filter_conditions, page_ids};
+    use woolly::domain::page::Cursor;
     use woolly::domain::ip;
 
     let mut made = Vec::new();
@@ -262,11 +263,11 @@ db_test!(async fn both_ip_plans_answer_the_same_pages(app) {
         let mut ex = conn.exec();
         let backend = ex.backend();
         for (max_id, limit) in [(None, 40), (None, 2), (made.get(3).copied(), 2)] {
-            let list = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: false }, backend), max_id, None, None, limit).await.unwrap();
-            let walk = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), max_id, None, None, limit).await.unwrap();
+            let list = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: false }, backend), &Cursor { max_id, ..Cursor::first(limit) }).await.unwrap();
+            let walk = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), &Cursor { max_id, ..Cursor::first(limit) }).await.unwrap();
             assert_eq!(list, walk, "{cidr} max_id={max_id:?} limit={limit}");
         }
-        let all = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), None, None, None, 40).await.unwrap();
+        let all = page_ids(&mut ex, filter_conditions(&f, FilterPlan { walk_ip: true }, backend), &Cursor::first(40)).await.unwrap();
         let expected = match cidr { "10.0.0.0/8" => 4, "10.0.0.0/16" => 3, "10.0.0.5/32" => 1, "192.168.0.0/16" | "2001:db8::/32" => 1, _ => 0 };
         assert_eq!(all.len(), expected, "{cidr}: {all:?}");
     }

@@ -1,7 +1,10 @@
 //! `account_domain_blocks`: the domains a user blocks, and the rows a new block cleans up.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{args, fetch_all, id_bounds};
+use crate::db::repo::pairs::{self, DOMAIN_BLOCKS, OnConflict};
+use crate::domain::page::Cursor;
 
 /// Creates the block unless it exists.
 pub async fn insert(
@@ -11,27 +14,13 @@ pub async fn insert(
     domain: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let sql = "INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES ($1, $2, $3, $4) \
-               ON CONFLICT (account_id, domain) DO NOTHING";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(domain)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let keep = OnConflict::Keep;
+    pairs::insert(ex, DOMAIN_BLOCKS, id, account_id, domain, now, &[], keep).await?;
     Ok(())
 }
 
 pub async fn delete(ex: &mut Exec<'_>, account_id: i64, domain: &str) -> Result<(), sqlx::Error> {
-    let sql = "DELETE FROM account_domain_blocks WHERE account_id = $1 AND domain = $2";
-    on!(ex, c => sqlx::query(sql)
-        .bind(account_id)
-        .bind(domain)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    pairs::delete(ex, DOMAIN_BLOCKS, account_id, domain).await?;
     Ok(())
 }
 
@@ -40,19 +29,17 @@ pub async fn delete(ex: &mut Exec<'_>, account_id: i64, domain: &str) -> Result<
 pub async fn page(
     ex: &mut Exec<'_>,
     account_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: i64,
+    cursor: &Cursor,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let sql = "SELECT id, domain FROM account_domain_blocks \
                WHERE account_id = $1 AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4";
-    on!(ex, c => sqlx::query_as(sql)
-        .bind(account_id)
-        .bind(max_id.unwrap_or(i64::MAX))
-        .bind(since_id.unwrap_or(i64::MIN))
-        .bind(limit)
-        .fetch_all(c)
-        .await)
+    let (upper, lower) = id_bounds(cursor);
+    fetch_all(
+        ex,
+        sql,
+        &args![account_id, upper, lower, cursor.limit_i64()],
+    )
+    .await
 }
 
 /// Accounts of `domain` that `account_id` follows.

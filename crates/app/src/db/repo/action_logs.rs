@@ -3,9 +3,11 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
+use crate::db::on;
+use crate::db::query::Conditions;
+use crate::db::query::rows::page_rows;
 use crate::domain::admin_filters::LogFilter;
-use crate::on;
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ActionLogRow {
@@ -43,29 +45,20 @@ pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Err
 pub async fn list(
     ex: &mut Exec<'_>,
     f: &LogFilter,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<ActionLogRow>, sqlx::Error> {
     let mut conds = Conditions::default();
     if let Some(id) = f.account_id {
-        let p = conds.arg(Arg::Int(id));
+        let p = conds.arg(id);
         conds.push(format!("account_id = {p}"));
     }
     if let Some(id) = f.target_account_id {
-        let p = conds.arg(Arg::Int(id));
+        let p = conds.arg(id);
         conds.push(format!("target_account_id = {p}"));
     }
     if let Some(action) = &f.action {
-        let p = conds.arg(Arg::Text(action.clone()));
+        let p = conds.arg(action);
         conds.push(format!("action = {p}"));
     }
-    page_rows(
-        ex,
-        "admin_action_logs",
-        conds,
-        (max_id, since_id, min_id, limit),
-    )
-    .await
+    page_rows(ex, "admin_action_logs", conds, cursor).await
 }

@@ -2,7 +2,7 @@
 //! statuses and registrations counted from their rows.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// Counts `user_id` as active in the week starting at `week` (milliseconds).
 pub async fn record_login(ex: &mut Exec<'_>, week: i64, user_id: i64) -> Result<(), sqlx::Error> {

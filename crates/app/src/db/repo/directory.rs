@@ -2,7 +2,7 @@
 //! scopes).
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// What one directory page asks for.
 #[derive(Debug, Clone, Copy)]

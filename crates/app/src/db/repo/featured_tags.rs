@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FeaturedTagRow {

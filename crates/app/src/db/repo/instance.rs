@@ -2,7 +2,7 @@
 //! keep the result (`services::instance_stats`).
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// (confirmed, approved, unsuspended local users; local undeleted statuses; known domains).
 pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {

@@ -3,7 +3,10 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{args, execute};
+use crate::db::query::{fetch_scalars, id_bounds};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListRow {
@@ -128,38 +131,26 @@ pub async fn remove_members(
     if account_ids.is_empty() {
         return Ok(());
     }
+    let mut args = args![list_id];
     let sql = format!(
         "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({})",
-        super::placeholders(2, account_ids.len())
+        args.list(account_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(list_id);
-        for a in account_ids {
-            q = q.bind(*a);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    execute(ex, &sql, &args).await?;
     Ok(())
 }
 
 /// A page of a list's members by account id descending, through the unique
-/// `(list_id, account_id)` index; suspended accounts skipped. `limit` None means all.
+/// `(list_id, account_id)` index; suspended accounts skipped. `usize::MAX` as the limit
+/// reads them all.
 pub async fn members_page(
     ex: &mut Exec<'_>,
     list_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: Option<i64>,
+    cursor: &Cursor,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let sql = "SELECT la.account_id FROM list_accounts la JOIN accounts a ON a.id = la.account_id \
                WHERE la.list_id = $1 AND la.account_id < $2 AND la.account_id > $3 AND a.suspended_at IS NULL \
                ORDER BY la.account_id DESC LIMIT $4";
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql)
-        .bind(list_id)
-        .bind(max_id.unwrap_or(i64::MAX))
-        .bind(since_id.unwrap_or(i64::MIN))
-        .bind(limit.unwrap_or(i64::MAX))
-        .fetch_all(c)
-        .await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let (upper, lower) = id_bounds(cursor);
+    fetch_scalars(ex, sql, &args![list_id, upper, lower, cursor.limit_i64()]).await
 }

@@ -2,9 +2,9 @@
 
 use sqlx::FromRow;
 
-use super::placeholders;
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{args, fetch_all};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MarkerRow {
@@ -25,17 +25,12 @@ pub async fn of_user(
     if timelines.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = args![user_id];
     let sql = format!(
         "SELECT {COLUMNS} FROM markers WHERE user_id = $1 AND timeline IN ({})",
-        placeholders(2, timelines.len())
+        args.list(timelines)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id);
-        for t in timelines {
-            q = q.bind(*t);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 /// Creates the marker, or moves it: a change of `last_read_id` bumps `lock_version` and

@@ -3,8 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::placeholders;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{Args, args, fetch_all};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaRow {
@@ -91,17 +91,12 @@ pub async fn unattached(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = args![account_id];
     let sql = format!(
         "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({})",
-        placeholders(2, ids.len())
+        args.list(ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 /// Attaches an attachment to a status, if still unattached; the number of rows changed.
@@ -118,17 +113,12 @@ pub async fn of_statuses(
     if status_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({}) ORDER BY id",
-        placeholders(1, status_ids.len())
+        args.list(status_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 /// Deletes the attachments of a status; returns their stored keys.

@@ -3,7 +3,9 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{args, fetch_all};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct NotificationRow {
@@ -47,10 +49,7 @@ pub async fn insert(
 pub struct Query {
     pub types: Vec<String>,
     pub from_account_id: Option<i64>,
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: i64,
+    pub cursor: Cursor,
 }
 
 /// A page of `account_id`'s notifications (from non-suspended accounts) through
@@ -63,36 +62,25 @@ pub async fn page(
     if q.types.is_empty() {
         return Ok(Vec::new());
     }
-    let ascending = q.min_id.is_some();
-    let lower = q.min_id.or(q.since_id).unwrap_or(i64::MIN);
+    let ascending = q.cursor.min_id.is_some();
+    let upper = q.cursor.max_id.unwrap_or(i64::MAX);
+    let lower = q.cursor.min_id.or(q.cursor.since_id).unwrap_or(i64::MIN);
+    let mut args = args![account_id, upper, lower, q.cursor.limit_i64()];
     let mut sql = format!(
         "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
          WHERE n.account_id = $1 AND n.id < $2 AND n.id > $3 AND a.suspended_at IS NULL \
          AND n.type IN ({})",
-        super::placeholders(5, q.types.len())
+        args.list(&q.types)
     );
-    if q.from_account_id.is_some() {
-        sql.push_str(&format!(" AND n.from_account_id = ${}", 5 + q.types.len()));
+    if let Some(from) = q.from_account_id {
+        sql.push_str(&format!(" AND n.from_account_id = {}", args.push(from)));
     }
     sql.push_str(if ascending {
         " ORDER BY n.id ASC LIMIT $4"
     } else {
         " ORDER BY n.id DESC LIMIT $4"
     });
-    let mut rows: Vec<NotificationRow> = on!(ex, c => {
-        let mut qq = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(account_id)
-            .bind(q.max_id.unwrap_or(i64::MAX))
-            .bind(lower)
-            .bind(q.limit);
-        for t in &q.types {
-            qq = qq.bind(t);
-        }
-        if let Some(from) = q.from_account_id {
-            qq = qq.bind(from);
-        }
-        qq.fetch_all(c).await
-    })?;
+    let mut rows: Vec<NotificationRow> = fetch_all(ex, &sql, &args).await?;
     if ascending {
         rows.reverse();
     }

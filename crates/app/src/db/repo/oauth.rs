@@ -4,7 +4,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::row::db_row;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AppRow {
@@ -62,7 +63,7 @@ pub async fn find_app_by_client_id(
     on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(client_id).fetch_optional(c).await)
 }
 
-#[derive(Debug, Clone, FromRow)]
+db_row! {
 pub struct TokenRow {
     pub id: i64,
     pub application_id: Option<i64>,
@@ -73,9 +74,7 @@ pub struct TokenRow {
     pub last_used_at: Option<i64>,
     pub created_at: i64,
 }
-
-const TOKEN_COLUMNS: &str =
-    "id, application_id, resource_owner_id, scopes, grant_id, revoked_at, last_used_at, created_at";
+}
 
 pub struct NewToken<'a> {
     pub id: i64,
@@ -105,7 +104,10 @@ pub async fn insert_token(ex: &mut Exec<'_>, t: &NewToken<'_>) -> Result<(), sql
 }
 
 pub async fn find_token(ex: &mut Exec<'_>, digest: &str) -> Result<Option<TokenRow>, sqlx::Error> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM oauth_access_tokens WHERE token_digest = $1");
+    let sql = format!(
+        "SELECT {} FROM oauth_access_tokens t WHERE t.token_digest = $1",
+        TokenRow::select_list("t")
+    );
     on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(digest).fetch_optional(c).await)
 }
 

@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// Every profile column `update_credentials` may change, as they will be stored.
 #[derive(Debug, Clone)]

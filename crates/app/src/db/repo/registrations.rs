@@ -4,7 +4,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{Args, fetch_all};
 
 /// An invite with what decides whether it is usable (its inviter's standing).
 #[derive(Debug, Clone, FromRow)]
@@ -65,18 +66,12 @@ pub async fn email_domain_blocks(
     if domains.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=domains.len()).map(|i| format!("${i}")).collect();
+    let mut args = Args::new();
     let sql = format!(
         "SELECT allow_with_approval FROM email_domain_blocks WHERE domain IN ({})",
-        placeholders.join(",")
+        args.list(domains)
     );
-    let rows: Vec<(bool,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for d in domains {
-            q = q.bind(d);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<(bool,)> = fetch_all(ex, &sql, &args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -136,18 +131,12 @@ pub async fn emails_of_roles(
     if role_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=role_ids.len()).map(|i| format!("${i}")).collect();
+    let mut args = Args::new();
     let sql = format!(
         "SELECT email FROM users WHERE disabled = FALSE AND role_id IN ({}) ORDER BY id",
-        placeholders.join(",")
+        args.list(role_ids)
     );
-    let rows: Vec<(String,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in role_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<(String,)> = fetch_all(ex, &sql, &args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

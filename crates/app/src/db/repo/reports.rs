@@ -3,9 +3,12 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
+use crate::db::on;
+use crate::db::query::Conditions;
+use crate::db::query::rows::{page_rows, rows_by_id};
+use crate::db::query::{args, fetch_all};
 use crate::domain::admin_filters::ReportFilter;
-use crate::on;
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportRow {
@@ -58,10 +61,7 @@ pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<ReportRow>,
 pub async fn list(
     ex: &mut Exec<'_>,
     f: &ReportFilter,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<ReportRow>, sqlx::Error> {
     let mut conds = Conditions::default();
     conds.push(if f.resolved {
@@ -70,14 +70,14 @@ pub async fn list(
         "action_taken_at IS NULL"
     });
     if let Some(id) = f.account_id {
-        let p = conds.arg(Arg::Int(id));
+        let p = conds.arg(id);
         conds.push(format!("account_id = {p}"));
     }
     if let Some(id) = f.target_account_id {
-        let p = conds.arg(Arg::Int(id));
+        let p = conds.arg(id);
         conds.push(format!("target_account_id = {p}"));
     }
-    page_rows(ex, "reports", conds, (max_id, since_id, min_id, limit)).await
+    page_rows(ex, "reports", conds, cursor).await
 }
 
 /// Unresolved reports against an account (bounded: the moderation queue of one account).
@@ -152,17 +152,11 @@ pub async fn statuses_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let mut args = args![account_id];
     let sql = format!(
         "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({}) ORDER BY id",
-        list.join(",")
+        args.list(ids)
     );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -10,8 +10,8 @@ pub use visibility::{Facts, blocks, excluded, facts};
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::placeholders;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{Args, args, fetch_all};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StatusRow {
@@ -96,17 +96,12 @@ pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<StatusRow>,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT {COLUMNS} FROM statuses s WHERE s.id IN ({}) AND s.deleted_at IS NULL",
-        placeholders(1, ids.len())
+        args.list(ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 /// `account_id`'s reblog of `original`, if any.
@@ -197,17 +192,12 @@ pub async fn mentions_of(
     if status_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT status_id, account_id FROM mentions WHERE status_id IN ({}) AND silent = FALSE ORDER BY id",
-        placeholders(1, status_ids.len())
+        args.list(status_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 pub async fn mentions(
@@ -230,17 +220,12 @@ pub async fn reblogged_by(
     if originals.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = args![viewer];
     let sql = format!(
         "SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({}) AND deleted_at IS NULL",
-        placeholders(2, originals.len())
+        args.list(originals)
     );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
-        for id in originals {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -253,17 +238,12 @@ pub async fn pinned_among(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = args![account_id];
     let sql = format!(
         "SELECT status_id FROM status_pins WHERE account_id = $1 AND status_id IN ({})",
-        placeholders(2, ids.len())
+        args.list(ids)
     );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -328,15 +308,10 @@ pub async fn applications(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT id, name, website FROM oauth_applications WHERE id IN ({})",
-        placeholders(1, ids.len())
+        args.list(ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }

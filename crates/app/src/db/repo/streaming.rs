@@ -1,7 +1,7 @@
 //! The audiences of streaming events: local followers, lists and mentioned accounts.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// `(follower id, show_reblogs)` of the local accounts following `account_id`.
 pub async fn local_followers(

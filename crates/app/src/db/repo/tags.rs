@@ -1,7 +1,8 @@
 //! `tags` (hashtags, by normalised name) and `statuses_tags`.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{Args, args, fetch_all};
 
 /// The id of the tag `name_lower`, creating it with the display `name` if new.
 pub async fn find_or_create(
@@ -41,21 +42,13 @@ pub async fn of_statuses(
     if status_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = (1..=status_ids.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut args = Args::new();
     let sql = format!(
         "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
-         WHERE st.status_id IN ({list}) ORDER BY t.name_lower"
+         WHERE st.status_id IN ({}) ORDER BY t.name_lower",
+        args.list(status_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 /// The tag ids of one status.
@@ -102,17 +95,12 @@ pub async fn uses_since(
     if tag_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = args![since];
     let sql = format!(
         "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
          JOIN statuses s ON s.id = st.status_id \
          WHERE st.tag_id IN ({}) AND s.created_at >= $1",
-        super::placeholders(2, tag_ids.len())
+        args.list(tag_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(since);
-        for id in tag_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }

@@ -2,10 +2,12 @@
 
 use sqlx::FromRow;
 
+use crate::db::on;
+use crate::db::query::{Args, fetch_all};
+use crate::db::row::db_row;
 use crate::db::{Backend, Exec};
-use crate::on;
 
-#[derive(Debug, Clone, FromRow)]
+db_row! {
 pub struct UserRow {
     pub id: i64,
     pub account_id: i64,
@@ -35,6 +37,7 @@ pub struct UserRow {
     pub last_sign_in_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
 }
 
 impl UserRow {
@@ -259,18 +262,12 @@ pub async fn ips(ex: &mut Exec<'_>, user_ids: &[i64]) -> Result<Vec<IpRow>, sqlx
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
+    let mut args = Args::new();
     let sql = format!(
         "SELECT user_id, ip, used_at FROM user_ips WHERE user_id IN ({}) ORDER BY used_at DESC",
-        placeholders.join(",")
+        args.list(user_ids)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in user_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }
 
 pub async fn insert_invite_request(

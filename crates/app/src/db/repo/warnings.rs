@@ -5,8 +5,10 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
-use crate::on;
+use crate::db::on;
+use crate::db::query::rows::{page_rows, rows_by_id};
+use crate::db::query::{Arg, Conditions, execute};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WarningRow {
@@ -45,21 +47,12 @@ pub async fn insert(ex: &mut Exec<'_>, w: &WarningRow) -> Result<(), sqlx::Error
 pub async fn page_for_target(
     ex: &mut Exec<'_>,
     target_account_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<WarningRow>, sqlx::Error> {
     let mut conds = Conditions::default();
-    let p = conds.arg(Arg::Int(target_account_id));
+    let p = conds.arg(target_account_id);
     conds.push(format!("target_account_id = {p}"));
-    page_rows(
-        ex,
-        "account_warnings",
-        conds,
-        (max_id, since_id, min_id, limit),
-    )
-    .await
+    page_rows(ex, "account_warnings", conds, cursor).await
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<WarningRow>, sqlx::Error> {
@@ -155,19 +148,6 @@ pub async fn insert_notification(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-async fn exec_args(ex: &mut Exec<'_>, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for a in args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })
 }
 
 /// Sets one of the moderation timestamps (`silenced_at`, `sensitized_at`) or clears it.
@@ -383,9 +363,9 @@ pub async fn purge_account(
 ) -> Result<Vec<String>, sqlx::Error> {
     let keys = file_keys(ex, account_id).await?;
     for sql in PURGE_COUNTERS.iter().chain(PURGE) {
-        exec_args(ex, sql, &[Arg::Int(account_id)]).await?;
+        execute(ex, sql, &[Arg::Int(account_id)]).await?;
     }
-    exec_args(
+    execute(
         ex,
         "UPDATE accounts SET display_name = '', display_name_lower = '', note = '', note_html = '', \
          fields = '[]', avatar_key = NULL, avatar_static_key = NULL, header_key = NULL, \
@@ -395,13 +375,13 @@ pub async fn purge_account(
         &[Arg::Int(account_id), Arg::Int(now)],
     )
     .await?;
-    exec_args(
+    execute(
         ex,
         "UPDATE users SET disabled = TRUE, updated_at = $2 WHERE account_id = $1",
         &[Arg::Int(account_id), Arg::Int(now)],
     )
     .await?;
-    exec_args(
+    execute(
         ex,
         "DELETE FROM invites WHERE uses = 0 AND user_id IN (SELECT id FROM users WHERE account_id = $1)",
         &[Arg::Int(account_id)],

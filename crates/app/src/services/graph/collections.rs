@@ -35,15 +35,6 @@ impl FollowSide {
     }
 }
 
-/// The repos' follow-page cursor (row ids; `min_id` is not offered by these lists).
-fn follow_cursor(c: &Cursor) -> follows::Cursor {
-    follows::Cursor {
-        max_id: c.max_id,
-        since_id: c.since_id,
-        limit: c.limit_i64(),
-    }
-}
-
 /// Loads the records of `ids` and keeps the given order (missing ones dropped).
 pub async fn records_in_order(ex: &mut Exec<'_>, ids: &[i64]) -> ApiResult<Vec<AccountRecord>> {
     let mut by_id: HashMap<i64, AccountRecord> = accounts::find_many(ex, ids)
@@ -94,8 +85,8 @@ pub async fn follow_page(
         return Ok(Page::default());
     }
     let exclude_for = viewer.filter(|_| !is_owner);
-    let c = follow_cursor(cursor);
-    let pairs = follows::page_in(db, side.repo(), target_id, exclude_for, c, time::now()).await?;
+    let now = time::now();
+    let pairs = follows::page_in(db, side.repo(), target_id, exclude_for, cursor, now).await?;
     let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
     let cursors: Vec<i64> = pairs.iter().map(|p| p.0).collect();
     let items = account_json::many(state, read_at, &ids).await?;
@@ -106,8 +97,8 @@ pub async fn follow_page(
 pub async fn requests_page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<Account>> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let c = follow_cursor(cursor);
-    let pairs = follows::page(&mut ex, follows::Side::Requesters, me, None, c, time::now()).await?;
+    let requesters = follows::Side::Requesters;
+    let pairs = follows::page(&mut ex, requesters, me, None, cursor, time::now()).await?;
     render_pairs(&mut ex, &state.base_url(), &pairs, cursor).await
 }
 
@@ -115,8 +106,7 @@ pub async fn requests_page(state: &AppState, me: i64, cursor: &Cursor) -> ApiRes
 pub async fn blocks_page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<Account>> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let c = cursor;
-    let pairs = blocks::page(&mut ex, me, c.max_id, c.since_id, c.limit_i64()).await?;
+    let pairs = blocks::page(&mut ex, me, cursor).await?;
     render_pairs(&mut ex, &state.base_url(), &pairs, cursor).await
 }
 
@@ -128,9 +118,7 @@ pub async fn mutes_page(
 ) -> ApiResult<Page<MutedAccount>> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let c = cursor;
-    let now = time::now();
-    let rows = mutes::page(&mut ex, me, c.max_id, c.since_id, c.limit_i64(), now).await?;
+    let rows = mutes::page(&mut ex, me, cursor, time::now()).await?;
     let ids: Vec<i64> = rows.iter().map(|m| m.target_account_id).collect();
     let records = records_in_order(&mut ex, &ids).await?;
     let rendered = present::render_accounts(&mut ex, &state.base_url(), &records).await?;
@@ -161,9 +149,8 @@ async fn endorsed(
     owner: i64,
     cursor: Option<&Cursor>,
 ) -> ApiResult<Page<Account>> {
-    let c = cursor.copied().unwrap_or_default();
-    let limit = cursor.map(Cursor::limit_i64);
-    let ids = endorsements::page(ex, owner, c.max_id, c.since_id, limit).await?;
+    let c = cursor.copied().unwrap_or(Cursor::first(usize::MAX));
+    let ids = endorsements::page(ex, owner, &c).await?;
     let records = records_in_order(ex, &ids).await?;
     let items = present::render_accounts(ex, base, &records).await?;
     Ok(Page::new(items, &ids, &c))

@@ -16,9 +16,8 @@ use super::sever;
 
 /// The blocked domains, newest block first; the cursors are block ids.
 pub async fn page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<String>> {
-    let c = cursor;
     let mut conn = state.db().conn().await?;
-    let rows = repo::page(&mut conn.exec(), me, c.max_id, c.since_id, c.limit_i64()).await?;
+    let rows = repo::page(&mut conn.exec(), me, cursor).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     Ok(Page::new(
         rows.into_iter().map(|r| r.1).collect(),

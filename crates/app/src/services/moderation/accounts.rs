@@ -55,9 +55,7 @@ pub async fn list(
     actor.require(permissions::MANAGE_USERS)?;
     let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
     let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
-    let c = cursor;
-    let ids =
-        admin_accounts::page_ids(&mut ex, conds, c.max_id, c.since_id, c.min_id, c.limit).await?;
+    let ids = admin_accounts::page_ids(&mut ex, conds, cursor).await?;
     let items = render::admin_accounts(&mut ex, &state.base_url(), &ids).await?;
     Ok(Page::new(items, &ids, cursor))
 }

@@ -53,8 +53,7 @@ pub async fn accounts_list(
     };
     let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
     let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
-    let (sql, args) =
-        admin_accounts::page_query(conds, page.max_id, page.since_id, page.min_id, page.limit);
+    let (sql, args) = admin_accounts::page_query(conds, &page);
     let plan = explain::plan(&mut ex, &sql, &args).await?;
     Ok(Explained { sql, plan })
 }

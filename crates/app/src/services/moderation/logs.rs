@@ -23,8 +23,7 @@ pub async fn list(
     actor.require(permissions::VIEW_AUDIT_LOG)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let c = cursor;
-    let rows = action_logs::list(&mut ex, filter, c.max_id, c.since_id, c.min_id, c.limit).await?;
+    let rows = action_logs::list(&mut ex, filter, cursor).await?;
     let mut actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.account_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();

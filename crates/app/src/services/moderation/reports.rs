@@ -249,8 +249,7 @@ pub async fn list(
     actor.require(permissions::MANAGE_REPORTS)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let c = cursor;
-    let rows = reports::list(&mut ex, filter, c.max_id, c.since_id, c.min_id, c.limit).await?;
+    let rows = reports::list(&mut ex, filter, cursor).await?;
     let items = admin_reports(&mut ex, &state.base_url(), &rows).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     Ok(Page::new(items, &ids, cursor))

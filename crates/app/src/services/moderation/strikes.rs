@@ -78,10 +78,7 @@ pub async fn list(
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
     load(&mut ex, account_id).await?;
-    let c = cursor;
-    let rows =
-        warnings::page_for_target(&mut ex, account_id, c.max_id, c.since_id, c.min_id, c.limit)
-            .await?;
+    let rows = warnings::page_for_target(&mut ex, account_id, cursor).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let rendered = render_warnings(&mut ex, &state.base_url(), rows).await?;
     let items = rendered.into_iter().map(admin_entity).collect();

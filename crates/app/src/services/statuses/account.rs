@@ -77,10 +77,7 @@ pub async fn page(
         exclude_reblogs: q.exclude_reblogs,
         exclude_direct: q.exclude_direct,
         tag_id,
-        max_id: cursor.max_id,
-        since_id: cursor.since_id,
-        min_id: cursor.min_id,
-        limit: cursor.limit_i64(),
+        cursor: *cursor,
         now: time::now(),
     };
     let rows = statuses::account_page(ex, &filter).await?;

@@ -1,7 +1,7 @@
 //! What the status visibility rules need to know about a viewer and an author.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
 
 /// Relationship facts between a signed-in viewer and an author.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
