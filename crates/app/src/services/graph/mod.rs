@@ -6,7 +6,6 @@ pub mod blocks_and_mutes;
 pub mod collections;
 pub mod domain_blocks;
 pub mod follow;
-pub mod languages;
 pub mod lookup;
 pub mod notes_and_endorsements;
 pub mod requests;
