@@ -1,13 +1,13 @@
 //! `GET /api/v1/follow_requests`, `POST /api/v1/follow_requests/:id/authorize` and `/reject`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api_types::Relationship;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{FollowOrReadFollows, FollowOrWriteFollows};
@@ -29,9 +29,8 @@ pub async fn index(
 pub async fn authorize(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
         requests::authorize(&state, auth.account_id(), id).await?,
     ))
@@ -40,8 +39,7 @@ pub async fn authorize(
 pub async fn reject(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(requests::reject(&state, auth.account_id(), id).await?))
 }

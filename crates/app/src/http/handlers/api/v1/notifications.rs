@@ -2,13 +2,13 @@
 //! `POST /api/v1/notifications/clear`, `POST /api/v1/notifications/:id/dismiss`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::api_types::notification::Notification;
-use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadNotifications, WriteNotifications};
@@ -54,9 +54,8 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     auth: User<ReadNotifications>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Notification>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
         notifications::show(&state, auth.account_id(), id).await?,
     ))
@@ -73,9 +72,8 @@ pub async fn clear(
 pub async fn dismiss(
     State(state): State<AppState>,
     auth: User<WriteNotifications>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     notifications::dismiss(&state, auth.account_id(), id).await?;
     Ok(Json(serde_json::json!({})))
 }

@@ -1,12 +1,12 @@
 //! `GET /api/v1/accounts/:id/endorsements`: the accounts `:id` features.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::followers::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadAccounts;
 use crate::http::middleware::api::public_cache;
@@ -17,10 +17,9 @@ use crate::state::AppState;
 pub async fn endorsements(
     State(state): State<AppState>,
     auth: MaybeUser<ReadAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
     let page = collections::account_endorsements(&state, id, &cursor).await?;
     let url = format!("{}/api/v1/accounts/{id}/endorsements", state.base_url());

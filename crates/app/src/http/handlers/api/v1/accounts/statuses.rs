@@ -1,11 +1,11 @@
 //! `GET /api/v1/accounts/:id/statuses`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadStatuses;
 use crate::http::middleware::api::public_cache;
@@ -29,10 +29,9 @@ const CARRIED: [&str; 6] = [
 pub async fn statuses(
     State(state): State<AppState>,
     auth: MaybeUser<ReadStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
     let flag = |k: &str| params.bool(k).unwrap_or(false);
     let query = Query {

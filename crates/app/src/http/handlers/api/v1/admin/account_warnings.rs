@@ -4,14 +4,15 @@
 //! AccountWarning plus `overruled_at`. See docs/admin-action-logs.md.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::{actor, links};
 use crate::api_types::account_warning::AdminAccountWarning;
 use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::Admin;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{AdminReadAccounts, AdminWriteAccounts};
 use crate::http::pagination::{self, carried};
@@ -43,8 +44,7 @@ pub async fn index(
 pub async fn overrule(
     State(state): State<AppState>,
     admin: Admin<AdminWriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<AdminAccountWarning>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(strikes::overrule(&state, &actor(&admin), id).await?))
 }

@@ -11,6 +11,7 @@ use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Admin;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{AdminReadReports, AdminWriteReports};
 use crate::http::pagination::{self, carried};
@@ -43,9 +44,8 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     admin: Admin<AdminReadReports>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<AdminReport>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(svc::show(&state, &actor(&admin), id).await?))
 }
 

@@ -3,14 +3,14 @@
 pub mod pin;
 pub mod reblog;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 
 use crate::api_types::Status;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadStatuses, WriteStatuses};
 use crate::http::extract::{MaybeUser, User};
@@ -67,9 +67,8 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: MaybeUser<ReadStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let status = statuses::show(&state, auth.account_id(), id).await?;
     let mut response = Json(status).into_response();
     if auth.viewer.is_none() {
@@ -82,10 +81,9 @@ pub async fn show(
 pub async fn destroy(
     State(state): State<AppState>,
     auth: User<WriteStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Json<Status>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let delete_media = params.bool("delete_media").unwrap_or(false);
     Ok(Json(
         actions::delete(&state, auth.account_id(), id, delete_media).await?,
