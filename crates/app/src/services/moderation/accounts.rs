@@ -118,35 +118,23 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
     let a = load(&mut ex, id).await?;
     let now = time::now();
     match op {
-        Op::Approve | Op::Enable => {
+        Op::Approve => {
+            let u = pending_user(&mut ex, state, actor, &a, "approve").await?;
+            users::set_approved(&mut ex, u.id, true, now).await?;
+        }
+        Op::Enable => {
             let u = local_user(&mut ex, &a).await?;
             actor.require(permissions::MANAGE_USERS)?;
-            if op == Op::Approve {
-                if u.approved {
-                    return Err(ApiError::not_allowed());
-                }
-                audit(
-                    &mut ex,
-                    state,
-                    actor.account_id,
-                    "approve",
-                    &user_target(&a, &u),
-                    "",
-                )
-                .await?;
-                users::set_approved(&mut ex, u.id, true, now).await?;
-            } else {
-                audit(
-                    &mut ex,
-                    state,
-                    actor.account_id,
-                    "enable",
-                    &user_target(&a, &u),
-                    "",
-                )
-                .await?;
-                users::set_disabled(&mut ex, u.id, false, now).await?;
-            }
+            audit(
+                &mut ex,
+                state,
+                actor.account_id,
+                "enable",
+                &user_target(&a, &u),
+                "",
+            )
+            .await?;
+            users::set_disabled(&mut ex, u.id, false, now).await?;
         }
         Op::Unsilence | Op::Unsensitive => {
             actor.require(permissions::MANAGE_USERS)?;
@@ -192,25 +180,30 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
     Ok(entity)
 }
 
+/// The local user of `a` awaiting approval, audited as `action` (approve or reject): 403
+/// `Forbidden` without a user, `This action is not allowed` once it is approved.
+async fn pending_user(
+    ex: &mut Exec<'_>,
+    state: &AppState,
+    actor: &Actor,
+    a: &AccountRecord,
+    action: &str,
+) -> ApiResult<UserRow> {
+    let u = local_user(ex, a).await?;
+    actor.require(permissions::MANAGE_USERS)?;
+    if u.approved {
+        return Err(ApiError::not_allowed());
+    }
+    audit(ex, state, actor.account_id, action, &user_target(a, &u), "").await?;
+    Ok(u)
+}
+
 /// `POST /api/v1/admin/accounts/:id/reject`: destroys the pending user and its account.
 pub async fn reject(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let a = load(&mut ex, id).await?;
-    let u = local_user(&mut ex, &a).await?;
-    actor.require(permissions::MANAGE_USERS)?;
-    if u.approved {
-        return Err(ApiError::not_allowed());
-    }
-    audit(
-        &mut ex,
-        state,
-        actor.account_id,
-        "reject",
-        &user_target(&a, &u),
-        "",
-    )
-    .await?;
+    pending_user(&mut ex, state, actor, &a, "reject").await?;
     warnings::destroy_account(&mut ex, id).await?;
     tx.commit().await?;
     Ok(())
