@@ -18,22 +18,3 @@ pub mod state;
 pub use config::Config;
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;
-
-// TEMP(db-kit): the tests' copy of `db::on!` until they move to the kit's runners; removed
-// before the branch lands.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! on {
-    ($ex:expr, $c:ident => $body:expr) => {
-        match $ex {
-            $crate::db::Exec::Sqlite(inner) => {
-                let $c = &mut **inner;
-                $body
-            }
-            $crate::db::Exec::Pg(inner) => {
-                let $c = &mut **inner;
-                $body
-            }
-        }
-    };
-}

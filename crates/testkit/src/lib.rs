@@ -18,6 +18,7 @@ use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
 
 pub use request::TestResponse;
+pub use woolly_testkit_macros::db_test;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,15 +86,18 @@ impl TestApp {
         Self::finish(config, db, Backend::Sqlite, dir).await
     }
 
-    /// None when `TEST_DATABASE_URL` is not set.
-    pub async fn postgres() -> Option<Self> {
+    /// On the database `TEST_DATABASE_URL` names, in a schema of its own. Panics when the
+    /// variable is unset or the server cannot be reached: a PostgreSQL test that did not run
+    /// must not pass (`#[db_test]` marks it ignored when the variable is unset at build time).
+    pub async fn postgres() -> Self {
         Self::postgres_with(|_| {}).await
     }
 
-    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<Self> {
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let url = std::env::var("TEST_DATABASE_URL")
             .ok()
-            .filter(|u| !u.is_empty())?;
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| fail("postgres", "TEST_DATABASE_URL is not set"));
         let dir = tempfile::tempdir().unwrap_or_else(|e| fail("tempdir", e));
         let mut config = test_config(dir.path());
         tweak(&mut config);
@@ -112,7 +116,7 @@ impl TestApp {
         let db = Db::connect_pg(options, 4)
             .await
             .unwrap_or_else(|e| fail("postgres pool", e));
-        Some(Self::finish(config, db, Backend::Postgres, dir).await)
+        Self::finish(config, db, Backend::Postgres, dir).await
     }
 
     async fn finish(config: Config, db: Db, backend: Backend, dir: tempfile::TempDir) -> Self {
@@ -177,53 +181,4 @@ impl TestApp {
         }
         out
     }
-}
-
-/// Declares a test that runs once on SQLite and once on PostgreSQL (when configured):
-///
-/// ```ignore
-/// db_test!(async fn shows_account(app) { ... });
-/// ```
-#[macro_export]
-macro_rules! db_test {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn sqlite() {
-                let $app = $crate::TestApp::sqlite().await;
-                $body
-            }
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn postgres() {
-                let Some($app) = $crate::TestApp::postgres().await else { return };
-                $body
-            }
-        }
-    };
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) with |$cfg:ident| $tweak:block $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn sqlite() {
-                let $app = $crate::TestApp::sqlite_with(|$cfg| $tweak).await;
-                $body
-            }
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn postgres() {
-                let Some($app) = $crate::TestApp::postgres_with(|$cfg| $tweak).await else { return };
-                $body
-            }
-        }
-    };
 }

@@ -212,6 +212,7 @@ pub fn query_optional<T>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -219,6 +220,61 @@ mod tests {
         let conn = Connection::open_in_memory()?;
         let mut stmt = conn.prepare(sql)?;
         bind_numbered(&mut stmt, values)
+    }
+
+    /// The hot read's cost with the non-blocking take (`with`) against r2d2's blocking
+    /// `get`, on a free pool: `cargo test -p woolly --release --lib -- --ignored
+    /// hot_read_take --nocapture`. Not a pass/fail check; it prints the two timings.
+    #[test]
+    #[ignore = "a measurement, run by hand"]
+    fn hot_read_take_costs_what_a_blocking_get_did() {
+        let dir = std::env::temp_dir().join(format!("woolly-take-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("db.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let reads = SqliteReads::open(&path, 4).unwrap();
+        let read = |c: &Connection| {
+            query_rows(c, "SELECT id FROM t WHERE id = $1", &[&1], |r| {
+                r.take::<i64>()
+            })
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let n = 100_000;
+            let take = || {
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    reads.with(read).unwrap();
+                }
+                start.elapsed() / n
+            };
+            let get = || {
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    let conn = reads.pool.get().unwrap();
+                    read(&conn).unwrap();
+                }
+                start.elapsed() / n
+            };
+            for round in 0..6 {
+                // alternate which goes first: the first of a round warms the caches
+                let (with, get) = if round % 2 == 0 {
+                    let w = take();
+                    (w, get())
+                } else {
+                    let g = get();
+                    (take(), g)
+                };
+                println!("round {round}: with() {with:?}/read, pool.get() {get:?}/read");
+            }
+        });
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

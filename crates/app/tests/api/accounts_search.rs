@@ -46,39 +46,83 @@ async fn set(app: &TestApp, id: &str, assignments: &str) {
     .await;
 }
 
-db_test!(async fn display_name_outranks_username_and_counts_decide_ties(app) {
+#[db_test]
+async fn display_name_outranks_username_and_counts_decide_ties(app: TestApp) {
     let me = app.user("searcher").await;
     let by_name = app.user("zzz").await;
     rename(&app, &by_name.token, "Karen").await;
     let by_username = app.user("karen").await;
     // display name (A, rank 1/2) before username (B, rank 0.4/1.4), same boost
-    assert_eq!(search(&app, &me.token, "q=karen").await, [by_name.account_id.clone(), by_username.account_id.clone()]);
+    assert_eq!(
+        search(&app, &me.token, "q=karen").await,
+        [by_name.account_id.clone(), by_username.account_id.clone()]
+    );
     // more followers: the username match overtakes
-    set(&app, &by_username.account_id, "followers_count = 20, following_count = 0").await;
-    assert_eq!(search(&app, &me.token, "q=karen").await, [by_username.account_id.clone(), by_name.account_id.clone()]);
+    set(
+        &app,
+        &by_username.account_id,
+        "followers_count = 20, following_count = 0",
+    )
+    .await;
+    assert_eq!(
+        search(&app, &me.token, "q=karen").await,
+        [by_username.account_id.clone(), by_name.account_id.clone()]
+    );
     // the same followers but a better ratio wins
     let a = app.user("bird_a").await;
     let b = app.user("bird_b").await;
-    set(&app, &a.account_id, "followers_count = 50, following_count = 100").await;
-    set(&app, &b.account_id, "followers_count = 50, following_count = 10").await;
-    assert_eq!(search(&app, &me.token, "q=bird").await, [b.account_id.clone(), a.account_id.clone()]);
-});
+    set(
+        &app,
+        &a.account_id,
+        "followers_count = 50, following_count = 100",
+    )
+    .await;
+    set(
+        &app,
+        &b.account_id,
+        "followers_count = 50, following_count = 10",
+    )
+    .await;
+    assert_eq!(
+        search(&app, &me.token, "q=bird").await,
+        [b.account_id.clone(), a.account_id.clone()]
+    );
+}
 
-db_test!(async fn having_posted_counts_however_long_ago(app) {
+#[db_test]
+async fn having_posted_counts_however_long_ago(app: TestApp) {
     let me = app.user("searcher").await;
     let never = app.user("poster_never").await;
     let stale = app.user("poster_stale").await;
     let recent = app.user("poster_recent").await;
     let now_ms = chrono::Utc::now().timestamp_millis();
-    set(&app, &stale.account_id, &format!("last_status_at = {}", now_ms - 400 * 86_400_000)).await;
-    set(&app, &recent.account_id, &format!("last_status_at = {now_ms}")).await;
+    set(
+        &app,
+        &stale.account_id,
+        &format!("last_status_at = {}", now_ms - 400 * 86_400_000),
+    )
+    .await;
+    set(
+        &app,
+        &recent.account_id,
+        &format!("last_status_at = {now_ms}"),
+    )
+    .await;
     // Upstream's decay reads the days *field* of age(last_status_at) (never beyond 30), so any
     // post gives the full recency term: stale and recent tie (by id), both before `never`.
     let ids = search(&app, &me.token, "q=poster").await;
-    assert_eq!(ids, [stale.account_id.clone(), recent.account_id.clone(), never.account_id.clone()]);
-});
+    assert_eq!(
+        ids,
+        [
+            stale.account_id.clone(),
+            recent.account_id.clone(),
+            never.account_id.clone()
+        ]
+    );
+}
 
-db_test!(async fn mutual_then_one_way_then_unrelated(app) {
+#[db_test]
+async fn mutual_then_one_way_then_unrelated(app: TestApp) {
     let me = app.user("searcher").await;
     let mutual = app.user("pal_mutual").await;
     let mine = app.user("pal_followed").await;
@@ -92,7 +136,15 @@ db_test!(async fn mutual_then_one_way_then_unrelated(app) {
     set(&app, &stranger.account_id, "followers_count = 1000").await;
     set(&app, &fan.account_id, "followers_count = 5").await;
     let ids = search(&app, &me.token, "q=pal").await;
-    assert_eq!(ids, [mutual.account_id.clone(), fan.account_id.clone(), mine.account_id.clone(), stranger.account_id.clone()]);
+    assert_eq!(
+        ids,
+        [
+            mutual.account_id.clone(),
+            fan.account_id.clone(),
+            mine.account_id.clone(),
+            stranger.account_id.clone()
+        ]
+    );
     // following: only the accounts I follow (and me), a follow back doubling the score
     let me2 = app.user("pal_me").await;
     let back = app.user("pal_back").await;
@@ -102,17 +154,49 @@ db_test!(async fn mutual_then_one_way_then_unrelated(app) {
     }
     post(&app, &back.token, &path(&me2.account_id, "follow")).await;
     // back: (10 + log10 12) / 3 ≈ 3.69, doubled 7.39; popular: (15 + log10 17) / 3 ≈ 5.41
-    set(&app, &back.account_id, "followers_count = 10, following_count = 0").await;
-    set(&app, &popular.account_id, "followers_count = 15, following_count = 0").await;
+    set(
+        &app,
+        &back.account_id,
+        "followers_count = 10, following_count = 0",
+    )
+    .await;
+    set(
+        &app,
+        &popular.account_id,
+        "followers_count = 15, following_count = 0",
+    )
+    .await;
     let ids = search(&app, &me2.token, "q=pal&following=true").await;
-    assert_eq!(ids, [back.account_id.clone(), popular.account_id.clone(), me2.account_id.clone()]);
+    assert_eq!(
+        ids,
+        [
+            back.account_id.clone(),
+            popular.account_id.clone(),
+            me2.account_id.clone()
+        ]
+    );
     // without the follow back, popular leads
-    sql(&app, &format!("DELETE FROM follows WHERE account_id = {} AND target_account_id = {}", back.account_id, me2.account_id)).await;
+    sql(
+        &app,
+        &format!(
+            "DELETE FROM follows WHERE account_id = {} AND target_account_id = {}",
+            back.account_id, me2.account_id
+        ),
+    )
+    .await;
     let ids = search(&app, &me2.token, "q=pal&following=true").await;
-    assert_eq!(ids, [popular.account_id.clone(), back.account_id.clone(), me2.account_id.clone()]);
-});
+    assert_eq!(
+        ids,
+        [
+            popular.account_id.clone(),
+            back.account_id.clone(),
+            me2.account_id.clone()
+        ]
+    );
+}
 
-db_test!(async fn phrases_words_and_paging(app) {
+#[db_test]
+async fn phrases_words_and_paging(app: TestApp) {
     let me = app.user("searcher").await;
     let green_tea = app.user("gt").await;
     rename(&app, &green_tea.token, "Green Tea").await;
@@ -121,19 +205,37 @@ db_test!(async fn phrases_words_and_paging(app) {
     let apple = app.user("ga").await;
     rename(&app, &apple.token, "Green Apple Tea").await;
     // a phrase of prefixes: consecutive words only
-    assert_eq!(search(&app, &me.token, "q=green%20te").await, vec![green_tea.account_id.clone()]);
-    assert_eq!(search(&app, &me.token, "q=tea%20gr").await, vec![tea_green.account_id.clone()]);
+    assert_eq!(
+        search(&app, &me.token, "q=green%20te").await,
+        vec![green_tea.account_id.clone()]
+    );
+    assert_eq!(
+        search(&app, &me.token, "q=tea%20gr").await,
+        vec![tea_green.account_id.clone()]
+    );
     // ' ? \ : are spaces
-    assert_eq!(search(&app, &me.token, "q=green%3Ftea").await, vec![green_tea.account_id.clone()]);
+    assert_eq!(
+        search(&app, &me.token, "q=green%3Ftea").await,
+        vec![green_tea.account_id.clone()]
+    );
     // across display name and username
     let mary = app.user("jones").await;
     rename(&app, &mary.token, "Mary").await;
-    assert_eq!(search(&app, &me.token, "q=mary%20jon").await, vec![mary.account_id.clone()]);
+    assert_eq!(
+        search(&app, &me.token, "q=mary%20jon").await,
+        vec![mary.account_id.clone()]
+    );
     // the part of a username after an underscore, not the middle of a word
     let john = app.user("john_doe").await;
-    assert_eq!(search(&app, &me.token, "q=doe").await, vec![john.account_id.clone()]);
+    assert_eq!(
+        search(&app, &me.token, "q=doe").await,
+        vec![john.account_id.clone()]
+    );
     assert_eq!(search(&app, &me.token, "q=ohn").await, Vec::<String>::new());
-    assert_eq!(search(&app, &me.token, "q=%3F%3F").await, Vec::<String>::new());
+    assert_eq!(
+        search(&app, &me.token, "q=%3F%3F").await,
+        Vec::<String>::new()
+    );
     // a remote domain is one lexeme (weight C), matched by its start
     let zed = remote(&app, "zed", "tea.example", false).await;
     assert_eq!(search(&app, &me.token, "q=tea.ex").await, vec![zed.clone()]);
@@ -142,12 +244,27 @@ db_test!(async fn phrases_words_and_paging(app) {
     set(&app, &apple.account_id, "followers_count = 30").await;
     set(&app, &tea_green.account_id, "followers_count = 20").await;
     let all = search(&app, &me.token, "q=tea").await;
-    assert_eq!(all, [apple.account_id.clone(), tea_green.account_id.clone(), green_tea.account_id.clone(), zed.clone()]);
-    assert_eq!(search(&app, &me.token, "q=tea&limit=2&offset=1").await, all[1..3].to_vec());
-    assert_eq!(search(&app, &me.token, "q=tea&limit=2&offset=3").await, all[3..].to_vec());
-});
+    assert_eq!(
+        all,
+        [
+            apple.account_id.clone(),
+            tea_green.account_id.clone(),
+            green_tea.account_id.clone(),
+            zed.clone()
+        ]
+    );
+    assert_eq!(
+        search(&app, &me.token, "q=tea&limit=2&offset=1").await,
+        all[1..3].to_vec()
+    );
+    assert_eq!(
+        search(&app, &me.token, "q=tea&limit=2&offset=3").await,
+        all[3..].to_vec()
+    );
+}
 
-db_test!(async fn excluded_accounts_stay_excluded(app) {
+#[db_test]
+async fn excluded_accounts_stay_excluded(app: TestApp) {
     let me = app.user("searcher").await;
     let ok = app.user("gone_ok").await;
     let suspended = app.user("gone_suspended").await;
@@ -155,45 +272,101 @@ db_test!(async fn excluded_accounts_stay_excluded(app) {
     let deleted = app.user("gone_deleted").await;
     set(&app, &deleted.account_id, "deleted_at = 1").await;
     let moved = app.user("gone_moved").await;
-    set(&app, &moved.account_id, &format!("moved_to_account_id = {}", ok.account_id)).await;
+    set(
+        &app,
+        &moved.account_id,
+        &format!("moved_to_account_id = {}", ok.account_id),
+    )
+    .await;
     let leaving = app.user("gone_leaving").await;
-    sql(&app, &format!("INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {}, 1)", leaving.account_id)).await;
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {}, 1)",
+            leaving.account_id
+        ),
+    )
+    .await;
     let unconfirmed = app.user("gone_unconfirmed").await;
-    sql(&app, &format!("UPDATE users SET confirmed_at = NULL WHERE account_id = {}", unconfirmed.account_id)).await;
+    sql(
+        &app,
+        &format!(
+            "UPDATE users SET confirmed_at = NULL WHERE account_id = {}",
+            unconfirmed.account_id
+        ),
+    )
+    .await;
     let pending = app.user("gone_pending").await;
-    sql(&app, &format!("UPDATE users SET approved = FALSE WHERE account_id = {}", pending.account_id)).await;
+    sql(
+        &app,
+        &format!(
+            "UPDATE users SET approved = FALSE WHERE account_id = {}",
+            pending.account_id
+        ),
+    )
+    .await;
     // even the ones I follow
     for t in [&suspended, &moved, &leaving] {
         sql(&app, &format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, {}, {}, 1)", app.state.next_id(), me.account_id, t.account_id)).await;
     }
-    assert_eq!(search(&app, &me.token, "q=gone").await, vec![ok.account_id.clone()]);
-    assert_eq!(search(&app, &me.token, "q=gone&following=true").await, Vec::<String>::new());
-});
+    assert_eq!(
+        search(&app, &me.token, "q=gone").await,
+        vec![ok.account_id.clone()]
+    );
+    assert_eq!(
+        search(&app, &me.token, "q=gone&following=true").await,
+        Vec::<String>::new()
+    );
+}
 
-db_test!(async fn search_statements_read_through_indexes(app) {
+#[db_test]
+async fn search_statements_read_through_indexes(app: TestApp) {
     if app.backend != Backend::Sqlite {
         return;
     }
-    let words = Terms::Words { word: "ann".into(), lexeme: "ann".into(), domains: true };
-    let local = Terms::Words { word: "ann".into(), lexeme: "ann".into(), domains: false };
-    let handle = Terms::Handle { username: "ann".into(), domain: "far.ex".into() };
-    let mut conn = app.state.db().conn().await.unwrap_or_else(|e| panic!("{e}"));
+    let words = Terms::Words {
+        word: "ann".into(),
+        lexeme: "ann".into(),
+        domains: true,
+    };
+    let local = Terms::Words {
+        word: "ann".into(),
+        lexeme: "ann".into(),
+        domains: false,
+    };
+    let handle = Terms::Handle {
+        username: "ann".into(),
+        domain: "far.ex".into(),
+    };
+    let mut conn = app
+        .state
+        .db()
+        .conn()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut ex = conn.exec();
     for terms in [&words, &local, &handle] {
         for following in [false, true] {
             let sql = search_sql(DbBackend::Sqlite, terms, following);
             let mut args: Vec<Arg> = search_args(terms).into_iter().map(Arg::Text).collect();
             args.push(Arg::Int(1));
-            let lines = plan(&mut ex, &sql, &args).await.unwrap_or_else(|e| panic!("{e}"));
+            let lines = plan(&mut ex, &sql, &args)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             // `s` and `r` are the capped sources themselves (at most their LIMIT rows), the
             // constant row the searcher's own id
             let scans = sqlite_full_scans(&lines, &["s", "r", "CONSTANT"]);
-            assert!(scans.is_empty(), "{terms:?} {following}: {scans:?}\n{sql}\n{}", lines.join("\n"));
+            assert!(
+                scans.is_empty(),
+                "{terms:?} {following}: {scans:?}\n{sql}\n{}",
+                lines.join("\n")
+            );
         }
     }
-});
+}
 
-db_test!(async fn a_local_handle_searches_its_username_part_like_any_term(app) {
+#[db_test]
+async fn a_local_handle_searches_its_username_part_like_any_term(app: TestApp) {
     let me = app.user("searcher").await;
     let named = app.user("zzz").await;
     rename(&app, &named.token, "Mallory").await;
@@ -201,8 +374,14 @@ db_test!(async fn a_local_handle_searches_its_username_part_like_any_term(app) {
     // upstream: `mallory@<local domain>` is the term `mallory`, matched against display
     // names too; the exact local match comes first
     let found = search(&app, &me.token, "q=mallory@woolly.test").await;
-    assert_eq!(found, [by_username.account_id.clone(), named.account_id.clone()]);
+    assert_eq!(
+        found,
+        [by_username.account_id.clone(), named.account_id.clone()]
+    );
     // `mal@woolly.test` is no exact match: both by rank, the display name (A) first
     let found = search(&app, &me.token, "q=mal@woolly.test").await;
-    assert_eq!(found, [named.account_id.clone(), by_username.account_id.clone()]);
-});
+    assert_eq!(
+        found,
+        [named.account_id.clone(), by_username.account_id.clone()]
+    );
+}

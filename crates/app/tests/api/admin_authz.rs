@@ -240,7 +240,8 @@ async fn prepare(app: &TestApp, setup: Setup, n: usize, owner: &str, reporter: &
     }
 }
 
-db_test!(async fn every_endpoint_by_every_caller(app) {
+#[db_test]
+async fn every_endpoint_by_every_caller(app: TestApp) {
     let s = staff(&app).await;
     let unscoped = app.user_with("unscoped", Some("Owner"), "read write").await;
     let reporter = app.user("reporter").await;
@@ -257,17 +258,37 @@ db_test!(async fn every_endpoint_by_every_caller(app) {
         for (i, caller) in callers.iter().enumerate() {
             n += 1;
             let id = prepare(&app, case.setup, n, &s.owner.token, &reporter.token).await;
-            let res = app.form(case.method.clone(), &path(case.path, id), *caller, case.params).await;
-            assert_eq!(res.status.as_u16(), case.expect[i], "{} {} {:?} caller #{i}: {}", case.method, case.path, case.params, res.text());
+            let res = app
+                .form(
+                    case.method.clone(),
+                    &path(case.path, id),
+                    *caller,
+                    case.params,
+                )
+                .await;
+            assert_eq!(
+                res.status.as_u16(),
+                case.expect[i],
+                "{} {} {:?} caller #{i}: {}",
+                case.method,
+                case.path,
+                case.params,
+                res.text()
+            );
             if res.status == 403 {
-                let expected = if i == 1 { "This action is outside the authorized scopes" } else { "This action is not allowed" };
+                let expected = if i == 1 {
+                    "This action is outside the authorized scopes"
+                } else {
+                    "This action is not allowed"
+                };
                 assert_eq!(res.error(), expected, "{} caller #{i}", case.path);
             }
         }
     }
-});
+}
 
-db_test!(async fn equal_or_higher_roles_are_refused(app) {
+#[db_test]
+async fn equal_or_higher_roles_are_refused(app: TestApp) {
     let s = staff(&app).await;
     // (actor, target role id, expected)
     let table: [(&str, i64, u16); 7] = [
@@ -283,27 +304,71 @@ db_test!(async fn equal_or_higher_roles_are_refused(app) {
     for (token, role, expected) in table {
         for kind in ["disable", "sensitive", "silence", "suspend"] {
             n += 1;
-            let id = local(&app, &format!("staff{n}"), Spec { role_id: Some(role), ..Spec::default() }).await;
-            let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(token), &[("type", kind)]).await;
-            assert_eq!(res.status.as_u16(), expected, "{kind} on role {role}: {}", res.text());
+            let id = local(
+                &app,
+                &format!("staff{n}"),
+                Spec {
+                    role_id: Some(role),
+                    ..Spec::default()
+                },
+            )
+            .await;
+            let res = app
+                .post(
+                    &path("/api/v1/admin/accounts/:id/action", id),
+                    Some(token),
+                    &[("type", kind)],
+                )
+                .await;
+            assert_eq!(
+                res.status.as_u16(),
+                expected,
+                "{kind} on role {role}: {}",
+                res.text()
+            );
             if expected == 403 {
                 assert_eq!(res.error(), "This action is not allowed");
             }
         }
         // `none` has no position check.
-        let id = local(&app, &format!("staffnone{n}"), Spec { role_id: Some(role), ..Spec::default() }).await;
-        let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(token), &[("type", "none")]).await;
+        let id = local(
+            &app,
+            &format!("staffnone{n}"),
+            Spec {
+                role_id: Some(role),
+                ..Spec::default()
+            },
+        )
+        .await;
+        let res = app
+            .post(
+                &path("/api/v1/admin/accounts/:id/action", id),
+                Some(token),
+                &[("type", "none")],
+            )
+            .await;
         assert_eq!(res.status, 200);
     }
     // Nobody can act on themselves.
-    let res = app.post(&path("/api/v1/admin/accounts/:id/action", &s.owner.account_id), Some(&s.owner.token), &[("type", "silence")]).await;
+    let res = app
+        .post(
+            &path("/api/v1/admin/accounts/:id/action", &s.owner.account_id),
+            Some(&s.owner.token),
+            &[("type", "silence")],
+        )
+        .await;
     assert_eq!(res.status, 403);
-});
+}
 
-db_test!(async fn local_only_endpoints_answer_forbidden_for_remote(app) {
+#[db_test]
+async fn local_only_endpoints_answer_forbidden_for_remote(app: TestApp) {
     let s = staff(&app).await;
     let remote = crate::admin_support::remote(&app, "far", "remote.example").await;
-    for p in ["/api/v1/admin/accounts/:id/approve", "/api/v1/admin/accounts/:id/reject", "/api/v1/admin/accounts/:id/enable"] {
+    for p in [
+        "/api/v1/admin/accounts/:id/approve",
+        "/api/v1/admin/accounts/:id/reject",
+        "/api/v1/admin/accounts/:id/enable",
+    ] {
         let res = app.post(&path(p, remote), Some(&s.owner.token), &[]).await;
         assert_eq!(res.status, 403, "{p}");
         assert_eq!(res.error(), "Forbidden");
@@ -311,12 +376,19 @@ db_test!(async fn local_only_endpoints_answer_forbidden_for_remote(app) {
         let res = app.post(&path(p, remote), None, &[]).await;
         assert_eq!(res.error(), "Forbidden");
     }
-    let res = app.post(&path("/api/v1/admin/accounts/:id/action", remote), Some(&s.owner.token), &[("type", "disable")]).await;
+    let res = app
+        .post(
+            &path("/api/v1/admin/accounts/:id/action", remote),
+            Some(&s.owner.token),
+            &[("type", "disable")],
+        )
+        .await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
-});
+}
 
-db_test!(async fn unknown_ids_are_404_before_permissions(app) {
+#[db_test]
+async fn unknown_ids_are_404_before_permissions(app: TestApp) {
     let s = staff(&app).await;
     for (method, p) in [
         (Method::GET, "/api/v1/admin/accounts/123"),
@@ -333,21 +405,40 @@ db_test!(async fn unknown_ids_are_404_before_permissions(app) {
             assert_eq!(res.error(), "Record not found");
         }
     }
-});
+}
 
-db_test!(async fn reports_endpoint_needs_a_user_and_scope(app) {
+#[db_test]
+async fn reports_endpoint_needs_a_user_and_scope(app: TestApp) {
     let target = local(&app, "bad", Spec::default()).await;
-    let res = app.post("/api/v1/reports", None, &[("account_id", &target.to_string())]).await;
+    let res = app
+        .post(
+            "/api/v1/reports",
+            None,
+            &[("account_id", &target.to_string())],
+        )
+        .await;
     assert_eq!(res.status, 401);
     let read_only = app.user_with("ro", None, "read").await;
-    let res = app.post("/api/v1/reports", Some(&read_only.token), &[("account_id", &target.to_string())]).await;
+    let res = app
+        .post(
+            "/api/v1/reports",
+            Some(&read_only.token),
+            &[("account_id", &target.to_string())],
+        )
+        .await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is outside the authorized scopes");
     let granular = app.user_with("gr", None, "write:reports").await;
-    let res = app.post("/api/v1/reports", Some(&granular.token), &[("account_id", &target.to_string())]).await;
+    let res = app
+        .post(
+            "/api/v1/reports",
+            Some(&granular.token),
+            &[("account_id", &target.to_string())],
+        )
+        .await;
     assert_eq!(res.status, 200);
     let _ = ADMIN_SCOPES;
-});
+}
 
 /// Marks `id` suspended (locally, with its deletion request) without the position check.
 async fn force_suspend(app: &TestApp, id: i64) {
@@ -363,32 +454,83 @@ async fn force_suspend(app: &TestApp, id: i64) {
     crate::admin_support::exec(app, &format!("INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES ({}, $1, {now})", app.state.next_id()), id).await;
 }
 
-db_test!(async fn undo_and_delete_have_no_position_check(app) {
+#[db_test]
+async fn undo_and_delete_have_no_position_check(app: TestApp) {
     let s = staff(&app).await;
     // the Moderator (position 10) undoes on an Owner (1000): upstream checks no position here
     let mut n = 0;
     for p in ["enable", "unsilence", "unsensitive", "unsuspend"] {
         n += 1;
-        let id = local(&app, &format!("owner{n}"), Spec { role_id: Some(3), ..Spec::default() }).await;
+        let id = local(
+            &app,
+            &format!("owner{n}"),
+            Spec {
+                role_id: Some(3),
+                ..Spec::default()
+            },
+        )
+        .await;
         force_suspend(&app, id).await;
-        let res = app.post(&path(&format!("/api/v1/admin/accounts/:id/{p}"), id), Some(&s.moderator.token), &[]).await;
+        let res = app
+            .post(
+                &path(&format!("/api/v1/admin/accounts/:id/{p}"), id),
+                Some(&s.moderator.token),
+                &[],
+            )
+            .await;
         assert_eq!(res.status, 200, "{p}: {}", res.text());
     }
     // the Admin (delete_user_data, position 100) purges a suspended Owner
-    let id = local(&app, "ownergone", Spec { role_id: Some(3), ..Spec::default() }).await;
+    let id = local(
+        &app,
+        "ownergone",
+        Spec {
+            role_id: Some(3),
+            ..Spec::default()
+        },
+    )
+    .await;
     force_suspend(&app, id).await;
-    let res = app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&s.admin.token)).await;
+    let res = app
+        .delete(
+            &path("/api/v1/admin/accounts/:id", id),
+            Some(&s.admin.token),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
-});
+}
 
-db_test!(async fn custom_roles_get_exactly_their_permissions(app) {
-    let reports_only = woolly::services::operator::create_role(&app.state, "Reports", "manage_reports", 5, "", false).await;
-    let users_only = woolly::services::operator::create_role(&app.state, "Users", "manage_users", 5, "", false).await;
-    let deleter = woolly::services::operator::create_role(&app.state, "Deleter", "delete_user_data", 5, "", false).await;
+#[db_test]
+async fn custom_roles_get_exactly_their_permissions(app: TestApp) {
+    let reports_only = woolly::services::operator::create_role(
+        &app.state,
+        "Reports",
+        "manage_reports",
+        5,
+        "",
+        false,
+    )
+    .await;
+    let users_only =
+        woolly::services::operator::create_role(&app.state, "Users", "manage_users", 5, "", false)
+            .await;
+    let deleter = woolly::services::operator::create_role(
+        &app.state,
+        "Deleter",
+        "delete_user_data",
+        5,
+        "",
+        false,
+    )
+    .await;
     assert!(reports_only.is_ok() && users_only.is_ok() && deleter.is_ok());
-    let r = app.user_with("reportsmod", Some("Reports"), ADMIN_SCOPES).await;
+    let r = app
+        .user_with("reportsmod", Some("Reports"), ADMIN_SCOPES)
+        .await;
     let u = app.user_with("usersmod", Some("Users"), ADMIN_SCOPES).await;
-    let d = app.user_with("deleter", Some("Deleter"), ADMIN_SCOPES).await;
+    let d = app
+        .user_with("deleter", Some("Deleter"), ADMIN_SCOPES)
+        .await;
     let reporter = app.user("reporter").await;
     let mut n = 0;
     for kind in ["none", "disable", "sensitive", "silence", "suspend"] {
@@ -396,61 +538,177 @@ db_test!(async fn custom_roles_get_exactly_their_permissions(app) {
         // manage_reports alone: the controller's manage_users check (upstream `show?`) refuses
         // every type; the type-level "manage_users or manage_reports" is never reached.
         let id = local(&app, &format!("t{n}"), Spec::default()).await;
-        let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(&r.token), &[("type", kind)]).await;
+        let res = app
+            .post(
+                &path("/api/v1/admin/accounts/:id/action", id),
+                Some(&r.token),
+                &[("type", kind)],
+            )
+            .await;
         assert_eq!(res.status, 403, "reports-only {kind}");
         // manage_users alone: every type, as long as no report needs resolving
-        let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(&u.token), &[("type", kind), ("send_email_notification", "0")]).await;
+        let res = app
+            .post(
+                &path("/api/v1/admin/accounts/:id/action", id),
+                Some(&u.token),
+                &[("type", kind), ("send_email_notification", "0")],
+            )
+            .await;
         assert_eq!(res.status, 200, "users-only {kind}: {}", res.text());
     }
     // resolving an open report needs manage_reports: the whole action is refused and rolled back
     let id = local(&app, "reported", Spec::default()).await;
-    assert_eq!(app.post("/api/v1/reports", Some(&reporter.token), &[("account_id", &id.to_string())]).await.status, 200);
-    let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(&u.token), &[("type", "silence")]).await;
+    assert_eq!(
+        app.post(
+            "/api/v1/reports",
+            Some(&reporter.token),
+            &[("account_id", &id.to_string())]
+        )
+        .await
+        .status,
+        200
+    );
+    let res = app
+        .post(
+            &path("/api/v1/admin/accounts/:id/action", id),
+            Some(&u.token),
+            &[("type", "silence")],
+        )
+        .await;
     assert_eq!(res.status, 403);
-    assert_eq!(crate::admin_support::count(&app, "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL", id).await, 0);
+    assert_eq!(
+        crate::admin_support::count(
+            &app,
+            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL",
+            id
+        )
+        .await,
+        0
+    );
     // the reports role manages reports
-    assert_eq!(app.get("/api/v1/admin/reports", Some(&r.token)).await.status, 200);
-    assert_eq!(app.get("/api/v1/admin/accounts", Some(&r.token)).await.status, 403);
+    assert_eq!(
+        app.get("/api/v1/admin/reports", Some(&r.token))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/admin/accounts", Some(&r.token))
+            .await
+            .status,
+        403
+    );
     // delete_user_data alone: DELETE of a suspended account, nothing else
     let id = local(&app, "doomed", Spec::default()).await;
-    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&d.token)).await.status, 403, "not suspended");
+    assert_eq!(
+        app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&d.token))
+            .await
+            .status,
+        403,
+        "not suspended"
+    );
     force_suspend(&app, id).await;
-    assert_eq!(app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&d.token)).await.status, 200);
-    assert_eq!(app.get("/api/v1/admin/accounts", Some(&d.token)).await.status, 403);
-});
+    assert_eq!(
+        app.delete(&path("/api/v1/admin/accounts/:id", id), Some(&d.token))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/admin/accounts", Some(&d.token))
+            .await
+            .status,
+        403
+    );
+}
 
-db_test!(async fn granular_scopes_revoked_tokens_and_staff_standing(app) {
+#[db_test]
+async fn granular_scopes_revoked_tokens_and_staff_standing(app: TestApp) {
     let s = staff(&app).await;
     let id = local(&app, "target", Spec::default()).await;
-    let read_accounts = app.user_with("ra", Some("Owner"), "admin:read:accounts").await;
-    let read_reports = app.user_with("rr", Some("Owner"), "admin:read:reports").await;
-    assert_eq!(app.get("/api/v1/admin/accounts", Some(&read_accounts.token)).await.status, 200);
+    let read_accounts = app
+        .user_with("ra", Some("Owner"), "admin:read:accounts")
+        .await;
+    let read_reports = app
+        .user_with("rr", Some("Owner"), "admin:read:reports")
+        .await;
+    assert_eq!(
+        app.get("/api/v1/admin/accounts", Some(&read_accounts.token))
+            .await
+            .status,
+        200
+    );
     for (method, p, params) in [
-        (Method::POST, "/api/v1/admin/accounts/:id/action", &[("type", "none")][..]),
-        (Method::POST, "/api/v1/admin/accounts/:id/unsilence", &[][..]),
+        (
+            Method::POST,
+            "/api/v1/admin/accounts/:id/action",
+            &[("type", "none")][..],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/accounts/:id/unsilence",
+            &[][..],
+        ),
         (Method::DELETE, "/api/v1/admin/accounts/:id", &[][..]),
     ] {
-        let res = app.form(method.clone(), &path(p, id), Some(&read_accounts.token), params).await;
+        let res = app
+            .form(
+                method.clone(),
+                &path(p, id),
+                Some(&read_accounts.token),
+                params,
+            )
+            .await;
         assert_eq!(res.status, 403, "{method} {p}");
         assert_eq!(res.error(), "This action is outside the authorized scopes");
     }
-    let res = app.get("/api/v1/admin/accounts", Some(&read_reports.token)).await;
+    let res = app
+        .get("/api/v1/admin/accounts", Some(&read_reports.token))
+        .await;
     assert_eq!(res.error(), "This action is outside the authorized scopes");
-    assert_eq!(app.get("/api/v1/admin/reports", Some(&read_reports.token)).await.status, 200);
+    assert_eq!(
+        app.get("/api/v1/admin/reports", Some(&read_reports.token))
+            .await
+            .status,
+        200
+    );
     // a revoked token is invalid, not anonymous
     let revoked = app.user_with("revoked", Some("Owner"), ADMIN_SCOPES).await;
     crate::admin_support::exec(&app, "UPDATE oauth_access_tokens SET revoked_at = 1 WHERE resource_owner_id IN (SELECT id FROM users WHERE account_id = $1)", revoked.account_id.parse().unwrap_or_default()).await;
-    for p in ["/api/v1/admin/accounts", "/api/v1/admin/reports", "/api/v1/admin/action_logs"] {
+    for p in [
+        "/api/v1/admin/accounts",
+        "/api/v1/admin/reports",
+        "/api/v1/admin/action_logs",
+    ] {
         let res = app.get(p, Some(&revoked.token)).await;
         assert_eq!(res.status, 401, "{p}");
         assert_eq!(res.error(), "The access token was revoked");
     }
     // admin endpoints do not require an active user (upstream has no require_user! there)
-    crate::admin_support::exec(&app, "UPDATE users SET disabled = TRUE WHERE account_id = $1", s.moderator.account_id.parse().unwrap_or_default()).await;
-    crate::admin_support::exec(&app, "UPDATE users SET confirmed_at = NULL WHERE account_id = $1", s.admin.account_id.parse().unwrap_or_default()).await;
+    crate::admin_support::exec(
+        &app,
+        "UPDATE users SET disabled = TRUE WHERE account_id = $1",
+        s.moderator.account_id.parse().unwrap_or_default(),
+    )
+    .await;
+    crate::admin_support::exec(
+        &app,
+        "UPDATE users SET confirmed_at = NULL WHERE account_id = $1",
+        s.admin.account_id.parse().unwrap_or_default(),
+    )
+    .await;
     for token in [&s.moderator.token, &s.admin.token] {
-        assert_eq!(app.get("/api/v1/admin/accounts", Some(token)).await.status, 200);
-        let res = app.post(&path("/api/v1/admin/accounts/:id/action", id), Some(token), &[("type", "none")]).await;
+        assert_eq!(
+            app.get("/api/v1/admin/accounts", Some(token)).await.status,
+            200
+        );
+        let res = app
+            .post(
+                &path("/api/v1/admin/accounts/:id/action", id),
+                Some(token),
+                &[("type", "none")],
+            )
+            .await;
         assert_eq!(res.status, 200);
     }
-});
+}

@@ -1,6 +1,7 @@
 //! Fixtures for the moderation tests: staff users, fast local targets (no password hashing),
 //! remote accounts, and direct row counts for asserting effects.
 
+use woolly::db::query::Arg;
 use woolly::db::repo::{accounts, users};
 use woolly::domain::time;
 use woolly_testkit::{Fixture, TestApp};
@@ -136,7 +137,8 @@ pub async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut ex = conn.exec();
-    let row: (i64,) = woolly::on!(&mut ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await)
+    let row: (i64,) = woolly::db::query::fetch_one(&mut ex, sql, &[Arg::from(id)])
+        .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     row.0
 }
@@ -150,7 +152,9 @@ pub async fn exec(app: &TestApp, sql: &str, id: i64) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut ex = conn.exec();
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, sql, &[Arg::from(id)])
+        .await
+        .map(|_| ())
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 

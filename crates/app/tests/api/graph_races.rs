@@ -17,9 +17,8 @@ async fn churn(app: &TestApp, token: &str, target: &str, rounds: usize) {
     }
 }
 
-db_test!(async fn a_block_holds_against_a_looping_follower(app) with |cfg| {
-    cfg.rate_limits = false;
-} {
+#[db_test(config = |cfg| { cfg.rate_limits = false; })]
+async fn a_block_holds_against_a_looping_follower(app: TestApp) {
     let a = app.user("attacker").await;
     let v = app.user("victim").await;
     for trial in 0..30u64 {
@@ -44,26 +43,44 @@ db_test!(async fn a_block_holds_against_a_looping_follower(app) with |cfg| {
                     }
                     let r = post(&app, &a.token, &path(&v.account_id, action)).await;
                     // Once the block is in, a follow is refused (403); never a 500.
-                    assert!(r.status == 200 || r.status == 403, "{action}: {} {}", r.status, r.text());
+                    assert!(
+                        r.status == 200 || r.status == 403,
+                        "{action}: {} {}",
+                        r.status,
+                        r.text()
+                    );
                 }
             }
         };
         tokio::join!(block, follower(), follower());
         let rel = app
-            .get(&format!("/api/v1/accounts/relationships?id[]={}", v.account_id), Some(&a.token))
+            .get(
+                &format!("/api/v1/accounts/relationships?id[]={}", v.account_id),
+                Some(&a.token),
+            )
             .await
             .json();
         assert_eq!(rel[0]["blocked_by"], true, "trial {trial}");
-        assert_eq!(rel[0]["following"], false, "trial {trial}: the block was outrun");
+        assert_eq!(
+            rel[0]["following"], false,
+            "trial {trial}: the block was outrun"
+        );
         assert_eq!(rel[0]["requested"], false, "trial {trial}");
-        assert_eq!(counts(&app, &v.account_id).await.0, 0, "trial {trial}: followers of the victim");
+        assert_eq!(
+            counts(&app, &v.account_id).await.0,
+            0,
+            "trial {trial}: followers of the victim"
+        );
     }
-});
+}
 
-db_test!(async fn crossing_follows_never_deadlock(app) with |cfg| {
-    cfg.rate_limits = false;
-} {
-    let users = [app.user("ring0").await, app.user("ring1").await, app.user("ring2").await];
+#[db_test(config = |cfg| { cfg.rate_limits = false; })]
+async fn crossing_follows_never_deadlock(app: TestApp) {
+    let users = [
+        app.user("ring0").await,
+        app.user("ring1").await,
+        app.user("ring2").await,
+    ];
     // Each follows the next in a ring and back, all at once: every lock order that could
     // form a cycle is exercised.
     let mut loops = Vec::new();
@@ -78,4 +95,4 @@ db_test!(async fn crossing_follows_never_deadlock(app) with |cfg| {
         // Each ends following both neighbours, and the counters agree.
         assert_eq!(counts(&app, &u.account_id).await, (2, 2));
     }
-});
+}

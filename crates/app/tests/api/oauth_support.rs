@@ -3,6 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request};
+use woolly::db::query::Arg;
 use woolly_testkit::{TestApp, TestResponse};
 
 pub const REDIRECT: &str = "https://client.example/callback";
@@ -249,7 +250,9 @@ pub async fn exec(app: &TestApp, sql: &'static str, id: i64) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut ex = conn.exec();
-    woolly::on!(&mut ex, c => sqlx::query(sql).bind(id).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, sql, &[Arg::from(id)])
+        .await
+        .map(|_| ())
         .unwrap_or_else(|e| panic!("{e}"));
 }
 

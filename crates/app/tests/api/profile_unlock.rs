@@ -1,6 +1,7 @@
 //! Unlocking an account accepts its pending follow requests, except silenced requesters'.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use woolly::db::query::Arg;
 use woolly_testkit::{TestApp, db_test};
 
 use crate::profile::{me, patch};
@@ -8,33 +9,70 @@ use crate::profile::{me, patch};
 async fn run(app: &TestApp, sql: &str, a: i64, b: i64) {
     let mut conn = app.state.db().conn().await.unwrap();
     let mut ex = conn.exec();
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(a).bind(b).execute(c).await.map(|_| ())).unwrap();
+    woolly::db::query::execute(&mut ex, sql, &[Arg::from(a), Arg::from(b)])
+        .await
+        .map(|_| ())
+        .unwrap();
 }
 
 async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
     let mut conn = app.state.db().conn().await.unwrap();
     let mut ex = conn.exec();
-    let row: (i64,) = woolly::on!(&mut ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await).unwrap();
+    let row: (i64,) = woolly::db::query::fetch_one(&mut ex, sql, &[Arg::from(id)])
+        .await
+        .unwrap();
     row.0
 }
 
-db_test!(async fn unlocking_accepts_pending_requests(app) {
+#[db_test]
+async fn unlocking_accepts_pending_requests(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     let carol = app.user("carol").await;
     let alice_id: i64 = alice.account_id.parse().unwrap();
     let bob_id: i64 = bob.account_id.parse().unwrap();
     let carol_id: i64 = carol.account_id.parse().unwrap();
-    assert_eq!(patch(&app, &alice.token, &[("locked", "true")]).await.status, 200);
+    assert_eq!(
+        patch(&app, &alice.token, &[("locked", "true")])
+            .await
+            .status,
+        200
+    );
     let insert = "INSERT INTO follow_requests (id, account_id, target_account_id, created_at) VALUES ($1 + 1000, $1, $2, 0)";
     run(&app, insert, bob_id, alice_id).await;
     run(&app, insert, carol_id, alice_id).await;
-    run(&app, "UPDATE accounts SET silenced_at = 1 WHERE id = $1 AND $2 = $2", carol_id, 0).await;
-    assert_eq!(me(&app, &alice.token).await["source"]["follow_requests_count"], 2);
+    run(
+        &app,
+        "UPDATE accounts SET silenced_at = 1 WHERE id = $1 AND $2 = $2",
+        carol_id,
+        0,
+    )
+    .await;
+    assert_eq!(
+        me(&app, &alice.token).await["source"]["follow_requests_count"],
+        2
+    );
 
     // staying locked changes nothing
-    assert_eq!(patch(&app, &alice.token, &[("locked", "true"), ("display_name", "A")]).await.status, 200);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM follows WHERE target_account_id = $1", alice_id).await, 0);
+    assert_eq!(
+        patch(
+            &app,
+            &alice.token,
+            &[("locked", "true"), ("display_name", "A")]
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM follows WHERE target_account_id = $1",
+            alice_id
+        )
+        .await,
+        0
+    );
 
     let res = patch(&app, &alice.token, &[("locked", "false")]).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -42,23 +80,70 @@ db_test!(async fn unlocking_accepts_pending_requests(app) {
     assert_eq!(a["locked"], false);
     assert_eq!(a["followers_count"], 1);
     assert_eq!(a["source"]["follow_requests_count"], 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM follows WHERE target_account_id = $1", alice_id).await, 1);
-    assert_eq!(count(&app, "SELECT following_count FROM accounts WHERE id = $1", bob_id).await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM follow_requests WHERE account_id = $1", carol_id).await, 1);
-});
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM follows WHERE target_account_id = $1",
+            alice_id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT following_count FROM accounts WHERE id = $1",
+            bob_id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM follow_requests WHERE account_id = $1",
+            carol_id
+        )
+        .await,
+        1
+    );
+}
 
-db_test!(async fn unlocking_removes_the_accepted_requests_notifications(app) {
+#[db_test]
+async fn unlocking_removes_the_accepted_requests_notifications(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     let alice_id: i64 = alice.account_id.parse().unwrap();
-    assert_eq!(patch(&app, &alice.token, &[("locked", "true")]).await.status, 200);
-    let res = app.post(&format!("/api/v1/accounts/{alice_id}/follow"), Some(&bob.token), &[]).await;
+    assert_eq!(
+        patch(&app, &alice.token, &[("locked", "true")])
+            .await
+            .status,
+        200
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/accounts/{alice_id}/follow"),
+            Some(&bob.token),
+            &[],
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["requested"], true);
-    let pending = "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'follow_request'";
+    let pending =
+        "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'follow_request'";
     assert_eq!(count(&app, pending, alice_id).await, 1);
-    assert_eq!(patch(&app, &alice.token, &[("locked", "false")]).await.status, 200);
+    assert_eq!(
+        patch(&app, &alice.token, &[("locked", "false")])
+            .await
+            .status,
+        200
+    );
     assert_eq!(count(&app, pending, alice_id).await, 0);
-    let rel = app.get(&format!("/api/v1/accounts/relationships?id[]={alice_id}"), Some(&bob.token)).await;
+    let rel = app
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={alice_id}"),
+            Some(&bob.token),
+        )
+        .await;
     assert_eq!(rel.json()[0]["following"], true);
-});
+}

@@ -121,16 +121,27 @@ async fn wait_hits(hits: &Hits, key: &str, n: usize) {
     panic!("{key} was requested {} times, wanted {n}", hits.get(key))
 }
 
-db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
+#[db_test(config = |c| { c.allow_private_fetches = true; c.verify_profile_links = true; })]
+async fn rel_me_link_back_verifies_the_field(app: TestApp) {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
     let (me_url, none_url) = (format!("{base}/me"), format!("{base}/none"));
-    let saved = save_fields(&app, &alice.token, &[
-        ("Web", &me_url), ("Pronouns", "she/her"), ("Other", &none_url),
-    ]).await;
+    let saved = save_fields(
+        &app,
+        &alice.token,
+        &[
+            ("Web", &me_url),
+            ("Pronouns", "she/her"),
+            ("Other", &none_url),
+        ],
+    )
+    .await;
     assert!(!verified(&saved, 0), "the check runs after the response");
     let account = wait_verified(&app, &alice.token, 0).await;
-    let at = account["fields"][0]["verified_at"].as_str().unwrap().to_owned();
+    let at = account["fields"][0]["verified_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(at.ends_with('Z'), "{at}");
     // the page without the link was fetched in the same check, and stays unverified
     assert_eq!(hits.get("/none"), 1);
@@ -140,7 +151,12 @@ db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_pr
     assert_eq!(account["source"]["fields"][0]["value"], me_url);
 
     // saving the same value again (renamed, moved) keeps verified_at and fetches nothing new
-    let saved = save_fields(&app, &alice.token, &[("Other", &none_url), ("Site", &me_url)]).await;
+    let saved = save_fields(
+        &app,
+        &alice.token,
+        &[("Other", &none_url), ("Site", &me_url)],
+    )
+    .await;
     assert_eq!(saved["fields"][1]["verified_at"], at.as_str());
     wait_hits(&hits, "/none", 2).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -148,17 +164,23 @@ db_test!(async fn rel_me_link_back_verifies_the_field(app) with |c| { c.allow_pr
     let account = me(&app, &alice.token).await;
     assert_eq!(account["fields"][1]["verified_at"], at.as_str());
     assert!(!verified(&account, 0));
-});
+}
 
-db_test!(async fn actor_uri_redirects_and_their_limit(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
+#[db_test(config = |c| { c.allow_private_fetches = true; c.verify_profile_links = true; })]
+async fn actor_uri_redirects_and_their_limit(app: TestApp) {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
-    save_fields(&app, &alice.token, &[
-        ("Loop", &format!("{base}/loop")),
-        ("Text", &format!("{base}/text")),
-        ("Missing", &format!("{base}/missing")),
-        ("Redirected", &format!("{base}/redirect")),
-    ]).await;
+    save_fields(
+        &app,
+        &alice.token,
+        &[
+            ("Loop", &format!("{base}/loop")),
+            ("Text", &format!("{base}/text")),
+            ("Missing", &format!("{base}/missing")),
+            ("Redirected", &format!("{base}/redirect")),
+        ],
+    )
+    .await;
     // a redirect to a page that links the ActivityPub uri with <link rel="me">
     let account = wait_verified(&app, &alice.token, 3).await;
     assert_eq!(hits.get("/redirect"), 1);
@@ -171,9 +193,10 @@ db_test!(async fn actor_uri_redirects_and_their_limit(app) with |c| { c.allow_pr
     for i in 0..3 {
         assert!(!verified(&account, i), "field {i}: {account}");
     }
-});
+}
 
-db_test!(async fn a_value_changed_during_the_check_is_not_marked(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; } {
+#[db_test(config = |c| { c.allow_private_fetches = true; c.verify_profile_links = true; })]
+async fn a_value_changed_during_the_check_is_not_marked(app: TestApp) {
     let alice = app.user("alice").await;
     let (base, hits) = page_server().await;
     save_fields(&app, &alice.token, &[("Web", &format!("{base}/slow"))]).await;
@@ -186,7 +209,7 @@ db_test!(async fn a_value_changed_during_the_check_is_not_marked(app) with |c| {
     let account = me(&app, &alice.token).await;
     assert_eq!(account["source"]["fields"][0]["value"], none_url);
     assert!(!verified(&account, 0), "{account}");
-});
+}
 
 /// A raw listener that counts connections: nothing at all may reach it.
 async fn counting_listener() -> (u16, Arc<Mutex<usize>>) {
@@ -203,24 +226,34 @@ async fn counting_listener() -> (u16, Arc<Mutex<usize>>) {
     (port, count)
 }
 
-db_test!(async fn private_addresses_are_never_fetched_by_default(app) with |c| { c.verify_profile_links = true; } {
+#[db_test(config = |c| { c.verify_profile_links = true; })]
+async fn private_addresses_are_never_fetched_by_default(app: TestApp) {
     assert!(!app.state.config().allow_private_fetches);
     let alice = app.user("alice").await;
     let (port, connections) = counting_listener().await;
-    let saved = save_fields(&app, &alice.token, &[
-        ("Loopback", &format!("https://127.0.0.1:{port}/me")),
-        ("Name", &format!("https://localhost:{port}/me")),
-        ("Mapped", &format!("https://[::ffff:127.0.0.1]:{port}/me")),
-        ("Plain", &format!("http://127.0.0.1:{port}/me")),
-    ]).await;
+    let saved = save_fields(
+        &app,
+        &alice.token,
+        &[
+            ("Loopback", &format!("https://127.0.0.1:{port}/me")),
+            ("Name", &format!("https://localhost:{port}/me")),
+            ("Mapped", &format!("https://[::ffff:127.0.0.1]:{port}/me")),
+            ("Plain", &format!("http://127.0.0.1:{port}/me")),
+        ],
+    )
+    .await;
     assert_eq!(saved["fields"].as_array().map(Vec::len), Some(4));
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(*connections.lock().unwrap(), 0, "no connection to a loopback address");
+    assert_eq!(
+        *connections.lock().unwrap(),
+        0,
+        "no connection to a loopback address"
+    );
     let account = me(&app, &alice.token).await;
     for i in 0..4 {
         assert!(!verified(&account, i), "field {i}: {account}");
     }
-});
+}
 
 /// What a [`slow_host`] has seen.
 #[derive(Default, Clone)]
@@ -304,14 +337,19 @@ async fn slow_host(delay: Duration) -> (String, SlowHost) {
     (format!("http://{addr}"), host)
 }
 
-db_test!(async fn repeated_saves_against_a_slow_host_stay_within_the_caps(app) with |c| { c.allow_private_fetches = true; c.verify_profile_links = true; c.fetch_per_host = 2; } {
+#[db_test(config = |c| {
+    c.allow_private_fetches = true; c.verify_profile_links = true; c.fetch_per_host = 2;
+})]
+async fn repeated_saves_against_a_slow_host_stay_within_the_caps(app: TestApp) {
     const SAVES: usize = 15;
     const FIELDS: usize = 4;
     let alice = app.user("alice").await;
     let (base, host) = slow_host(Duration::from_millis(600)).await;
     let mut newest = Vec::new();
     for save in 0..SAVES {
-        newest = (0..FIELDS).map(|f| format!("{base}/save{save}/field{f}")).collect::<Vec<_>>();
+        newest = (0..FIELDS)
+            .map(|f| format!("{base}/save{save}/field{f}"))
+            .collect::<Vec<_>>();
         let fields: Vec<(&str, &str)> = newest.iter().map(|u| ("Web", u.as_str())).collect();
         save_fields(&app, &alice.token, &fields).await;
     }
@@ -324,16 +362,26 @@ db_test!(async fn repeated_saves_against_a_slow_host_stay_within_the_caps(app) w
         assert_eq!(account["source"]["fields"][i]["value"], url.as_str());
     }
     let seen = host.seen();
-    assert!(seen.max_open <= 2, "{} requests at once to one host (cap 2)", seen.max_open);
+    assert!(
+        seen.max_open <= 2,
+        "{} requests at once to one host (cap 2)",
+        seen.max_open
+    );
     assert_eq!(seen.open, 0);
     // each of its pages once; of the superseded saves, only requests already sent when the
     // next save came (1,200 ms apart at most two per 600 ms), none queued behind them
     let newest_prefix = format!("/save{}/", SAVES - 1);
-    let (last, older): (Vec<&String>, Vec<&String>) =
-        seen.paths.iter().partition(|p| p.starts_with(&newest_prefix));
+    let (last, older): (Vec<&String>, Vec<&String>) = seen
+        .paths
+        .iter()
+        .partition(|p| p.starts_with(&newest_prefix));
     assert_eq!(last.len(), FIELDS, "{:?}", seen.paths);
-    assert!(older.len() < SAVES, "superseded checks kept fetching: {:?}", seen.paths);
+    assert!(
+        older.len() < SAVES,
+        "superseded checks kept fetching: {:?}",
+        seen.paths
+    );
     assert_eq!(app.state.verify_jobs().running(), 0);
     assert_eq!(app.state.fetch_slots().in_flight(), 0);
     assert_eq!(app.state.fetch_slots().hosts_tracked(), 0);
-});
+}

@@ -1,7 +1,7 @@
 //! Generic list reads over one table, built on [`Conditions`] and [`paginate`].
 
-use super::run::{EitherRow, fetch_all, fetch_all_unprepared};
-use super::{Args, Conditions, paginate};
+use super::run::{EitherRow, execute, fetch_all, fetch_all_unprepared};
+use super::{Arg, Args, Conditions, paginate};
 use crate::db::Exec;
 use crate::domain::page::Cursor;
 
@@ -32,6 +32,58 @@ pub async fn page_rows<T: EitherRow>(
         rows.reverse();
     }
     Ok(rows)
+}
+
+/// `sql` with its `{list}` (the inside of an `IN (…)`) numbered after `leading`, and all the
+/// values; `None` for an empty list, which matches nothing and needs no statement.
+fn with_list<V: Into<Arg>>(
+    sql: &str,
+    mut args: Args,
+    list: impl IntoIterator<Item = V>,
+) -> Option<(String, Args)> {
+    let before = args.len();
+    let placeholders = args.list(list);
+    (args.len() > before).then(|| (sql.replacen("{list}", &placeholders, 1), args))
+}
+
+/// The rows of `sql` whose `IN ({list})` takes `list` (after the `leading` values).
+pub async fn fetch_in<T: EitherRow, V: Into<Arg>>(
+    ex: &mut Exec<'_>,
+    sql: &str,
+    leading: Args,
+    list: impl IntoIterator<Item = V>,
+) -> Result<Vec<T>, sqlx::Error> {
+    match with_list(sql, leading, list) {
+        Some((sql, args)) => fetch_all(ex, &sql, &args).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`fetch_in`] for the first column of each row.
+pub async fn scalars_in<T, V: Into<Arg>>(
+    ex: &mut Exec<'_>,
+    sql: &str,
+    leading: Args,
+    list: impl IntoIterator<Item = V>,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    (T,): EitherRow,
+{
+    let rows: Vec<(T,)> = fetch_in(ex, sql, leading, list).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Runs `sql` whose `IN ({list})` takes `list`; nothing to do for an empty list.
+pub async fn execute_in<V: Into<Arg>>(
+    ex: &mut Exec<'_>,
+    sql: &str,
+    leading: Args,
+    list: impl IntoIterator<Item = V>,
+) -> Result<u64, sqlx::Error> {
+    match with_list(sql, leading, list) {
+        Some((sql, args)) => execute(ex, &sql, &args).await,
+        None => Ok(0),
+    }
 }
 
 /// Every row of `table` whose `column` is among `ids`, in no particular order.

@@ -3,26 +3,10 @@
 use crate::db::Exec;
 use crate::db::on;
 use crate::db::query::{args, fetch_all, id_bounds};
-use crate::db::repo::pairs::{self, DOMAIN_BLOCKS, OnConflict};
+use crate::db::repo::pairs::{DOMAIN_BLOCKS, pair_fns};
 use crate::domain::page::Cursor;
 
-/// Creates the block unless it exists.
-pub async fn insert(
-    ex: &mut Exec<'_>,
-    id: i64,
-    account_id: i64,
-    domain: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let keep = OnConflict::Keep;
-    pairs::insert(ex, DOMAIN_BLOCKS, id, account_id, domain, now, &[], keep).await?;
-    Ok(())
-}
-
-pub async fn delete(ex: &mut Exec<'_>, account_id: i64, domain: &str) -> Result<(), sqlx::Error> {
-    pairs::delete(ex, DOMAIN_BLOCKS, account_id, domain).await?;
-    Ok(())
-}
+pair_fns!(DOMAIN_BLOCKS, &str; insert, delete -> ());
 
 /// A page of `account_id`'s blocked domains: (block id, domain), newest first, through the
 /// `(account_id, domain)` index's account prefix.

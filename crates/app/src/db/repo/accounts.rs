@@ -2,7 +2,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::query::{Args, args, fetch_all, fetch_scalars};
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args, fetch_scalars};
 use std::sync::LazyLock;
 
 use crate::db::on;
@@ -99,12 +100,8 @@ pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, s
 }
 
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!("{} WHERE a.id IN ({})", select_record(), args.list(ids));
-    fetch_all(ex, &sql, &args).await
+    let sql = format!("{} WHERE a.id IN ({{list}})", select_record());
+    fetch_in(ex, &sql, Args::new(), ids).await
 }
 
 /// Case-insensitive lookup by username and domain (None = local).
@@ -220,16 +217,9 @@ pub async fn emojis(
     domain: Option<&str>,
     shortcodes: &[String],
 ) -> Result<Vec<EmojiRow>, sqlx::Error> {
-    if shortcodes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![domain.unwrap_or("")];
-    let sql = format!(
-        "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category FROM custom_emojis \
-         WHERE COALESCE(domain, '') = $1 AND disabled = FALSE AND shortcode IN ({}) ORDER BY shortcode",
-        args.list(shortcodes)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql = "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category FROM custom_emojis \
+         WHERE COALESCE(domain, '') = $1 AND disabled = FALSE AND shortcode IN ({list}) ORDER BY shortcode";
+    fetch_in(ex, sql, args![domain.unwrap_or("")], shortcodes).await
 }
 
 /// The local, enabled emojis shown in pickers, oldest first.

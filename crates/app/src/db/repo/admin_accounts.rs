@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use crate::db::query::rows::fetch_in;
 use crate::db::query::rows::{rows_where_in, select_ids};
 use crate::db::query::{Args, Conditions, args, fetch_all, fetch_one, paginate};
 use crate::db::repo::users::UserRow;
@@ -73,18 +74,11 @@ pub async fn user_extras(
     ex: &mut Exec<'_>,
     user_ids: &[i64],
 ) -> Result<Vec<UserExtras>, sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT u.id AS user_id, r.text AS invite_request, iu.account_id AS invited_by_account_id \
+    let sql = "SELECT u.id AS user_id, r.text AS invite_request, iu.account_id AS invited_by_account_id \
          FROM users u LEFT JOIN user_invite_requests r ON r.user_id = u.id \
          LEFT JOIN invites i ON i.id = u.invite_id LEFT JOIN users iu ON iu.id = i.user_id \
-         WHERE u.id IN ({})",
-        args.list(user_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+         WHERE u.id IN ({list})";
+    fetch_in(ex, sql, Args::new(), user_ids).await
 }
 
 /// User ids (with their account ids) whose role is one of `role_ids`.
@@ -92,15 +86,8 @@ pub async fn users_with_roles(
     ex: &mut Exec<'_>,
     role_ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if role_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT id, account_id FROM users WHERE role_id IN ({})",
-        args.list(role_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql = "SELECT id, account_id FROM users WHERE role_id IN ({list})";
+    fetch_in(ex, sql, Args::new(), role_ids).await
 }
 
 /// `origin` of the shared filter model.

@@ -4,41 +4,12 @@ use std::sync::OnceLock;
 
 use crate::db::on;
 use crate::db::query::{args, fetch_all, id_bounds};
-use crate::db::repo::pairs::{self, BLOCKS, DOMAIN_BLOCKS, OnConflict};
+use crate::db::repo::pairs::{self, BLOCKS, DOMAIN_BLOCKS, pair_fns};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
 use crate::domain::page::Cursor;
 
-/// Creates the block unless it exists.
-pub async fn insert(
-    ex: &mut Exec<'_>,
-    id: i64,
-    account_id: i64,
-    target_account_id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let keep = OnConflict::Keep;
-    pairs::insert(
-        ex,
-        BLOCKS,
-        id,
-        account_id,
-        target_account_id,
-        now,
-        &[],
-        keep,
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn delete(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    target_account_id: i64,
-) -> Result<bool, sqlx::Error> {
-    pairs::delete(ex, BLOCKS, account_id, target_account_id).await
-}
+pair_fns!(BLOCKS, i64; insert, delete -> bool, exists);
 
 /// True if either account blocks the other.
 pub async fn either_way(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<bool, sqlx::Error> {
@@ -47,15 +18,6 @@ pub async fn either_way(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<bool, sqlx:
     let row: Option<(i64,)> =
         on!(ex, c => sqlx::query_as(sql).bind(a).bind(b).fetch_optional(c).await)?;
     Ok(row.is_some())
-}
-
-/// True if `account_id` blocks `target_account_id`.
-pub async fn exists(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    target_account_id: i64,
-) -> Result<bool, sqlx::Error> {
-    pairs::exists(ex, BLOCKS, account_id, target_account_id).await
 }
 
 /// [`exists`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.

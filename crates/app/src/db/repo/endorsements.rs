@@ -2,40 +2,10 @@
 
 use crate::db::Exec;
 use crate::db::query::{args, fetch_scalars, id_bounds};
-use crate::db::repo::pairs::{self, ENDORSEMENTS, OnConflict};
+use crate::db::repo::pairs::{ENDORSEMENTS, pair_fns};
 use crate::domain::page::Cursor;
 
-/// Creates the endorsement unless it exists.
-pub async fn insert(
-    ex: &mut Exec<'_>,
-    id: i64,
-    account_id: i64,
-    target_account_id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let keep = OnConflict::Keep;
-    pairs::insert(
-        ex,
-        ENDORSEMENTS,
-        id,
-        account_id,
-        target_account_id,
-        now,
-        &[],
-        keep,
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn delete(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    target_account_id: i64,
-) -> Result<(), sqlx::Error> {
-    pairs::delete(ex, ENDORSEMENTS, account_id, target_account_id).await?;
-    Ok(())
-}
+pair_fns!(ENDORSEMENTS, i64; insert, delete -> ());
 
 /// A page of the accounts `account_id` endorses, by endorsed account id descending, through
 /// the unique `(account_id, target_account_id)` index; suspended and deleted ones skipped.

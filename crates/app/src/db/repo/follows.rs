@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use crate::db::on;
+use crate::db::query::rows::fetch_in;
 use crate::db::query::{args, fetch_all, id_bounds};
 use crate::db::repo::pairs::{self, OnConflict, Pair};
 use crate::db::sqlite_reads::query_rows;
@@ -239,20 +240,13 @@ pub async fn familiar_followers(
     viewer: i64,
     targets: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if targets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![viewer];
-    let sql = format!(
-        "SELECT f2.target_account_id, f2.account_id FROM follows f1 \
+    let sql = "SELECT f2.target_account_id, f2.account_id FROM follows f1 \
          JOIN follows f2 ON f2.account_id = f1.target_account_id \
          JOIN accounts a ON a.id = f2.account_id \
-         WHERE f1.account_id = $1 AND f2.target_account_id IN ({}) \
+         WHERE f1.account_id = $1 AND f2.target_account_id IN ({list}) \
          AND (a.hide_collections IS NULL OR a.hide_collections = FALSE) \
-         AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC",
-        args.list(targets)
-    );
-    fetch_all(ex, &sql, &args).await
+         AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC";
+    fetch_in(ex, sql, args![viewer], targets).await
 }
 
 /// Pending follow requests to `account_id` from non-suspended accounts, capped at 40 as

@@ -4,7 +4,8 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{args, execute};
+use crate::db::query::args;
+use crate::db::query::rows::execute_in;
 use crate::db::query::{fetch_scalars, id_bounds};
 use crate::domain::page::Cursor;
 
@@ -128,15 +129,8 @@ pub async fn remove_members(
     list_id: i64,
     account_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    if account_ids.is_empty() {
-        return Ok(());
-    }
-    let mut args = args![list_id];
-    let sql = format!(
-        "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({})",
-        args.list(account_ids)
-    );
-    execute(ex, &sql, &args).await?;
+    let sql = "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({list})";
+    execute_in(ex, sql, args![list_id], account_ids).await?;
     Ok(())
 }
 

@@ -4,7 +4,8 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{args, fetch_all};
+use crate::db::query::args;
+use crate::db::query::rows::fetch_in;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MarkerRow {
@@ -22,15 +23,9 @@ pub async fn of_user(
     user_id: i64,
     timelines: &[&str],
 ) -> Result<Vec<MarkerRow>, sqlx::Error> {
-    if timelines.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![user_id];
-    let sql = format!(
-        "SELECT {COLUMNS} FROM markers WHERE user_id = $1 AND timeline IN ({})",
-        args.list(timelines)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql =
+        format!("SELECT {COLUMNS} FROM markers WHERE user_id = $1 AND timeline IN ({{list}})");
+    fetch_in(ex, &sql, args![user_id], timelines).await
 }
 
 /// Creates the marker, or moves it: a change of `last_read_id` bumps `lock_version` and

@@ -4,7 +4,8 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{Args, args, fetch_all};
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaRow {
@@ -88,15 +89,10 @@ pub async fn unattached(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<MediaRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![account_id];
     let sql = format!(
-        "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({})",
-        args.list(ids)
+        "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({{list}})"
     );
-    fetch_all(ex, &sql, &args).await
+    fetch_in(ex, &sql, args![account_id], ids).await
 }
 
 /// Attaches an attachment to a status, if still unattached; the number of rows changed.
@@ -110,15 +106,10 @@ pub async fn of_statuses(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<MediaRow>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
     let sql = format!(
-        "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({}) ORDER BY id",
-        args.list(status_ids)
+        "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({{list}}) ORDER BY id"
     );
-    fetch_all(ex, &sql, &args).await
+    fetch_in(ex, &sql, Args::new(), status_ids).await
 }
 
 /// Deletes the attachments of a status; returns their stored keys.

@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use crate::db::Exec;
 use crate::db::on;
 use crate::db::query::{args, fetch_all, id_bounds};
-use crate::db::repo::pairs::{self, MUTES, OnConflict};
+use crate::db::repo::pairs::{self, MUTES, OnConflict, pair_fns};
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -46,13 +46,7 @@ pub async fn upsert(
     Ok(())
 }
 
-pub async fn delete(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    target_account_id: i64,
-) -> Result<bool, sqlx::Error> {
-    pairs::delete(ex, MUTES, account_id, target_account_id).await
-}
+pair_fns!(MUTES, i64; delete -> bool);
 
 /// Deletes every mute that has expired at `now` (through the partial `expires_at` index).
 pub async fn purge_expired(ex: &mut Exec<'_>, now: i64) -> Result<u64, sqlx::Error> {

@@ -1,7 +1,7 @@
 //! `account_notes`: private notes about other accounts.
 
 use crate::db::Exec;
-use crate::db::repo::pairs::{self, NOTES, OnConflict};
+use crate::db::repo::pairs::{self, NOTES, OnConflict, pair_fns};
 
 /// Creates or replaces the note of `account_id` about `target_account_id`.
 pub async fn upsert(
@@ -28,11 +28,4 @@ pub async fn upsert(
     Ok(())
 }
 
-pub async fn delete(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    target_account_id: i64,
-) -> Result<(), sqlx::Error> {
-    pairs::delete(ex, NOTES, account_id, target_account_id).await?;
-    Ok(())
-}
+pair_fns!(NOTES, i64; delete -> ());

@@ -110,6 +110,62 @@ pub async fn exists(
     Ok(row.is_some())
 }
 
+/// The typed functions of a pair table module, over [`insert`], [`delete`] and [`exists`]:
+/// `pair_fns!(BLOCKS, i64; insert, delete -> bool, exists)`. `insert` keeps an existing row;
+/// `delete` answers whether there was one (`-> bool`) or nothing (`-> ()`).
+macro_rules! pair_fns {
+    ($pair:expr, $target:ty; $($f:ident $(-> $ret:tt)?),*) => {
+        $($crate::db::repo::pairs::pair_fns!(@$f $pair, $target $(, $ret)?);)*
+    };
+    (@insert $pair:expr, $target:ty) => {
+        /// Creates the row unless the pair has one.
+        pub async fn insert(
+            ex: &mut $crate::db::Exec<'_>,
+            id: i64,
+            account_id: i64,
+            target: $target,
+            now: i64,
+        ) -> Result<(), sqlx::Error> {
+            let keep = $crate::db::repo::pairs::OnConflict::Keep;
+            $crate::db::repo::pairs::insert(ex, $pair, id, account_id, target, now, &[], keep)
+                .await?;
+            Ok(())
+        }
+    };
+    (@delete $pair:expr, $target:ty, bool) => {
+        /// Deletes the pair's row; true if there was one.
+        pub async fn delete(
+            ex: &mut $crate::db::Exec<'_>,
+            account_id: i64,
+            target: $target,
+        ) -> Result<bool, sqlx::Error> {
+            $crate::db::repo::pairs::delete(ex, $pair, account_id, target).await
+        }
+    };
+    (@delete $pair:expr, $target:ty, ()) => {
+        /// Deletes the pair's row, if any.
+        pub async fn delete(
+            ex: &mut $crate::db::Exec<'_>,
+            account_id: i64,
+            target: $target,
+        ) -> Result<(), sqlx::Error> {
+            $crate::db::repo::pairs::delete(ex, $pair, account_id, target).await?;
+            Ok(())
+        }
+    };
+    (@exists $pair:expr, $target:ty) => {
+        /// Whether the pair has a row.
+        pub async fn exists(
+            ex: &mut $crate::db::Exec<'_>,
+            account_id: i64,
+            target: $target,
+        ) -> Result<bool, sqlx::Error> {
+            $crate::db::repo::pairs::exists(ex, $pair, account_id, target).await
+        }
+    };
+}
+pub(crate) use pair_fns;
+
 #[cfg(test)]
 mod tests {
     use super::*;

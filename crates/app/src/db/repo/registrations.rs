@@ -5,7 +5,8 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{Args, fetch_all};
+use crate::db::query::Args;
+use crate::db::query::rows::scalars_in;
 
 /// An invite with what decides whether it is usable (its inviter's standing).
 #[derive(Debug, Clone, FromRow)]
@@ -63,16 +64,8 @@ pub async fn email_domain_blocks(
     ex: &mut Exec<'_>,
     domains: &[String],
 ) -> Result<Vec<bool>, sqlx::Error> {
-    if domains.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT allow_with_approval FROM email_domain_blocks WHERE domain IN ({})",
-        args.list(domains)
-    );
-    let rows: Vec<(bool,)> = fetch_all(ex, &sql, &args).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT allow_with_approval FROM email_domain_blocks WHERE domain IN ({list})";
+    scalars_in(ex, sql, Args::new(), domains).await
 }
 
 pub async fn canonical_email_blocked(ex: &mut Exec<'_>, hash: &str) -> Result<bool, sqlx::Error> {
@@ -128,16 +121,8 @@ pub async fn emails_of_roles(
     ex: &mut Exec<'_>,
     role_ids: &[i64],
 ) -> Result<Vec<String>, sqlx::Error> {
-    if role_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT email FROM users WHERE disabled = FALSE AND role_id IN ({}) ORDER BY id",
-        args.list(role_ids)
-    );
-    let rows: Vec<(String,)> = fetch_all(ex, &sql, &args).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT email FROM users WHERE disabled = FALSE AND role_id IN ({list}) ORDER BY id";
+    scalars_in(ex, sql, Args::new(), role_ids).await
 }
 
 /// The reason a user gave when signing up, if any.

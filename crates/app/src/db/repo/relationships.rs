@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::db::query::{Args, args, fetch_all, fetch_scalars, placeholders, value_rows};
+use crate::db::query::rows::{fetch_in, scalars_in};
+use crate::db::query::{Args, args, fetch_all, placeholders, value_rows};
 use crate::db::repo::follows::FollowRow;
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Backend, Db, Exec};
@@ -330,21 +331,22 @@ pub async fn facts_of_existing_in(
         if !domains.is_empty() {
             let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
             values.extend(domains.iter().map(|d| d as &dyn rusqlite::ToSql));
-            f.domain_blocking =
-                query_rows(c, &domain_blocks_sql(domains.len()), &values, |r| r.take())?
-                    .into_iter()
-                    .collect();
+            f.domain_blocking = query_rows(
+                c,
+                &DOMAIN_BLOCKS.replacen("{list}", &placeholders(2, domains.len()), 1),
+                &values,
+                |r| r.take(),
+            )?
+            .into_iter()
+            .collect();
         }
         Ok(f)
     })
 }
 
-fn domain_blocks_sql(n: usize) -> String {
-    format!(
-        "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
-        placeholders(2, n)
-    )
-}
+/// The viewer's (`$1`) blocks among a list of domains.
+const DOMAIN_BLOCKS: &str =
+    "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({list})";
 
 /// Of `target_domains`, the ones `viewer` blocks.
 async fn domain_blocks(
@@ -352,13 +354,7 @@ async fn domain_blocks(
     viewer: i64,
     target_domains: &[String],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    if target_domains.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let sql = domain_blocks_sql(target_domains.len());
-    let mut args = args![viewer];
-    args.list(target_domains);
-    let rows: Vec<String> = fetch_scalars(ex, &sql, &args).await?;
+    let rows: Vec<String> = scalars_in(ex, DOMAIN_BLOCKS, args![viewer], target_domains).await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -380,14 +376,9 @@ pub async fn existing_targets(
     ids: &[i64],
     with_suspended: bool,
 ) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let suspended = suspended_clause(with_suspended);
-    let mut args = Args::new();
     let sql = format!(
-        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({}) AND a.deleted_at IS NULL{suspended}",
-        args.list(ids)
+        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({{list}}) AND a.deleted_at IS NULL{suspended}"
     );
-    fetch_all(ex, &sql, &args).await
+    fetch_in(ex, &sql, Args::new(), ids).await
 }

@@ -5,8 +5,9 @@ use sqlx::FromRow;
 use crate::db::Exec;
 use crate::db::on;
 use crate::db::query::Conditions;
+use crate::db::query::args;
+use crate::db::query::rows::scalars_in;
 use crate::db::query::rows::{page_rows, rows_by_id};
-use crate::db::query::{args, fetch_all};
 use crate::domain::admin_filters::ReportFilter;
 use crate::domain::page::Cursor;
 
@@ -149,14 +150,6 @@ pub async fn statuses_of(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![account_id];
-    let sql = format!(
-        "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({}) ORDER BY id",
-        args.list(ids)
-    );
-    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({list}) ORDER BY id";
+    scalars_in(ex, sql, args![account_id], ids).await
 }

@@ -11,7 +11,8 @@ use sqlx::FromRow;
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{Args, args, fetch_all};
+use crate::db::query::rows::{fetch_in, scalars_in};
+use crate::db::query::{Args, args};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StatusRow {
@@ -93,15 +94,10 @@ pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<StatusRow>, sqlx:
 
 /// The statuses of `ids` (any order; deleted ones skipped).
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<StatusRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
     let sql = format!(
-        "SELECT {COLUMNS} FROM statuses s WHERE s.id IN ({}) AND s.deleted_at IS NULL",
-        args.list(ids)
+        "SELECT {COLUMNS} FROM statuses s WHERE s.id IN ({{list}}) AND s.deleted_at IS NULL"
     );
-    fetch_all(ex, &sql, &args).await
+    fetch_in(ex, &sql, Args::new(), ids).await
 }
 
 /// `account_id`'s reblog of `original`, if any.
@@ -189,15 +185,8 @@ pub async fn mentions_of(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT status_id, account_id FROM mentions WHERE status_id IN ({}) AND silent = FALSE ORDER BY id",
-        args.list(status_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql = "SELECT status_id, account_id FROM mentions WHERE status_id IN ({list}) AND silent = FALSE ORDER BY id";
+    fetch_in(ex, sql, Args::new(), status_ids).await
 }
 
 pub async fn mentions(
@@ -217,16 +206,8 @@ pub async fn reblogged_by(
     viewer: i64,
     originals: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if originals.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![viewer];
-    let sql = format!(
-        "SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({}) AND deleted_at IS NULL",
-        args.list(originals)
-    );
-    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({list}) AND deleted_at IS NULL";
+    scalars_in(ex, sql, args![viewer], originals).await
 }
 
 /// The ids among `ids` that `account_id` has pinned.
@@ -235,16 +216,8 @@ pub async fn pinned_among(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![account_id];
-    let sql = format!(
-        "SELECT status_id FROM status_pins WHERE account_id = $1 AND status_id IN ({})",
-        args.list(ids)
-    );
-    let rows: Vec<(i64,)> = fetch_all(ex, &sql, &args).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT status_id FROM status_pins WHERE account_id = $1 AND status_id IN ({list})";
+    scalars_in(ex, sql, args![account_id], ids).await
 }
 
 pub async fn pin_count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
@@ -305,13 +278,6 @@ pub async fn applications(
     ex: &mut Exec<'_>,
     ids: &[i64],
 ) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT id, name, website FROM oauth_applications WHERE id IN ({})",
-        args.list(ids)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql = "SELECT id, name, website FROM oauth_applications WHERE id IN ({list})";
+    fetch_in(ex, sql, Args::new(), ids).await
 }

@@ -2,7 +2,8 @@
 
 use crate::db::Exec;
 use crate::db::on;
-use crate::db::query::{Args, args, fetch_all};
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args};
 
 /// The id of the tag `name_lower`, creating it with the display `name` if new.
 pub async fn find_or_create(
@@ -39,16 +40,9 @@ pub async fn of_statuses(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
-         WHERE st.status_id IN ({}) ORDER BY t.name_lower",
-        args.list(status_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql = "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
+         WHERE st.status_id IN ({list}) ORDER BY t.name_lower";
+    fetch_in(ex, sql, Args::new(), status_ids).await
 }
 
 /// The tag ids of one status.
@@ -92,15 +86,8 @@ pub async fn uses_since(
     tag_ids: &[i64],
     since: i64,
 ) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
-    if tag_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = args![since];
-    let sql = format!(
-        "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
+    let sql = "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
          JOIN statuses s ON s.id = st.status_id \
-         WHERE st.tag_id IN ({}) AND s.created_at >= $1",
-        args.list(tag_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+         WHERE st.tag_id IN ({list}) AND s.created_at >= $1";
+    fetch_in(ex, sql, args![since], tag_ids).await
 }

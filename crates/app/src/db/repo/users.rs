@@ -3,7 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::on;
-use crate::db::query::{Args, fetch_all};
+use crate::db::query::Args;
+use crate::db::query::rows::fetch_in;
 use crate::db::row::db_row;
 use crate::db::{Backend, Exec};
 
@@ -259,15 +260,9 @@ pub struct IpRow {
 }
 
 pub async fn ips(ex: &mut Exec<'_>, user_ids: &[i64]) -> Result<Vec<IpRow>, sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = Args::new();
-    let sql = format!(
-        "SELECT user_id, ip, used_at FROM user_ips WHERE user_id IN ({}) ORDER BY used_at DESC",
-        args.list(user_ids)
-    );
-    fetch_all(ex, &sql, &args).await
+    let sql =
+        "SELECT user_id, ip, used_at FROM user_ips WHERE user_id IN ({list}) ORDER BY used_at DESC";
+    fetch_in(ex, sql, Args::new(), user_ids).await
 }
 
 pub async fn insert_invite_request(
