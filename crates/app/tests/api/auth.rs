@@ -99,13 +99,7 @@ async fn unconfirmed_pending_disabled_and_suspended_users(app: TestApp) {
         .await
         .map(|u| u.id)
         .unwrap_or_default();
-    let db = app.state.db();
-    let set = |sql: &'static str| async move {
-        let mut conn = db.conn().await.unwrap_or_else(|e| panic!("{e}"));
-        let mut ex = conn.exec();
-        woolly::on!(&mut ex, c => sqlx::query(sql).bind(uid).execute(c).await.map(|_| ()))
-            .unwrap_or_else(|e| panic!("{e}"));
-    };
+    let set = async |sql: &str| app.sql_with(sql, &[uid]).await;
     set("UPDATE users SET confirmed_at = NULL WHERE id = $1").await;
     let res = app
         .get("/api/v1/accounts/verify_credentials", Some(&alice.token))

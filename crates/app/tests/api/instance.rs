@@ -1,3 +1,6 @@
+//! `/api/v1/instance` and `/api/v2/instance` with their sub-resources (rules, terms of
+//! service, activity), preferences and custom emojis.
+
 use woolly_testkit::{TestApp, db_test};
 
 #[db_test]
@@ -101,7 +104,7 @@ async fn instance_sub_resources(app: TestApp) {
         app.get("/api/v1/instance/peers", None).await.json(),
         serde_json::json!([])
     );
-    crate::graph_support::remote(&app, "zed", "remote.example", false).await;
+    app.remote_account("zed", "remote.example", false).await;
     assert_eq!(
         app.get("/api/v1/instance/peers", None).await.json(),
         serde_json::json!(["remote.example"])
@@ -175,7 +178,7 @@ async fn preferences_and_custom_emojis(app: TestApp) {
         (3, "off", "NULL", "TRUE", "TRUE"),
         (4, "far", "'remote.example'", "TRUE", "FALSE"),
     ] {
-        crate::graph_support::sql(&app, &format!("INSERT INTO custom_emojis (id, shortcode, domain, image_key, visible_in_picker, disabled, category, created_at) VALUES ({id}, '{code}', {domain}, 'custom_emojis/{code}.png', {picker}, {disabled}, 'Blobs', 1)")).await;
+        app.sql(&format!("INSERT INTO custom_emojis (id, shortcode, domain, image_key, visible_in_picker, disabled, category, created_at) VALUES ({id}, '{code}', {domain}, 'custom_emojis/{code}.png', {picker}, {disabled}, 'Blobs', 1)")).await;
     }
     let list = app.get("/api/v1/custom_emojis", None).await.json();
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
