@@ -29,9 +29,13 @@ async fn account_records_match_the_sqlx_path(app: TestApp) {
         "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {gone}, 5)"
     ))
     .await;
-    app.sql(&format!("UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
-            moved_to_account_id = {remote}, note = 'x', fields = '[{{\"name\":\"a\",\"value\":\"b\"}}]', \
-            last_status_at = 9, hide_collections = TRUE, discoverable = FALSE WHERE id = {pending}")).await;
+    app.sql(&format!(
+        "UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
+         moved_to_account_id = {remote}, note = 'x', \
+         fields = '[{{\"name\":\"a\",\"value\":\"b\"}}]', last_status_at = 9, \
+         hide_collections = TRUE, discoverable = FALSE WHERE id = {pending}"
+    ))
+    .await;
     let ids = [
         owner.account_id.parse::<i64>().unwrap(),
         pending,

@@ -443,7 +443,10 @@ async fn websocket_refuses_bad_tokens_scopes_and_streams(app: TestApp) {
     let error = ws_next(&mut socket, WITHIN).await.unwrap_or_default();
     assert_eq!(
         error,
-        serde_json::json!({"error": "Access token does not have the required scopes", "status": 401})
+        serde_json::json!({
+            "error": "Access token does not have the required scopes",
+            "status": 401,
+        })
     );
     ws_send(
         &mut socket,

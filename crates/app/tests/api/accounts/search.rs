@@ -294,7 +294,14 @@ async fn excluded_accounts_stay_excluded(app: TestApp) {
     .await;
     // even the ones I follow
     for t in [&suspended, &moved, &leaving] {
-        app.sql(&format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, {}, {}, 1)", app.state.next_id(), me.account_id, t.account_id)).await;
+        app.sql(&format!(
+            "INSERT INTO follows (id, account_id, target_account_id, created_at) \
+             VALUES ({}, {}, {}, 1)",
+            app.state.next_id(),
+            me.account_id,
+            t.account_id
+        ))
+        .await;
     }
     assert_eq!(
         search(&app, &me.token, "q=gone").await,

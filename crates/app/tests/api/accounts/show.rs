@@ -113,16 +113,16 @@ async fn moved_and_emojis_render_on_the_rest_account(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
+    for (code, disabled) in [("blob", false), ("wave", true)] {
+        app.sql(&format!(
+            "INSERT INTO custom_emojis (id, shortcode, image_key, disabled, created_at) \
+             VALUES ({}, '{code}', 'emoji/{code}.png', {disabled}, 0)",
+            app.state.next_id(),
+        ))
+        .await;
+    }
     let mut conn = app.state.db().conn().await.unwrap();
     let mut ex = conn.exec();
-    for (code, disabled) in [("blob", false), ("wave", true)] {
-        let sql = format!(
-            "INSERT INTO custom_emojis (id, shortcode, image_key, disabled, created_at) VALUES ({}, '{code}', 'emoji/{code}.png', {}, 0)",
-            app.state.next_id(),
-            if disabled { "TRUE" } else { "FALSE" }
-        );
-        woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();
-    }
     let sql = format!(
         "UPDATE accounts SET moved_to_account_id = {} WHERE id = {}",
         home.account_id, alice.account_id

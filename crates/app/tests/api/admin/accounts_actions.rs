@@ -83,9 +83,27 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         .await,
         1
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND action = 4000 AND text = 'bye'", &[vid]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND \
+             action = 4000 AND text = 'bye'",
+            &[vid]
+        )
+        .await,
+        1
+    );
     let hash = woolly::services::moderation::canonical_email_hash("Vic.tim+x@example.com");
-    assert_eq!(app.scalar_with(&format!("SELECT COUNT(*) FROM canonical_email_blocks WHERE canonical_email_hash = '{hash}' AND reference_account_id = $1"), &[vid]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            &format!(
+                "SELECT COUNT(*) FROM canonical_email_blocks WHERE canonical_email_hash \
+                 = '{hash}' AND reference_account_id = $1"
+            ),
+            &[vid]
+        )
+        .await,
+        1
+    );
     let res = app
         .post(
             &path("/api/v1/admin/accounts/:id/unsuspend", vid),
@@ -274,7 +292,9 @@ async fn invalid_type_is_422(app: TestApp) {
         assert_eq!(res.status, 422);
         assert_eq!(
             res.json(),
-            serde_json::json!({"error": "Validation failed: Type can't be blank, Type is not included in the list"})
+            serde_json::json!({
+                "error": "Validation failed: Type can't be blank, Type is not included in the list"
+            })
         );
     }
 }
@@ -338,7 +358,16 @@ async fn presets_reports_and_rollback(app: TestApp) {
     )
     .await;
     assert_eq!(res.status, 200);
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND action = 0 AND text = 'Please stop.\n\nLast warning.' AND report_id IS NOT NULL", &[id]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM account_warnings WHERE target_account_id = $1 AND \
+             action = 0 AND text = 'Please stop.\n\nLast warning.' AND report_id IS \
+             NOT NULL",
+            &[id]
+        )
+        .await,
+        1
+    );
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL",
@@ -347,7 +376,15 @@ async fn presets_reports_and_rollback(app: TestApp) {
         .await,
         1
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'create' AND target_type = 'AccountWarning'", &[id]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
+             action = 'create' AND target_type = 'AccountWarning'",
+            &[id]
+        )
+        .await,
+        1
+    );
     // a non-none action resolves every open report against the account
     assert_eq!(
         action(
@@ -368,8 +405,24 @@ async fn presets_reports_and_rollback(app: TestApp) {
         .await,
         0
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'resolve'", &[id]).await, 2);
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'silence'", &[id]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
+             action = 'resolve'",
+            &[id]
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
+             action = 'silence'",
+            &[id]
+        )
+        .await,
+        1
+    );
     // unknown report: 404
     let res = action(
         &app,
@@ -400,7 +453,15 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
         .status,
         200
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'moderation_warning'", &[id]).await, 0);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = \
+             'moderation_warning'",
+            &[id]
+        )
+        .await,
+        0
+    );
     assert_eq!(
         action(
             &app,
@@ -412,7 +473,15 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
         .status,
         200
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'moderation_warning' AND account_warning_id IS NOT NULL", &[id]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = \
+             'moderation_warning' AND account_warning_id IS NOT NULL",
+            &[id]
+        )
+        .await,
+        1
+    );
     let mut mails = Vec::new();
     for _ in 0..50 {
         mails = app.mails();
@@ -496,7 +565,15 @@ async fn approve_and_reject_pending_users(app: TestApp) {
             .await,
         0
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'reject' AND target_type = 'User'", &[other]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
+             action = 'reject' AND target_type = 'User'",
+            &[other]
+        )
+        .await,
+        1
+    );
     // the username is free again
     local(&app, "spambot", Spec::default()).await;
 }
@@ -506,8 +583,24 @@ async fn delete_purges_a_suspended_account_keeping_a_tombstone(app: TestApp) {
     let s = staff(&app).await;
     let id = local(&app, "gone", Spec::default()).await;
     let friend = local(&app, "friend", Spec::default()).await;
-    app.sql_with(&format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({}, $1, 'hi', 0, 0)", app.state.next_id()), &[id]).await;
-    app.sql_with(&format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, $1, {friend}, 0)", app.state.next_id()), &[id]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO statuses (id, account_id, text, created_at, updated_at) \
+             VALUES ({}, $1, 'hi', 0, 0)",
+            app.state.next_id()
+        ),
+        &[id],
+    )
+    .await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO follows (id, account_id, target_account_id, created_at) \
+             VALUES ({}, $1, {friend}, 0)",
+            app.state.next_id()
+        ),
+        &[id],
+    )
+    .await;
     let res = app
         .delete(
             &path("/api/v1/admin/accounts/:id", id),
@@ -551,7 +644,15 @@ async fn delete_purges_a_suspended_account_keeping_a_tombstone(app: TestApp) {
             .await,
         0
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL AND suspended_at IS NOT NULL", &[id]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL \
+             AND suspended_at IS NOT NULL",
+            &[id]
+        )
+        .await,
+        1
+    );
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM users WHERE account_id = $1 AND disabled = TRUE",
@@ -587,7 +688,15 @@ async fn admin_account_entity_fields(app: TestApp) {
         },
     )
     .await;
-    app.sql_with(&format!("INSERT INTO user_invite_requests (id, user_id, text, created_at) SELECT {}, id, 'let me in', 0 FROM users WHERE account_id = $1", app.state.next_id()), &[id]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO user_invite_requests (id, user_id, text, created_at) SELECT \
+             {}, id, 'let me in', 0 FROM users WHERE account_id = $1",
+            app.state.next_id()
+        ),
+        &[id],
+    )
+    .await;
     let e = admin_entity(&app, &s.moderator.token, &id.to_string()).await;
     assert_eq!(e["username"], "shown");
     assert_eq!(e["domain"], serde_json::Value::Null);
@@ -645,7 +754,15 @@ async fn nested_accounts_carry_emojis_and_moved(app: TestApp) {
     )
     .await;
     let new_home = local(&app, "newhome", Spec::default()).await;
-    app.sql_with(&format!("INSERT INTO custom_emojis (id, shortcode, image_key, created_at) VALUES ({}, 'blob', 'emoji/blob.png', 0)", app.state.next_id()), &[0]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO custom_emojis (id, shortcode, image_key, created_at) VALUES \
+             ({}, 'blob', 'emoji/blob.png', 0)",
+            app.state.next_id()
+        ),
+        &[0],
+    )
+    .await;
     app.sql_with(
         &format!("UPDATE accounts SET moved_to_account_id = {new_home} WHERE id = $1"),
         &[id],
@@ -670,7 +787,14 @@ async fn moderation_warning_notifications_carry_the_strike(app: TestApp) {
     let reporter = app.user("reporter").await;
     let warned = app.user("warned").await;
     let status = app.state.next_id();
-    app.sql_with(&format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({status}, $1, 'bad', 0, 0)"), &[id_of(&warned.account_id)]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO statuses (id, account_id, text, created_at, updated_at) \
+             VALUES ({status}, $1, 'bad', 0, 0)"
+        ),
+        &[id_of(&warned.account_id)],
+    )
+    .await;
     let res = app
         .post(
             "/api/v1/reports",
@@ -808,7 +932,15 @@ async fn delete_fixes_other_accounts_counters_and_removes_files(app: TestApp) {
         .put(&key, vec![1, 2, 3], "image/png")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    app.sql_with(&format!("INSERT INTO media_attachments (id, account_id, file_key, created_at, updated_at) VALUES ({}, $1, '{key}', 0, 0)", app.state.next_id()), &[g]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO media_attachments (id, account_id, file_key, created_at, \
+             updated_at) VALUES ({}, $1, '{key}', 0, 0)",
+            app.state.next_id()
+        ),
+        &[g],
+    )
+    .await;
     let avatar = format!("accounts/avatars/{g}/original/a.png");
     app.state
         .media()
@@ -925,7 +1057,15 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
             .status,
             200
         );
-        app.sql_with(&format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, $1, {friend}, 0)", app.state.next_id()), &[id]).await;
+        app.sql_with(
+            &format!(
+                "INSERT INTO follows (id, account_id, target_account_id, created_at) \
+                 VALUES ({}, $1, {friend}, 0)",
+                app.state.next_id()
+            ),
+            &[id],
+        )
+        .await;
     }
     app.sql_with(
         "UPDATE accounts SET followers_count = 2 WHERE id = $1",
@@ -950,8 +1090,28 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
         &[recent],
     )
     .await;
-    app.sql_with(&format!("INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) VALUES ({}, $1, {}, {}, 0)", app.state.next_id(), s.user.account_id, now - 1), &[friend]).await;
-    app.sql_with(&format!("INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) VALUES ({}, $1, {}, {}, 0)", app.state.next_id(), s.moderator.account_id, now + day), &[friend]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO mutes (id, account_id, target_account_id, expires_at, \
+             created_at) VALUES ({}, $1, {}, {}, 0)",
+            app.state.next_id(),
+            s.user.account_id,
+            now - 1
+        ),
+        &[friend],
+    )
+    .await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO mutes (id, account_id, target_account_id, expires_at, \
+             created_at) VALUES ({}, $1, {}, {}, 0)",
+            app.state.next_id(),
+            s.moderator.account_id,
+            now + day
+        ),
+        &[friend],
+    )
+    .await;
     // two processes at once: exactly one purges
     let (a, b) = tokio::join!(
         maintenance::run(&app.state, now),
@@ -1005,7 +1165,15 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
         .await,
         1
     );
-    assert_eq!(app.scalar_with("SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND action = 'destroy' AND account_id IS NULL", &[old]).await, 1);
+    assert_eq!(
+        app.scalar_with(
+            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
+             action = 'destroy' AND account_id IS NULL",
+            &[old]
+        )
+        .await,
+        1
+    );
     // idempotent: a second run finds nothing; the recent one goes once it is 30 days old
     let again = maintenance::run(&app.state, now)
         .await

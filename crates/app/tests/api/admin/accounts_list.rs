@@ -502,7 +502,8 @@ async fn pagination_and_link_headers(app: TestApp) {
         l[0],
         (
             format!(
-                "https://woolly.test/api/v2/admin/accounts?limit=4&max_id={}&origin=local&username=",
+                "https://woolly.test/api/v2/admin/accounts?limit=4&max_id={}&origin=local\
+                 &username=",
                 page[3]
             ),
             "next".into()
@@ -512,7 +513,8 @@ async fn pagination_and_link_headers(app: TestApp) {
         l[1],
         (
             format!(
-                "https://woolly.test/api/v2/admin/accounts?limit=4&min_id={}&origin=local&username=",
+                "https://woolly.test/api/v2/admin/accounts?limit=4&min_id={}&origin=local\
+                 &username=",
                 page[0]
             ),
             "prev".into()

@@ -450,7 +450,15 @@ async fn force_suspend(app: &TestApp, id: i64) {
         &[id],
     )
     .await;
-    app.sql_with(&format!("INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES ({}, $1, {now})", app.state.next_id()), &[id]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO account_deletion_requests (id, account_id, created_at) \
+             VALUES ({}, $1, {now})",
+            app.state.next_id()
+        ),
+        &[id],
+    )
+    .await;
 }
 
 #[db_test]
@@ -672,7 +680,12 @@ async fn granular_scopes_revoked_tokens_and_staff_standing(app: TestApp) {
     );
     // a revoked token is invalid, not anonymous
     let revoked = app.user_with("revoked", Some("Owner"), ADMIN_SCOPES).await;
-    app.sql_with("UPDATE oauth_access_tokens SET revoked_at = 1 WHERE resource_owner_id IN (SELECT id FROM users WHERE account_id = $1)", &[revoked.account_id.parse().unwrap_or_default()]).await;
+    app.sql_with(
+        "UPDATE oauth_access_tokens SET revoked_at = 1 WHERE resource_owner_id \
+         IN (SELECT id FROM users WHERE account_id = $1)",
+        &[revoked.account_id.parse().unwrap_or_default()],
+    )
+    .await;
     for p in [
         "/api/v1/admin/accounts",
         "/api/v1/admin/reports",

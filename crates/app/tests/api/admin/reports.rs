@@ -18,7 +18,14 @@ async fn filing_a_report_renders_the_report_entity(app: TestApp) {
     let reporter = app.user("reporter").await;
     let target = local(&app, "troll", Spec::default()).await;
     let status = app.state.next_id();
-    app.sql_with(&format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({status}, $1, 'bad', 0, 0)"), &[target]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO statuses (id, account_id, text, created_at, updated_at) \
+             VALUES ({status}, $1, 'bad', 0, 0)"
+        ),
+        &[target],
+    )
+    .await;
     let res = report(
         &app,
         &reporter.token,
@@ -62,7 +69,14 @@ async fn report_errors(app: TestApp) {
     let target = local(&app, "troll", Spec::default()).await.to_string();
     let other = local(&app, "other", Spec::default()).await;
     let foreign_status = app.state.next_id();
-    app.sql_with(&format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({foreign_status}, $1, 'x', 0, 0)"), &[other]).await;
+    app.sql_with(
+        &format!(
+            "INSERT INTO statuses (id, account_id, text, created_at, updated_at) \
+             VALUES ({foreign_status}, $1, 'x', 0, 0)"
+        ),
+        &[other],
+    )
+    .await;
     let long = "x".repeat(1001);
     let foreign = foreign_status.to_string();
     let cases: Vec<ErrorCase> = vec![
@@ -290,7 +304,18 @@ async fn admin_reports_flow(app: TestApp) {
     assert_eq!(e["action_taken_at"], serde_json::Value::Null);
     let r1_id: i64 = r1.parse().unwrap_or_default();
     for action in ["assigned_to_self", "unassigned", "resolve", "reopen"] {
-        assert_eq!(app.scalar_with(&format!("SELECT COUNT(*) FROM admin_action_logs WHERE target_type = 'Report' AND action = '{action}' AND target_id = $1"), &[r1_id]).await, 1, "{action}");
+        assert_eq!(
+            app.scalar_with(
+                &format!(
+                    "SELECT COUNT(*) FROM admin_action_logs WHERE target_type = 'Report' AND \
+                     action = '{action}' AND target_id = $1"
+                ),
+                &[r1_id]
+            )
+            .await,
+            1,
+            "{action}"
+        );
     }
 }
 

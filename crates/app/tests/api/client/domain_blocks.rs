@@ -5,7 +5,11 @@ use woolly_testkit::{TestApp, db_test};
 
 async fn follow_row(app: &TestApp, table: &str, from: &str, to: &str) {
     let id = app.state.next_id();
-    app.sql(&format!("INSERT INTO {table} (id, account_id, target_account_id, created_at) VALUES ({id}, {from}, {to}, 1)")).await;
+    app.sql(&format!(
+        "INSERT INTO {table} (id, account_id, target_account_id, created_at) \
+         VALUES ({id}, {from}, {to}, 1)"
+    ))
+    .await;
     if table == "follows" {
         app.sql(&format!(
             "UPDATE accounts SET following_count = following_count + 1 WHERE id = {from}"
@@ -40,8 +44,18 @@ async fn blocking_a_domain_cleans_up_follows_requests_notifications_and_lists(ap
     follow_row(&app, "follows", &me, &good).await;
     follow_row(&app, "follows", &fan, &me).await;
     follow_row(&app, "follow_requests", &asker, &me).await;
-    app.sql(&format!("INSERT INTO notifications (id, account_id, from_account_id, type, created_at) VALUES ({}, {me}, {fan}, 'follow', 1)", app.state.next_id())).await;
-    app.sql(&format!("INSERT INTO notifications (id, account_id, from_account_id, type, created_at) VALUES ({}, {me}, {good}, 'follow', 1)", app.state.next_id())).await;
+    app.sql(&format!(
+        "INSERT INTO notifications (id, account_id, from_account_id, type, \
+         created_at) VALUES ({}, {me}, {fan}, 'follow', 1)",
+        app.state.next_id()
+    ))
+    .await;
+    app.sql(&format!(
+        "INSERT INTO notifications (id, account_id, from_account_id, type, \
+         created_at) VALUES ({}, {me}, {good}, 'follow', 1)",
+        app.state.next_id()
+    ))
+    .await;
     let list = app
         .post("/api/v1/lists", Some(&alice.token), &[("title", "l")])
         .await

@@ -193,9 +193,12 @@ async fn expired_mutes_stop_applying_everywhere(app: TestApp) {
     let carol = app.user("carol").await;
     post(&app, &bob.token, &path(&carol.account_id, "follow")).await;
     app.sql(&format!(
-        "INSERT INTO mutes (id, account_id, target_account_id, hide_notifications, expires_at, created_at) VALUES (1, {}, {}, TRUE, 1000, 1)",
+        "INSERT INTO mutes (id, account_id, target_account_id, \
+         hide_notifications, expires_at, created_at) VALUES (1, {}, {}, TRUE, \
+         1000, 1)",
         alice.account_id, bob.account_id
-    )).await;
+    ))
+    .await;
     let r = app
         .get(
             &format!("/api/v1/accounts/relationships?id[]={}", bob.account_id),
@@ -220,9 +223,12 @@ async fn expired_mutes_stop_applying_everywhere(app: TestApp) {
     assert_eq!(f[0]["id"], bob.account_id.as_str());
     // an expired mute does not stop notifications
     app.sql(&format!(
-        "INSERT INTO mutes (id, account_id, target_account_id, hide_notifications, expires_at, created_at) VALUES (2, {}, {}, TRUE, 1000, 1)",
+        "INSERT INTO mutes (id, account_id, target_account_id, \
+         hide_notifications, expires_at, created_at) VALUES (2, {}, {}, TRUE, \
+         1000, 1)",
         carol.account_id, alice.account_id
-    )).await;
+    ))
+    .await;
     post(&app, &alice.token, &path(&carol.account_id, "follow")).await;
     let n = app
         .scalar(&format!(

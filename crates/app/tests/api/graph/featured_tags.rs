@@ -126,8 +126,17 @@ async fn suggestions_are_recent_unfeatured_tags(app: TestApp) {
     let me = app.user("me").await;
     let now = woolly::domain::time::now();
     let sid = now << 16;
-    app.sql("INSERT INTO tags (id, name, name_lower, created_at) VALUES (1, 'Cats', 'cats', 1), (2, 'dogs', 'dogs', 1)").await;
-    app.sql(&format!("INSERT INTO statuses (id, account_id, text, created_at, updated_at) VALUES ({sid}, {}, 'x', {now}, {now})", me.account_id)).await;
+    app.sql(
+        "INSERT INTO tags (id, name, name_lower, created_at) VALUES (1, 'Cats', \
+         'cats', 1), (2, 'dogs', 'dogs', 1)",
+    )
+    .await;
+    app.sql(&format!(
+        "INSERT INTO statuses (id, account_id, text, created_at, updated_at) \
+         VALUES ({sid}, {}, 'x', {now}, {now})",
+        me.account_id
+    ))
+    .await;
     app.sql(&format!(
         "INSERT INTO statuses_tags (status_id, tag_id) VALUES ({sid}, 1), ({sid}, 2)"
     ))

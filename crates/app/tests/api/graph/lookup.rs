@@ -145,7 +145,12 @@ async fn relationships_render_every_field(app: TestApp) {
     assert_eq!(r[0]["id"], carol.account_id.as_str(), "{r}");
     // domain blocks show on remote accounts
     let zed = app.remote_account("zed", "remote.example", false).await;
-    app.sql(&format!("INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES (1, {}, 'remote.example', 1)", alice.account_id)).await;
+    app.sql(&format!(
+        "INSERT INTO account_domain_blocks (id, account_id, domain, created_at) \
+         VALUES (1, {}, 'remote.example', 1)",
+        alice.account_id
+    ))
+    .await;
     let r = app
         .get(
             &format!("/api/v1/accounts/relationships?id={zed}"),

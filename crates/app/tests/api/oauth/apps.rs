@@ -124,7 +124,8 @@ async fn validation_errors_are_rails_messages(app: TestApp) {
                 ("client_name", "x"),
                 ("redirect_uris", "javascript:alert(1)"),
             ],
-            "Validation failed: Redirect URI is forbidden by the server., Redirect URI must specify a scheme.",
+            "Validation failed: Redirect URI is forbidden by the server., Redirect \
+             URI must specify a scheme.",
         ),
         (
             vec![("client_name", "x"), ("redirect_uris", "data://x/y")],
@@ -164,7 +165,8 @@ async fn validation_errors_are_rails_messages(app: TestApp) {
         ),
         (
             vec![("redirect_uris", "/rel"), ("scopes", "nope")],
-            "Validation failed: Application name can't be blank, Redirect URI must be an absolute URI., Scopes doesn't match configured on the server.",
+            "Validation failed: Application name can't be blank, Redirect URI must \
+             be an absolute URI., Scopes doesn't match configured on the server.",
         ),
     ];
     for (pairs, message) in cases {

@@ -107,7 +107,8 @@ async fn users_who_cannot_sign_in_get_a_clear_message(app: TestApp) {
             "Your login is currently disabled.",
         ),
         (
-            "UPDATE accounts SET suspended_at = 1 WHERE id = (SELECT account_id FROM users WHERE id = $1)",
+            "UPDATE accounts SET suspended_at = 1 WHERE id = (SELECT account_id FROM \
+             users WHERE id = $1)",
             "Your account has been suspended.",
         ),
     ];

@@ -5,8 +5,11 @@ use woolly_testkit::{TestApp, TestResponse, db_test};
 
 use super::support::{Client, REDIRECT, code_for, exchange, register};
 
-const INVALID_GRANT: &str = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
-const INVALID_CLIENT: &str = "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.";
+const INVALID_GRANT: &str = "The provided authorization grant is invalid, expired, revoked, \
+                             does not match the redirection URI used in the authorization \
+                             request, or was issued to another client.";
+const INVALID_CLIENT: &str = "Client authentication failed due to unknown client, no client \
+                              authentication included, or unsupported authentication method.";
 
 fn assert_oauth_error(res: &TestResponse, status: u16, error: &str, description: &str) {
     assert_eq!(res.status.as_u16(), status, "{}", res.text());

@@ -28,7 +28,13 @@ pub fn multipart(texts: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) ->
         );
     }
     for (name, filename, ct, bytes) in files {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
     }
@@ -116,11 +122,10 @@ async fn form_updates_every_simple_parameter(app: TestApp) {
     assert_eq!(again["display_name"], "Alice A.");
     assert_eq!(again["source"]["privacy"], "unlisted");
     // the case-insensitive search key follows the display name
-    let mut conn = app.state.db().conn().await.unwrap();
-    let mut ex = conn.exec();
     let id: i64 = alice.account_id.parse().unwrap();
-    let row: (String,) = woolly::on!(&mut ex, c => sqlx::query_as("SELECT display_name_lower FROM accounts WHERE id = $1").bind(id).fetch_one(c).await).unwrap();
-    assert_eq!(row.0, "alice a.");
+    let search_key =
+        "SELECT COUNT(*) FROM accounts WHERE id = $1 AND display_name_lower = 'alice a.'";
+    assert_eq!(app.scalar_with(search_key, &[id]).await, 1);
 }
 
 #[db_test]
@@ -132,7 +137,10 @@ async fn json_body_and_put(app: TestApp) {
         "bot": false,
         "discoverable": false,
         "source": {"privacy": "private", "sensitive": false},
-        "fields_attributes": [{"name": "Web", "value": "https://example.com"}, {"name": "Pronouns", "value": "she/her"}],
+        "fields_attributes": [
+            {"name": "Web", "value": "https://example.com"},
+            {"name": "Pronouns", "value": "she/her"},
+        ],
         "attribution_domains": ["https://news.example", "*.blog.example", "news.example", " "],
     })).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -201,9 +209,19 @@ async fn fields_as_hash_in_received_order_with_blank_pairs_dropped(app: TestApp)
     // in the order the keys came, as a Rails params hash (not by numeric key)
     assert_eq!(names, vec!["second", "first", "tenth"]);
     // the same with a JSON object
-    let res = app.json_request(Method::PATCH, PATH, Some(&alice.token), &json!({
-        "fields_attributes": {"1": {"name": "one", "value": "1"}, "0": {"name": "zero", "value": "0"}},
-    })).await;
+    let res = app
+        .json_request(
+            Method::PATCH,
+            PATH,
+            Some(&alice.token),
+            &json!({
+                "fields_attributes": {
+                    "1": {"name": "one", "value": "1"},
+                    "0": {"name": "zero", "value": "0"},
+                },
+            }),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
         res.json()["source"]["fields"],
@@ -272,7 +290,10 @@ async fn too_many_fields_and_missing_labels(app: TestApp) {
         res.json(),
         json!({
             "error": "Validation failed: Fields is too long (maximum is 4 characters)",
-            "details": {"fields": [{"error": "ERR_TOO_LONG", "description": "is too long (maximum is 4 characters)"}]}
+            "details": {"fields": [{
+                "error": "ERR_TOO_LONG",
+                "description": "is too long (maximum is 4 characters)",
+            }]}
         })
     );
 
@@ -290,7 +311,10 @@ async fn too_many_fields_and_missing_labels(app: TestApp) {
         res.json(),
         json!({
             "error": "Validation failed: Fields contains values with missing labels",
-            "details": {"fields": [{"error": "ERR_FIELDS_WITH_VALUES_MISSING_LABELS", "description": "contains values with missing labels"}]}
+            "details": {"fields": [{
+                "error": "ERR_FIELDS_WITH_VALUES_MISSING_LABELS",
+                "description": "contains values with missing labels",
+            }]}
         })
     );
     assert_eq!(me(&app, &alice.token).await["fields"], json!([]));

@@ -19,7 +19,8 @@ async fn unlocking_accepts_pending_requests(app: TestApp) {
             .status,
         200
     );
-    let insert = "INSERT INTO follow_requests (id, account_id, target_account_id, created_at) VALUES ($1 + 1000, $1, $2, 0)";
+    let insert = "INSERT INTO follow_requests (id, account_id, target_account_id, \
+                  created_at) VALUES ($1 + 1000, $1, $2, 0)";
     app.sql_with(insert, &[bob_id, alice_id]).await;
     app.sql_with(insert, &[carol_id, alice_id]).await;
     app.sql_with(

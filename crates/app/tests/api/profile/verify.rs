@@ -314,7 +314,8 @@ impl SlowHost {
         }
         let body = format!(r#"<html><body><a rel="me" href="{PROFILE_URL}">me</a></body></html>"#);
         let answer = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: \
+             {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         );
         let _ = socket.write_all(answer.as_bytes()).await;

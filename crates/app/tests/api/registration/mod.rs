@@ -151,10 +151,18 @@ async fn happy_path_token_works_after_confirmation(app: TestApp) {
 #[db_test]
 async fn json_body_and_normalised_locale_and_zone(app: TestApp) {
     let token = app_token(&app, "read write", "write:accounts").await;
-    let res = app.json_request(axum::http::Method::POST, "/api/v1/accounts", Some(&token), &json!({
-        "username": "jsonny", "email": "j@example.org", "password": "12345678",
-        "agreement": true, "locale": "xx-nope", "time_zone": "Mars/Base", "date_of_birth": "garbage",
-    })).await;
+    let res = app
+        .json_request(
+            axum::http::Method::POST,
+            "/api/v1/accounts",
+            Some(&token),
+            &json!({
+                "username": "jsonny", "email": "j@example.org", "password": "12345678",
+                "agreement": true, "locale": "xx-nope", "time_zone": "Mars/Base",
+                "date_of_birth": "garbage",
+            }),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let user = woolly::services::operator::find_user(&app.state, "jsonny")
         .await
@@ -213,7 +221,9 @@ async fn blank_everything(app: TestApp) {
     let body = res.json();
     assert_eq!(
         body["error"],
-        "Validation failed: E-mail address can't be blank, E-mail address is invalid, Password can't be blank, Username can't be blank, Service agreement must be accepted"
+        "Validation failed: E-mail address can't be blank, E-mail address is \
+         invalid, Password can't be blank, Username can't be blank, Service \
+         agreement must be accepted"
     );
     assert_eq!(
         detail(&body, "email"),
@@ -425,10 +435,9 @@ async fn approval_mode_keeps_users_pending_with_their_reason(app: TestApp) {
         .await
         .unwrap();
     assert!(!user.approved);
-    let mut conn = app.state.db().conn().await.unwrap();
-    let mut ex = conn.exec();
-    let row: (String,) = woolly::on!(&mut ex, c => sqlx::query_as("SELECT text FROM user_invite_requests WHERE user_id = $1").bind(user.id).fetch_one(c).await).unwrap();
-    assert_eq!(row.0, "I like sheep");
+    let reason =
+        "SELECT COUNT(*) FROM user_invite_requests WHERE user_id = $1 AND text = 'I like sheep'";
+    assert_eq!(app.scalar_with(reason, &[user.id]).await, 1);
     // staff who can manage users hear about it, others do not
     let mut review = Vec::new();
     for _ in 0..100 {

@@ -294,7 +294,8 @@ async fn pagination_and_links(app: TestApp) {
     assert_eq!(
         res.header("link").unwrap(),
         format!(
-            "<{base}?limit=2&max_id={}&only_media=false>; rel=\"next\", <{base}?limit=2&min_id={}&only_media=false>; rel=\"prev\"",
+            "<{base}?limit=2&max_id={}&only_media=false>; rel=\"next\", \
+             <{base}?limit=2&min_id={}&only_media=false>; rel=\"prev\"",
             all[1], all[0]
         )
     );

@@ -173,7 +173,10 @@ async fn replies_mentions_and_tags(app: TestApp) {
     assert_eq!(s["in_reply_to_account_id"], bob.account_id.as_str());
     assert_eq!(
         s["mentions"],
-        serde_json::json!([{"id": bob.account_id, "username": "bob", "url": "https://woolly.test/@bob", "acct": "bob"}])
+        serde_json::json!([{
+            "id": bob.account_id, "username": "bob", "url": "https://woolly.test/@bob",
+            "acct": "bob",
+        }])
     );
     assert_eq!(
         s["tags"],
@@ -185,7 +188,14 @@ async fn replies_mentions_and_tags(app: TestApp) {
         "{content}"
     );
     assert!(content.contains("@nobody"), "{content}");
-    let n = app.scalar(&format!("SELECT COUNT(*) FROM notifications WHERE account_id = {} AND type = 'mention' AND status_id = {}", bob.account_id, s["id"].as_str().unwrap())).await;
+    let n = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = {} AND type = \
+             'mention' AND status_id = {}",
+            bob.account_id,
+            s["id"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(n, 1);
     let parent_now = app
         .get(&format!("/api/v1/statuses/{parent}"), None)

@@ -21,17 +21,32 @@ fn row_id(app: &TestApp) -> i64 {
 }
 
 pub async fn follow(app: &TestApp, from: &str, to: &str) {
-    app.sql(&format!("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ({}, {from}, {to}, 1)", row_id(app))).await;
+    app.sql(&format!(
+        "INSERT INTO follows (id, account_id, target_account_id, created_at) \
+         VALUES ({}, {from}, {to}, 1)",
+        row_id(app)
+    ))
+    .await;
 }
 
 pub async fn block(app: &TestApp, from: &str, to: &str) {
-    app.sql(&format!("INSERT INTO blocks (id, account_id, target_account_id, created_at) VALUES ({}, {from}, {to}, 1)", row_id(app))).await;
+    app.sql(&format!(
+        "INSERT INTO blocks (id, account_id, target_account_id, created_at) \
+         VALUES ({}, {from}, {to}, 1)",
+        row_id(app)
+    ))
+    .await;
 }
 
 /// A mute; `expires_at` in ms (None = forever).
 pub async fn mute(app: &TestApp, from: &str, to: &str, expires_at: Option<i64>) {
     let exp = expires_at.map_or("NULL".to_owned(), |e| e.to_string());
-    app.sql(&format!("INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) VALUES ({}, {from}, {to}, {exp}, 1)", row_id(app))).await;
+    app.sql(&format!(
+        "INSERT INTO mutes (id, account_id, target_account_id, expires_at, \
+         created_at) VALUES ({}, {from}, {to}, {exp}, 1)",
+        row_id(app)
+    ))
+    .await;
 }
 
 /// A PNG of `w`×`h` pixels.
@@ -56,9 +71,15 @@ pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         match file {
             Some((filename, ct)) => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes(),
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n"
+                )
+                .as_bytes(),
             ),
-            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
         }
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
