@@ -5,16 +5,16 @@ use woolly::db::repo::admin_accounts::Arg;
 use woolly::db::repo::explain::{self, sqlite_full_scans};
 use woolly::db::repo::{accounts, follows, relationships, viewers};
 use woolly::domain::secrets;
-use woolly_testkit::{Backend, TestApp, db_test};
+use woolly_testkit::{TestApp, db_test};
 
-use crate::admin_support::{self, Spec};
-use crate::graph_support::sql;
-use crate::oauth_support::register;
+use crate::admin::support::Spec;
+
+use crate::oauth::support::register;
 
 #[db_test]
 async fn account_records_match_the_sqlx_path(app: TestApp) {
     let owner = app.user_with("boss", Some("Owner"), "read").await;
-    let pending = admin_support::local(
+    let pending = crate::admin::support::local(
         &app,
         "waiting",
         Spec {
@@ -23,12 +23,19 @@ async fn account_records_match_the_sqlx_path(app: TestApp) {
         },
     )
     .await;
-    let remote = admin_support::remote(&app, "far", "remote.example").await;
-    let gone = admin_support::local(&app, "leaving", Spec::default()).await;
-    sql(&app, &format!("INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {gone}, 5)")).await;
-    sql(&app, &format!("UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
-            moved_to_account_id = {remote}, note = 'x', fields = '[{{\"name\":\"a\",\"value\":\"b\"}}]', \
-            last_status_at = 9, hide_collections = TRUE, discoverable = FALSE WHERE id = {pending}")).await;
+    let remote = crate::admin::support::remote(&app, "far", "remote.example").await;
+    let gone = crate::admin::support::local(&app, "leaving", Spec::default()).await;
+    app.sql(&format!(
+        "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {gone}, 5)"
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
+         moved_to_account_id = {remote}, note = 'x', \
+         fields = '[{{\"name\":\"a\",\"value\":\"b\"}}]', last_status_at = 9, \
+         hide_collections = TRUE, discoverable = FALSE WHERE id = {pending}"
+    ))
+    .await;
     let ids = [
         owner.account_id.parse::<i64>().unwrap(),
         pending,
@@ -57,7 +64,11 @@ async fn account_records_match_the_sqlx_path(app: TestApp) {
 async fn viewer_rows_match_the_sqlx_path(app: TestApp) {
     let owner = app.user_with("boss", Some("Owner"), "read write").await;
     let plain = app.user("plain").await;
-    sql(&app, &format!("UPDATE users SET locale = 'de', unconfirmed_email = 'n@example.com' WHERE account_id = {}", plain.account_id)).await;
+    app.sql(&format!(
+        "UPDATE users SET locale = 'de', unconfirmed_email = 'n@example.com' WHERE account_id = {}",
+        plain.account_id
+    ))
+    .await;
     // An app token (no user) from the client-credentials grant.
     let client = register(&app, "urn:ietf:wg:oauth:2.0:oob", "read").await;
     let res = app
@@ -92,11 +103,8 @@ async fn viewer_rows_match_the_sqlx_path(app: TestApp) {
     }
 }
 
-#[db_test]
+#[db_test(sqlite_only = "reads SQLite query plans")]
 async fn the_relationships_statement_reads_through_indexes(app: TestApp) {
-    if app.backend != Backend::Sqlite {
-        return;
-    }
     let mut conn = app.state.db().conn().await.unwrap();
     for n in [1usize, 2, 40] {
         let sql = relationships::lookup_sql(woolly::db::Backend::Sqlite, n);
