@@ -1,6 +1,5 @@
 //! Upstream's 401/403/422 bodies and headers for every kind of bad token or user.
 
-use woolly::db::query::Arg;
 use woolly::domain::time;
 use woolly_testkit::{TestApp, db_test};
 
@@ -22,7 +21,10 @@ async fn verify_credentials_returns_the_credential_account(app: TestApp) {
     assert_eq!(a["source"]["follow_requests_count"], 0);
     assert_eq!(
         a["role"],
-        serde_json::json!({"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": false, "collection_limit": 10})
+        serde_json::json!({
+            "id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": false,
+            "collection_limit": 10,
+        })
     );
 }
 
@@ -35,7 +37,8 @@ async fn missing_and_unknown_tokens_are_401(app: TestApp) {
         assert_eq!(
             res.header("www-authenticate").as_deref(),
             Some(
-                "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"The access token is invalid\""
+                "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", \
+                 error_description=\"The access token is invalid\""
             )
         );
     }
@@ -65,7 +68,9 @@ async fn missing_scope_is_403_with_header(app: TestApp) {
     assert_eq!(
         res.header("www-authenticate").as_deref(),
         Some(
-            "Bearer realm=\"Doorkeeper\", error=\"insufficient_scope\", error_description=\"Access to this resource requires scope _profile read read:accounts_.\""
+            "Bearer realm=\"Doorkeeper\", error=\"insufficient_scope\", \
+             error_description=\"Access to this resource requires scope _profile \
+             read read:accounts_.\""
         )
     );
 }
@@ -100,15 +105,7 @@ async fn unconfirmed_pending_disabled_and_suspended_users(app: TestApp) {
         .await
         .map(|u| u.id)
         .unwrap_or_default();
-    let db = app.state.db();
-    let set = |sql: &'static str| async move {
-        let mut conn = db.conn().await.unwrap_or_else(|e| panic!("{e}"));
-        let mut ex = conn.exec();
-        woolly::db::query::execute(&mut ex, sql, &[Arg::from(uid)])
-            .await
-            .map(|_| ())
-            .unwrap_or_else(|e| panic!("{e}"));
-    };
+    let set = async |sql: &str| app.sql_with(sql, &[uid]).await;
     set("UPDATE users SET confirmed_at = NULL WHERE id = $1").await;
     let res = app
         .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
@@ -134,7 +131,11 @@ async fn unconfirmed_pending_disabled_and_suspended_users(app: TestApp) {
         (403, "Your login is currently disabled")
     );
     set("UPDATE users SET disabled = FALSE WHERE id = $1").await;
-    set("UPDATE accounts SET suspended_at = 1 WHERE id = (SELECT account_id FROM users WHERE id = $1)").await;
+    set(
+        "UPDATE accounts SET suspended_at = 1 WHERE id = (SELECT account_id FROM \
+         users WHERE id = $1)",
+    )
+    .await;
     let res = app.get("/api/v1/instance", Some(&alice.token)).await;
     assert_eq!((res.status.as_u16(), res.error().as_str()), (200, ""));
     let res = app

@@ -12,11 +12,10 @@ use woolly::db::repo::relationships::{GraphFacts, TargetCheck};
 use woolly::db::repo::{accounts, blocks, follows, relationships, viewers};
 use woolly::domain::page::Cursor;
 use woolly::domain::secrets;
-use woolly_testkit::{Backend, TestApp, db_test};
+use woolly_testkit::{TestApp, db_test};
 
-use crate::admin_support::{self, Spec};
-use crate::graph_support::sql;
-use crate::oauth_support::register;
+use crate::admin::support::{self, Spec};
+use crate::oauth::support::register;
 
 /// Every inline read of the code base (grep `reads.with` in `db/`), with its arguments.
 #[derive(Debug)]
@@ -120,7 +119,7 @@ async fn every_inline_read_matches_the_sqlx_path(app: TestApp) {
     let plain = app.user("plain").await;
     let me = owner.account_id.parse::<i64>().unwrap();
     let other = plain.account_id.parse::<i64>().unwrap();
-    let pending = admin_support::local(
+    let pending = support::local(
         &app,
         "waiting",
         Spec {
@@ -129,14 +128,17 @@ async fn every_inline_read_matches_the_sqlx_path(app: TestApp) {
         },
     )
     .await;
-    let remote = admin_support::remote(&app, "far", "remote.example").await;
-    let gone = admin_support::local(&app, "leaving", Spec::default()).await;
-    let quiet = admin_support::local(&app, "quiet", Spec::default()).await;
-    sql(&app, &format!("INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {gone}, 5)")).await;
-    sql(&app, &format!("UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
+    let remote = support::remote(&app, "far", "remote.example").await;
+    let gone = support::local(&app, "leaving", Spec::default()).await;
+    let quiet = support::local(&app, "quiet", Spec::default()).await;
+    app.sql(&format!(
+        "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES (1, {gone}, 5)"
+    ))
+    .await;
+    app.sql(&format!("UPDATE accounts SET suspended_at = 7, suspension_origin = 'local', silenced_at = 8, \
         moved_to_account_id = {remote}, note = 'x', fields = '[{{\"name\":\"a\",\"value\":\"b\"}}]', \
         last_status_at = 9, hide_collections = TRUE, discoverable = FALSE WHERE id = {pending}")).await;
-    sql(&app, &format!("UPDATE users SET locale = 'de', unconfirmed_email = 'n@example.com' WHERE account_id = {other}")).await;
+    app.sql(&format!("UPDATE users SET locale = 'de', unconfirmed_email = 'n@example.com' WHERE account_id = {other}")).await;
     // A graph around `me`: every kind of fact, both ways.
     for (table, id, from, to) in [
         ("follows", 11, me, other),
@@ -151,14 +153,14 @@ async fn every_inline_read_matches_the_sqlx_path(app: TestApp) {
         ("blocks", 32, gone, me),
         ("account_pins", 41, me, other),
     ] {
-        sql(&app, &format!("INSERT INTO {table} (id, account_id, target_account_id, created_at) VALUES ({id}, {from}, {to}, 3)")).await;
+        app.sql(&format!("INSERT INTO {table} (id, account_id, target_account_id, created_at) VALUES ({id}, {from}, {to}, 3)")).await;
     }
-    sql(&app, "UPDATE follows SET show_reblogs = FALSE, notify = TRUE, languages = '[\"de\"]' WHERE id = 11").await;
-    sql(&app, &format!("INSERT INTO mutes (id, account_id, target_account_id, hide_notifications, expires_at, created_at) \
+    app.sql("UPDATE follows SET show_reblogs = FALSE, notify = TRUE, languages = '[\"de\"]' WHERE id = 11").await;
+    app.sql(&format!("INSERT INTO mutes (id, account_id, target_account_id, hide_notifications, expires_at, created_at) \
         VALUES (51, {me}, {remote}, TRUE, NULL, 3), (52, {me}, {quiet}, FALSE, 5000, 3), (53, {me}, {other}, FALSE, 10, 3)")).await;
-    sql(&app, &format!("INSERT INTO account_notes (id, account_id, target_account_id, comment, created_at, updated_at) \
+    app.sql(&format!("INSERT INTO account_notes (id, account_id, target_account_id, comment, created_at, updated_at) \
         VALUES (61, {me}, {remote}, 'far away', 3, 3)")).await;
-    sql(&app, &format!("INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES (71, {me}, 'remote.example', 3)")).await;
+    app.sql(&format!("INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES (71, {me}, 'remote.example', 3)")).await;
     // An app token (no user) from the client-credentials grant.
     let client = register(&app, "urn:ietf:wg:oauth:2.0:oob", "read").await;
     let res = app
@@ -221,11 +223,8 @@ async fn every_inline_read_matches_the_sqlx_path(app: TestApp) {
     assert!(nonempty > reads.len() / 2, "{nonempty} of {}", reads.len());
 }
 
-#[db_test]
+#[db_test(sqlite_only = "reads SQLite query plans")]
 async fn the_relationships_statement_reads_through_indexes(app: TestApp) {
-    if app.backend != Backend::Sqlite {
-        return;
-    }
     let mut conn = app.state.db().conn().await.unwrap();
     for n in [1usize, 2, 40] {
         let sql = relationships::lookup_sql(woolly::db::Backend::Sqlite, n);

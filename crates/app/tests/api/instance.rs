@@ -1,3 +1,6 @@
+//! `/api/v1/instance` and `/api/v2/instance` with their sub-resources (rules, terms of
+//! service, activity), preferences and custom emojis.
+
 use woolly_testkit::{TestApp, db_test};
 
 #[db_test]
@@ -43,7 +46,10 @@ async fn instance_sub_resources(app: TestApp) {
     assert_eq!(rules.status, 200);
     assert_eq!(
         rules.json(),
-        serde_json::json!([{"id": "1", "text": "Be kind", "hint": ""}, {"id": "2", "text": "No spam", "hint": ""}])
+        serde_json::json!([
+            {"id": "1", "text": "Be kind", "hint": ""},
+            {"id": "2", "text": "No spam", "hint": ""},
+        ])
     );
     assert_eq!(
         app.get("/api/v2/instance", None).await.json()["rules"],
@@ -101,7 +107,7 @@ async fn instance_sub_resources(app: TestApp) {
         app.get("/api/v1/instance/peers", None).await.json(),
         serde_json::json!([])
     );
-    crate::graph_support::remote(&app, "zed", "remote.example", false).await;
+    app.remote_account("zed", "remote.example", false).await;
     assert_eq!(
         app.get("/api/v1/instance/peers", None).await.json(),
         serde_json::json!(["remote.example"])
@@ -175,7 +181,13 @@ async fn preferences_and_custom_emojis(app: TestApp) {
         (3, "off", "NULL", "TRUE", "TRUE"),
         (4, "far", "'remote.example'", "TRUE", "FALSE"),
     ] {
-        crate::graph_support::sql(&app, &format!("INSERT INTO custom_emojis (id, shortcode, domain, image_key, visible_in_picker, disabled, category, created_at) VALUES ({id}, '{code}', {domain}, 'custom_emojis/{code}.png', {picker}, {disabled}, 'Blobs', 1)")).await;
+        app.sql(&format!(
+            "INSERT INTO custom_emojis (id, shortcode, domain, image_key, \
+             visible_in_picker, disabled, category, created_at) VALUES ({id}, \
+             '{code}', {domain}, 'custom_emojis/{code}.png', {picker}, {disabled}, \
+             'Blobs', 1)"
+        ))
+        .await;
     }
     let list = app.get("/api/v1/custom_emojis", None).await.json();
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");

@@ -195,7 +195,8 @@ async fn search_errors(app: TestApp) {
     assert_eq!(r.status, 401);
     assert_eq!(
         r.json(),
-        json!({"error": "Search queries that resolve remote resources are not supported without authentication"})
+        json!({"error": "Search queries that resolve remote resources are not supported without \
+                         authentication"})
     );
     let r = app
         .get("/api/v2/search?q=a&offset=-1", Some(&alice.token))

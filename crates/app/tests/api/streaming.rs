@@ -13,9 +13,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tower::ServiceExt;
 use woolly_testkit::{TestApp, db_test};
 
-use super::graph_support::{path, post};
-use super::oauth_support::{REDIRECT, register};
-use super::statuses_support::{block, mute, sql, status};
+use crate::graph::support::{path, post};
+use crate::oauth::support::{REDIRECT, register};
+use crate::statuses::support::{block, mute, status};
 
 /// Enough for an event published after a commit (the issue asks for one second).
 const WITHIN: Duration = Duration::from_secs(1);
@@ -443,7 +443,10 @@ async fn websocket_refuses_bad_tokens_scopes_and_streams(app: TestApp) {
     let error = ws_next(&mut socket, WITHIN).await.unwrap_or_default();
     assert_eq!(
         error,
-        serde_json::json!({"error": "Access token does not have the required scopes", "status": 401})
+        serde_json::json!({
+            "error": "Access token does not have the required scopes",
+            "status": 401,
+        })
     );
     ws_send(
         &mut socket,
@@ -503,10 +506,9 @@ async fn a_revoked_tokens_stream_ends(app: TestApp) {
     let mut socket = ws_connect(addr, "?stream=user", Some(&alice.token)).await;
     assert_eq!(live_becomes(&app, 8).await, 8);
     let digest = woolly::domain::secrets::digest(&alice.token);
-    sql(
-        &app,
-        &format!("UPDATE oauth_access_tokens SET revoked_at = 1 WHERE token_digest = '{digest}'"),
-    )
+    app.sql(&format!(
+        "UPDATE oauth_access_tokens SET revoked_at = 1 WHERE token_digest = '{digest}'"
+    ))
     .await;
     assert!(
         sse.ends_within(Duration::from_secs(3)).await,
@@ -533,13 +535,10 @@ async fn a_suspended_users_stream_ends(app: TestApp) {
     let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
-    sql(
-        &app,
-        &format!(
-            "UPDATE accounts SET suspended_at = 1 WHERE id = {}",
-            alice.account_id
-        ),
-    )
+    app.sql(&format!(
+        "UPDATE accounts SET suspended_at = 1 WHERE id = {}",
+        alice.account_id
+    ))
     .await;
     assert!(
         sse.ends_within(Duration::from_secs(3)).await,

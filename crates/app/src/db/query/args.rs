@@ -12,6 +12,8 @@ pub enum Arg {
     NullInt,
     /// A NULL of text type.
     NullText,
+    /// A NULL of boolean type.
+    NullBool,
 }
 
 impl From<i64> for Arg {
@@ -65,6 +67,18 @@ impl From<Option<i64>> for Arg {
 impl From<Option<String>> for Arg {
     fn from(v: Option<String>) -> Self {
         v.map_or(Self::NullText, Self::Text)
+    }
+}
+
+impl From<Option<bool>> for Arg {
+    fn from(v: Option<bool>) -> Self {
+        v.map_or(Self::NullBool, Self::Bool)
+    }
+}
+
+impl From<&Option<String>> for Arg {
+    fn from(v: &Option<String>) -> Self {
+        v.as_deref().into()
     }
 }
 

@@ -29,6 +29,7 @@ macro_rules! bind_args {
                 $crate::db::query::Arg::Bool(b) => q.bind(*b),
                 $crate::db::query::Arg::NullInt => q.bind(None::<i64>),
                 $crate::db::query::Arg::NullText => q.bind(None::<&str>),
+                $crate::db::query::Arg::NullBool => q.bind(None::<bool>),
             };
         }
         q

@@ -3,10 +3,9 @@
 use sqlx::FromRow;
 
 use crate::db::query::rows::fetch_in;
-use crate::db::query::{Args, args, fetch_scalars};
+use crate::db::query::{Args, args, execute, fetch_all, fetch_optional, fetch_scalars};
 use std::sync::LazyLock;
 
-use crate::db::on;
 use crate::db::row::db_row;
 use crate::db::sqlite_reads::{query_optional, query_rows};
 use crate::db::{Db, Exec};
@@ -96,7 +95,7 @@ pub fn select_record() -> &'static str {
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
     let sql = format!("{} WHERE a.id = $1", select_record());
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![id]).await
 }
 
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
@@ -117,7 +116,7 @@ pub async fn find_by_username(
                 "{} WHERE a.username_lower = $1 AND a.domain IS NULL",
                 select_record()
             );
-            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).fetch_optional(c).await)
+            fetch_optional(ex, &sql, &args![&lower]).await
         }
         Some(d) => {
             let sql = format!(
@@ -125,7 +124,7 @@ pub async fn find_by_username(
                 select_record()
             );
             let d = d.to_lowercase();
-            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).bind(&d).fetch_optional(c).await)
+            fetch_optional(ex, &sql, &args![&lower, &d]).await
         }
     }
 }
@@ -148,21 +147,25 @@ pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::E
     let sql = "INSERT INTO accounts (id, username, username_lower, domain, display_name, display_name_lower, \
         uri, url, locked, discoverable, indexable, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(a.id)
-        .bind(a.username)
-        .bind(a.username.to_lowercase())
-        .bind(a.domain)
-        .bind(a.display_name)
-        .bind(a.display_name.to_lowercase())
-        .bind(a.uri)
-        .bind(a.url)
-        .bind(a.locked)
-        .bind(a.discoverable)
-        .bind(a.indexable)
-        .bind(a.now)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            a.id,
+            a.username,
+            a.username.to_lowercase(),
+            a.domain,
+            a.display_name,
+            a.display_name.to_lowercase(),
+            a.uri,
+            a.url,
+            a.locked,
+            a.discoverable,
+            a.indexable,
+            a.now
+        ],
+    )
+    .await?;
     crate::db::repo::search::index_name(ex, a.id, a.display_name).await?;
     Ok(())
 }
@@ -197,8 +200,7 @@ pub async fn lock(ex: &mut Exec<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
 pub async fn username_taken(ex: &mut Exec<'_>, username: &str) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM accounts WHERE username_lower = $1 AND domain IS NULL";
     let lower = username.to_lowercase();
-    let row: Option<(i64,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(&lower).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![&lower]).await?;
     Ok(row.is_some())
 }
 
@@ -227,7 +229,7 @@ pub async fn listed_local_emojis(ex: &mut Exec<'_>) -> Result<Vec<EmojiRow>, sql
     let sql = "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category \
                FROM custom_emojis WHERE domain IS NULL AND disabled = FALSE \
                AND visible_in_picker = TRUE ORDER BY id";
-    on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)
+    fetch_all(ex, sql, &args![]).await
 }
 
 /// [`find_many`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.

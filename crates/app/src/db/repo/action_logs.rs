@@ -3,9 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::Conditions;
 use crate::db::query::rows::page_rows;
+use crate::db::query::{Conditions, args, execute};
 use crate::domain::admin_filters::LogFilter;
 use crate::domain::page::Cursor;
 
@@ -23,22 +22,24 @@ pub struct ActionLogRow {
 }
 
 pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO admin_action_logs (id, account_id, action, target_type, target_id, \
          target_account_id, human_identifier, text, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(r.id)
-        .bind(r.account_id)
-        .bind(&r.action)
-        .bind(&r.target_type)
-        .bind(r.target_id)
-        .bind(r.target_account_id)
-        .bind(&r.human_identifier)
-        .bind(&r.text)
-        .bind(r.created_at)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &args![
+            r.id,
+            r.account_id,
+            &r.action,
+            &r.target_type,
+            r.target_id,
+            r.target_account_id,
+            &r.human_identifier,
+            &r.text,
+            r.created_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 

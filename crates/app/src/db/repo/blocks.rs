@@ -2,8 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::db::on;
-use crate::db::query::{args, fetch_all, id_bounds};
+use crate::db::query::{args, fetch_all, fetch_optional, id_bounds};
 use crate::db::repo::pairs::{self, BLOCKS, DOMAIN_BLOCKS, pair_fns};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
@@ -15,8 +14,7 @@ pair_fns!(BLOCKS, i64; insert, delete -> bool, exists);
 pub async fn either_way(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM blocks WHERE (account_id = $1 AND target_account_id = $2) \
                OR (account_id = $2 AND target_account_id = $1) LIMIT 1";
-    let row: Option<(i64,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(a).bind(b).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![a, b]).await?;
     Ok(row.is_some())
 }
 

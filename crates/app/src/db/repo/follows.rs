@@ -3,9 +3,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::on;
 use crate::db::query::rows::fetch_in;
-use crate::db::query::{args, fetch_all, id_bounds};
+use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, id_bounds};
 use crate::db::repo::pairs::{self, OnConflict, Pair};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
@@ -57,11 +56,7 @@ pub async fn find(
         "SELECT {COLUMNS} FROM {} WHERE account_id = $1 AND target_account_id = $2",
         kind.table()
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id)
-        .bind(target_account_id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(ex, &sql, &args![account_id, target_account_id]).await
 }
 
 /// Inserts a follow or request from `row` (its id and times included). A follow also bumps
@@ -101,14 +96,17 @@ pub async fn update_options(
         "UPDATE {} SET show_reblogs = $1, notify = $2, languages = $3 WHERE id = $4",
         kind.table()
     );
-    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(row.show_reblogs)
-        .bind(row.notify)
-        .bind(row.languages.as_deref())
-        .bind(row.id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        &sql,
+        &args![
+            row.show_reblogs,
+            row.notify,
+            row.languages.as_deref(),
+            row.id
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -134,9 +132,9 @@ async fn adjust_counters(
     delta: i64,
 ) -> Result<(), sqlx::Error> {
     let following = "UPDATE accounts SET following_count = following_count + $1 WHERE id = $2";
-    on!(ex, c => sqlx::query(following).bind(delta).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, following, &args![delta, account_id]).await?;
     let followers = "UPDATE accounts SET followers_count = followers_count + $1 WHERE id = $2";
-    on!(ex, c => sqlx::query(followers).bind(delta).bind(target_account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, followers, &args![delta, target_account_id]).await?;
     Ok(())
 }
 
@@ -256,8 +254,7 @@ const FOLLOW_REQUESTS_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM follow_
     WHERE fr.target_account_id = $1 AND a.suspended_at IS NULL LIMIT 40) t";
 
 pub async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) =
-        on!(ex, c => sqlx::query_as(FOLLOW_REQUESTS_COUNT).bind(account_id).fetch_one(c).await)?;
+    let row: (i64,) = fetch_one(ex, FOLLOW_REQUESTS_COUNT, &args![account_id]).await?;
     Ok(row.0)
 }
 

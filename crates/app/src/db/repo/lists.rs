@@ -3,10 +3,10 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::args;
 use crate::db::query::rows::execute_in;
-use crate::db::query::{fetch_scalars, id_bounds};
+use crate::db::query::{
+    args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars, id_bounds,
+};
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -23,14 +23,16 @@ const COLUMNS: &str = "l.id, l.account_id, l.title, l.replies_policy, l.exclusiv
 /// All lists of an account (at most 50 exist), oldest first.
 pub async fn of_account(ex: &mut Exec<'_>, account_id: i64) -> Result<Vec<ListRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 ORDER BY l.id");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).fetch_all(c).await)
+    fetch_all(ex, &sql, &args![account_id]).await
 }
 
 pub async fn count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT COUNT(*) FROM lists WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_one(c)
-        .await)?;
+    let row: (i64,) = fetch_one(
+        ex,
+        "SELECT COUNT(*) FROM lists WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     Ok(row.0)
 }
 
@@ -41,7 +43,7 @@ pub async fn find(
     id: i64,
 ) -> Result<Option<ListRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 AND l.id = $2");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![account_id, id]).await
 }
 
 /// The lists of `account_id` that contain `member`.
@@ -54,40 +56,46 @@ pub async fn containing(
         "SELECT {COLUMNS} FROM lists l JOIN list_accounts la ON la.list_id = l.id \
          WHERE l.account_id = $1 AND la.account_id = $2 ORDER BY l.id"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(member).fetch_all(c).await)
+    fetch_all(ex, &sql, &args![account_id, member]).await
 }
 
 pub async fn insert(ex: &mut Exec<'_>, l: &ListRow, now: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO lists (id, account_id, title, replies_policy, exclusive, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(l.id)
-        .bind(l.account_id)
-        .bind(&l.title)
-        .bind(&l.replies_policy)
-        .bind(l.exclusive)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            l.id,
+            l.account_id,
+            &l.title,
+            &l.replies_policy,
+            l.exclusive,
+            now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn update(ex: &mut Exec<'_>, l: &ListRow) -> Result<(), sqlx::Error> {
     let sql = "UPDATE lists SET title = $1, replies_policy = $2, exclusive = $3 WHERE id = $4";
-    on!(ex, c => sqlx::query(sql)
-        .bind(&l.title)
-        .bind(&l.replies_policy)
-        .bind(l.exclusive)
-        .bind(l.id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![&l.title, &l.replies_policy, l.exclusive, l.id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM list_accounts WHERE list_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-    on!(ex, c => sqlx::query("DELETE FROM lists WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM list_accounts WHERE list_id = $1",
+        &args![id],
+    )
+    .await?;
+    execute(ex, "DELETE FROM lists WHERE id = $1", &args![id]).await?;
     Ok(())
 }
 
@@ -96,11 +104,12 @@ pub async fn has_member(
     list_id: i64,
     account_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM list_accounts WHERE list_id = $1 AND account_id = $2")
-        .bind(list_id)
-        .bind(account_id)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
+        "SELECT id FROM list_accounts WHERE list_id = $1 AND account_id = $2",
+        &args![list_id, account_id],
+    )
+    .await?;
     Ok(row.is_some())
 }
 
@@ -113,14 +122,7 @@ pub async fn add_member(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "INSERT INTO list_accounts (id, list_id, account_id, follow_id) VALUES ($1, $2, $3, $4)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(list_id)
-        .bind(account_id)
-        .bind(follow_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, list_id, account_id, follow_id]).await?;
     Ok(())
 }
 

@@ -3,9 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::args;
 use crate::db::query::rows::fetch_in;
+use crate::db::query::{args, execute};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MarkerRow {
@@ -43,14 +42,6 @@ pub async fn upsert(
                ON CONFLICT (user_id, timeline) DO UPDATE SET last_read_id = excluded.last_read_id, \
                lock_version = markers.lock_version + 1, updated_at = excluded.updated_at \
                WHERE markers.last_read_id <> excluded.last_read_id";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(user_id)
-        .bind(timeline)
-        .bind(last_read_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, user_id, timeline, last_read_id, now]).await?;
     Ok(())
 }

@@ -4,8 +4,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::{args, fetch_all, id_bounds};
+use crate::db::query::{args, execute, fetch_all, fetch_optional, id_bounds};
 use crate::db::repo::pairs::{self, MUTES, OnConflict, pair_fns};
 use crate::domain::page::Cursor;
 
@@ -51,7 +50,7 @@ pair_fns!(MUTES, i64; delete -> bool);
 /// Deletes every mute that has expired at `now` (through the partial `expires_at` index).
 pub async fn purge_expired(ex: &mut Exec<'_>, now: i64) -> Result<u64, sqlx::Error> {
     let sql = "DELETE FROM mutes WHERE expires_at IS NOT NULL AND expires_at <= $1";
-    on!(ex, c => sqlx::query(sql).bind(now).execute(c).await.map(|r| r.rows_affected()))
+    execute(ex, sql, &args![now]).await
 }
 
 /// The active mute of `account_id` on `target_account_id`, if any.
@@ -63,12 +62,7 @@ pub async fn find_active(
 ) -> Result<Option<MuteRow>, sqlx::Error> {
     let sql = "SELECT id, target_account_id, hide_notifications, expires_at FROM mutes \
                WHERE account_id = $1 AND target_account_id = $2 AND (expires_at IS NULL OR expires_at > $3)";
-    on!(ex, c => sqlx::query_as(sql)
-        .bind(account_id)
-        .bind(target_account_id)
-        .bind(now)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(ex, sql, &args![account_id, target_account_id, now]).await
 }
 
 /// A page of active mutes of `account_id`, newest mute first, through `(account_id, id)`;

@@ -3,8 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::{args, fetch_all};
+use crate::db::query::{args, execute, fetch_all, fetch_optional};
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -32,15 +31,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO notifications (id, account_id, from_account_id, type, created_at) VALUES ($1, $2, $3, $4, $5)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(from_account_id)
-        .bind(kind)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, account_id, from_account_id, kind, now]).await?;
     Ok(())
 }
 
@@ -103,22 +94,18 @@ pub async fn find(
         "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
          WHERE n.account_id = $1 AND n.id = $2{extra}"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(ex, &sql, &args![account_id, id]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
     let sql = "DELETE FROM notifications WHERE account_id = $1 AND id = $2";
-    let n = on!(ex, c => sqlx::query(sql).bind(account_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = execute(ex, sql, &args![account_id, id]).await?;
     Ok(n > 0)
 }
 
 pub async fn clear(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
     let sql = "DELETE FROM notifications WHERE account_id = $1";
-    on!(ex, c => sqlx::query(sql).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id]).await?;
     Ok(())
 }
 
@@ -132,6 +119,6 @@ pub async fn delete_activity(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3";
-    on!(ex, c => sqlx::query(sql).bind(account_id).bind(from).bind(kind).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id, from, kind]).await?;
     Ok(())
 }

@@ -3,11 +3,9 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::Conditions;
-use crate::db::query::args;
 use crate::db::query::rows::scalars_in;
 use crate::db::query::rows::{page_rows, rows_by_id};
+use crate::db::query::{Conditions, args, execute, fetch_all, fetch_optional};
 use crate::domain::admin_filters::ReportFilter;
 use crate::domain::page::Cursor;
 
@@ -29,29 +27,30 @@ pub struct ReportRow {
 }
 
 pub async fn insert(ex: &mut Exec<'_>, r: &ReportRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO reports (id, account_id, target_account_id, status_ids, rule_ids, comment, \
-         forwarded, category, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
-        .bind(r.id)
-        .bind(r.account_id)
-        .bind(r.target_account_id)
-        .bind(&r.status_ids)
-        .bind(&r.rule_ids)
-        .bind(&r.comment)
-        .bind(r.forwarded)
-        .bind(&r.category)
-        .bind(r.created_at)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    let sql = "INSERT INTO reports (id, account_id, target_account_id, status_ids, rule_ids, comment, \
+         forwarded, category, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+    execute(
+        ex,
+        sql,
+        &args![
+            r.id,
+            r.account_id,
+            r.target_account_id,
+            &r.status_ids,
+            &r.rule_ids,
+            &r.comment,
+            r.forwarded,
+            &r.category,
+            r.created_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<ReportRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    let sql = "SELECT * FROM reports WHERE id = $1";
+    fetch_optional(ex, sql, &args![id]).await
 }
 
 /// The reports with these ids (any order).
@@ -86,11 +85,8 @@ pub async fn unresolved_against(
     ex: &mut Exec<'_>,
     target_account_id: i64,
 ) -> Result<Vec<ReportRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT * FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL ORDER BY id LIMIT 1000")
-        .bind(target_account_id)
-        .fetch_all(c)
-        .await)
+    let sql = "SELECT * FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL ORDER BY id LIMIT 1000";
+    fetch_all(ex, sql, &args![target_account_id]).await
 }
 
 /// Whether another unresolved report against the same account exists.
@@ -99,12 +95,8 @@ pub async fn has_unresolved_sibling(
     target_account_id: i64,
     except_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
-        "SELECT id FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL AND id <> $2 LIMIT 1")
-        .bind(target_account_id)
-        .bind(except_id)
-        .fetch_optional(c)
-        .await)?;
+    let sql = "SELECT id FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL AND id <> $2 LIMIT 1";
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![target_account_id, except_id]).await?;
     Ok(row.is_some())
 }
 
@@ -114,13 +106,12 @@ pub async fn set_assigned(
     assigned: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE reports SET assigned_account_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(assigned)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE reports SET assigned_account_id = $1, updated_at = $2 WHERE id = $3",
+        &args![assigned, now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -132,15 +123,8 @@ pub async fn set_resolved(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let at = by.map(|_| now);
-    on!(ex, c => sqlx::query(
-        "UPDATE reports SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $3 WHERE id = $4")
-        .bind(at)
-        .bind(by)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    let sql = "UPDATE reports SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $3 WHERE id = $4";
+    execute(ex, sql, &args![at, by, now, id]).await?;
     Ok(())
 }
 

@@ -19,9 +19,8 @@
 //! fewer matching rows than its cap; past that, the capped sources hold the lowest words
 //! (an exact word before its longer extensions) and an arbitrary part of a big domain.
 
-use crate::db::on;
 use crate::db::query::run::fetch_all_unprepared;
-use crate::db::query::{Arg, args, execute, values};
+use crate::db::query::{Arg, args, execute, fetch_optional, values};
 use crate::db::{Backend, Exec};
 
 /// Rows read from each of the word and domain ranges.
@@ -226,15 +225,18 @@ pub async fn index_name(
     account_id: i64,
     display_name: &str,
 ) -> Result<(), sqlx::Error> {
-    let username: Option<(String,)> = on!(ex, c => sqlx::query_as("SELECT username_lower FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_optional(c)
-        .await)?;
-    on!(ex, c => sqlx::query("DELETE FROM account_name_words WHERE account_id = $1")
-        .bind(account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let username: Option<(String,)> = fetch_optional(
+        ex,
+        "SELECT username_lower FROM accounts WHERE id = $1",
+        &args![account_id],
+    )
+    .await?;
+    execute(
+        ex,
+        "DELETE FROM account_name_words WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     let username = username.map(|u| u.0).unwrap_or_default();
     insert_words(ex, &account_words(account_id, &username, display_name)).await
 }

@@ -3,8 +3,7 @@
 
 use super::directory::{LISTED, not_domain_blocked_by, not_excluded_by};
 use crate::db::Exec;
-use crate::db::on;
-use crate::db::query::{args, fetch_all};
+use crate::db::query::{args, execute, fetch_all};
 
 /// Upstream's `base_account_scope` for viewer `$1` at `$2`: a listed account that is not the
 /// viewer, not followed or requested by them, not excluded by them, not of a domain they
@@ -109,13 +108,6 @@ pub async fn dismiss(
     let sql = "INSERT INTO follow_recommendation_mutes (id, account_id, target_account_id, created_at) \
                SELECT $1, $2, a.id, $4 FROM accounts a WHERE a.id = $3 \
                ON CONFLICT (account_id, target_account_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(target_account_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, account_id, target_account_id, now]).await?;
     Ok(())
 }

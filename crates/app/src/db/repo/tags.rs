@@ -1,9 +1,8 @@
 //! `tags` (hashtags, by normalised name) and `statuses_tags`.
 
 use crate::db::Exec;
-use crate::db::on;
 use crate::db::query::rows::fetch_in;
-use crate::db::query::{Args, args};
+use crate::db::query::{Args, args, execute, fetch_all, fetch_one, fetch_optional};
 
 /// The id of the tag `name_lower`, creating it with the display `name` if new.
 pub async fn find_or_create(
@@ -15,23 +14,30 @@ pub async fn find_or_create(
     let lower = name.to_lowercase();
     let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
                ON CONFLICT (name_lower) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(name).bind(&lower).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1").bind(&lower).fetch_one(c).await)?;
+    execute(ex, sql, &args![id, name, &lower, now]).await?;
+    let row: (i64,) = fetch_one(
+        ex,
+        "SELECT id FROM tags WHERE name_lower = $1",
+        &args![&lower],
+    )
+    .await?;
     Ok(row.0)
 }
 
 /// A tag id by its (already normalised) name.
 pub async fn find_by_name(ex: &mut Exec<'_>, name_lower: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1")
-        .bind(name_lower)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
+        "SELECT id FROM tags WHERE name_lower = $1",
+        &args![name_lower],
+    )
+    .await?;
     Ok(row.map(|r| r.0))
 }
 
 pub async fn link(ex: &mut Exec<'_>, status_id: i64, tag_id: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO statuses_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT (tag_id, status_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(status_id).bind(tag_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![status_id, tag_id]).await?;
     Ok(())
 }
 
@@ -47,10 +53,12 @@ pub async fn of_statuses(
 
 /// The tag ids of one status.
 pub async fn ids_of_status(ex: &mut Exec<'_>, status_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as("SELECT tag_id FROM statuses_tags WHERE status_id = $1")
-        .bind(status_id)
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<(i64,)> = fetch_all(
+        ex,
+        "SELECT tag_id FROM statuses_tags WHERE status_id = $1",
+        &args![status_id],
+    )
+    .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -76,7 +84,7 @@ pub async fn search_prefix(
     let pattern = format!("{escaped}%");
     let sql = "SELECT id, name FROM tags WHERE name_lower LIKE $1 ESCAPE '\\' \
                ORDER BY LENGTH(name_lower), name_lower LIMIT $2 OFFSET $3";
-    on!(ex, c => sqlx::query_as(sql).bind(&pattern).bind(limit).bind(offset).fetch_all(c).await)
+    fetch_all(ex, sql, &args![&pattern, limit, offset]).await
 }
 
 /// `(tag_id, status created_at, author)` of the statuses of `tag_ids` made since `since`

@@ -8,12 +8,13 @@ use sqlx::FromRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
+use crate::db::query::{args, fetch_optional};
 use crate::db::repo::accounts::{AccountRecord, RECORD_JOINS};
 use crate::db::repo::oauth::TokenRow;
 use crate::db::repo::users::UserRow;
 use crate::db::row::{DecodeAt, null_at};
 use crate::db::sqlite_reads::{Columns, query_optional};
-use crate::db::{Db, Exec, on};
+use crate::db::{Db, Exec};
 
 /// A stored token with its user and account, when it has them.
 #[derive(Debug, Clone)]
@@ -109,7 +110,7 @@ impl ViewerRow {
 
 /// The token with this digest, its user and account.
 pub async fn find(ex: &mut Exec<'_>, digest: &str) -> Result<Option<ViewerRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(viewer_sql()).bind(digest).fetch_optional(c).await)
+    fetch_optional(ex, viewer_sql(), &args![digest]).await
 }
 
 /// [`find`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.

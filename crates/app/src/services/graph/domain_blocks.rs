@@ -65,9 +65,11 @@ async fn block_once(state: &AppState, me: i64, raw: Option<&str>) -> ApiResult<(
 /// rather than a job, so the answer already reflects it.
 async fn clean_up(ex: &mut Exec<'_>, me: i64, domain: &str) -> ApiResult<()> {
     repo::clear_notifications(ex, me, domain).await?;
-    let followed = repo::followed_in(ex, me, domain).await?;
-    let followers = repo::followers_in(ex, me, domain).await?;
-    let requesters = repo::requesters_in(ex, me, domain).await?;
+    let repo::DomainGraph {
+        followed,
+        followers,
+        requesters,
+    } = repo::graph_with(ex, me, domain).await?;
     let mut all: Vec<i64> = std::iter::once(me)
         .chain(
             followed
