@@ -1,13 +1,12 @@
 //! `GET /api/v1/accounts/:id/followers`, and the limits the account lists share.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
-use crate::http::extract::MaybeUser;
+use crate::error::ApiResult;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadAccounts;
+use crate::http::extract::{MaybeUser, PathId};
 use crate::http::middleware::api::public_cache;
 use crate::http::pagination::{self, LinkTo};
 use crate::services::graph::collections::{self, FollowSide};
@@ -21,11 +20,10 @@ pub const MAX_LIMIT: usize = 80;
 pub async fn follow_collection(
     state: &AppState,
     auth: &MaybeUser<ReadAccounts>,
-    id: &str,
+    id: i64,
     side: FollowSide,
     params: &Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(id).ok_or(ApiError::NotFound)?;
     let cursor = pagination::cursor(params, DEFAULT_LIMIT, MAX_LIMIT);
     let page = collections::follow_page(state, side, id, auth.account_id(), &cursor).await?;
     let segment = match side {
@@ -43,8 +41,8 @@ pub async fn follow_collection(
 pub async fn followers(
     State(state): State<AppState>,
     auth: MaybeUser<ReadAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Response> {
-    follow_collection(&state, &auth, &id, FollowSide::Followers, &params).await
+    follow_collection(&state, &auth, id, FollowSide::Followers, &params).await
 }
