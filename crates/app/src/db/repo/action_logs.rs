@@ -5,6 +5,7 @@ use sqlx::FromRow;
 use crate::db::Exec;
 use crate::db::query::rows::page_rows;
 use crate::db::query::{Conditions, args, execute};
+use crate::domain::admin_filters::LogFilter;
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -40,14 +41,6 @@ pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Err
     )
     .await?;
     Ok(())
-}
-
-/// Filters of the trail; each is served by an `(x, id)` index.
-#[derive(Debug, Clone, Default)]
-pub struct LogFilter {
-    pub account_id: Option<i64>,
-    pub target_account_id: Option<i64>,
-    pub action: Option<String>,
 }
 
 pub async fn list(

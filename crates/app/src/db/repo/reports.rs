@@ -6,6 +6,7 @@ use crate::db::Exec;
 use crate::db::query::rows::scalars_in;
 use crate::db::query::rows::{page_rows, rows_by_id};
 use crate::db::query::{Conditions, args, execute, fetch_all, fetch_optional};
+use crate::domain::admin_filters::ReportFilter;
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -55,14 +56,6 @@ pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<ReportRow>, sqlx:
 /// The reports with these ids (any order).
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<ReportRow>, sqlx::Error> {
     rows_by_id(ex, "reports", ids).await
-}
-
-/// Upstream's ReportFilter: unresolved unless `resolved` is given; by reporter / target.
-#[derive(Debug, Clone, Default)]
-pub struct ReportFilter {
-    pub resolved: bool,
-    pub account_id: Option<i64>,
-    pub target_account_id: Option<i64>,
 }
 
 pub async fn list(
