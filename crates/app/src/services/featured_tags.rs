@@ -4,6 +4,7 @@ use crate::api_types::featured_tag::{FeaturedTag, Tag, TagHistory};
 use crate::db::Exec;
 use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::featured_tags::{self, FeaturedTagRow};
+use crate::db::repo::tags;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::accounts as account_service;
@@ -95,7 +96,7 @@ pub async fn create(state: &AppState, owner: &AccountRecord, name: &str) -> ApiR
         )));
     }
     let now = time::now();
-    let tag_id = featured_tags::find_or_create_tag(&mut ex, state.next_id(), name, now).await?;
+    let tag_id = tags::find_or_create(&mut ex, state.next_id(), name, now).await?;
     let (statuses_count, last_status_at) =
         featured_tags::usage(&mut ex, owner.account.id, tag_id).await?;
     let row = FeaturedTagRow {

@@ -20,6 +20,19 @@ impl Conditions {
         self.parts.push(sql.into());
     }
 
+    /// `col = <value>`.
+    pub fn eq(&mut self, col: &str, value: impl Into<Arg>) {
+        let p = self.arg(value);
+        self.push(format!("{col} = {p}"));
+    }
+
+    /// `col = <value>` when there is a value: an optional filter key.
+    pub fn eq_some<V: Into<Arg>>(&mut self, col: &str, value: Option<V>) {
+        if let Some(v) = value {
+            self.eq(col, v);
+        }
+    }
+
     /// ` WHERE a AND b …`, or nothing without conditions.
     pub fn sql(&self) -> String {
         if self.parts.is_empty() {

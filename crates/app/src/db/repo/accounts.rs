@@ -93,14 +93,25 @@ pub fn select_record() -> &'static str {
     &SQL
 }
 
+/// One account by id (both read paths).
+fn find_sql() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("{} WHERE a.id = $1", select_record()));
+    &SQL
+}
+
+/// Accounts among a list of ids, the list as `{list}` (both read paths).
+fn find_many_sql() -> &'static str {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE a.id IN ({{list}})", select_record()));
+    &SQL
+}
+
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
-    let sql = format!("{} WHERE a.id = $1", select_record());
-    fetch_optional(ex, &sql, &args![id]).await
+    fetch_optional(ex, find_sql(), &args![id]).await
 }
 
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
-    let sql = format!("{} WHERE a.id IN ({{list}})", select_record());
-    fetch_in(ex, &sql, Args::new(), ids).await
+    fetch_in(ex, find_many_sql(), Args::new(), ids).await
 }
 
 /// Case-insensitive lookup by username and domain (None = local).
@@ -239,11 +250,8 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
     }
     match db {
         Db::Sqlite(_, _, reads) => {
-            let sql = format!(
-                "{} WHERE a.id IN ({})",
-                select_record(),
-                crate::db::query::placeholders(1, ids.len())
-            );
+            let list = crate::db::query::placeholders(1, ids.len());
+            let sql = find_many_sql().replacen("{list}", &list, 1);
             let values: Vec<&dyn rusqlite::ToSql> =
                 ids.iter().map(|id| id as &dyn rusqlite::ToSql).collect();
             reads.with(|c| query_rows(c, &sql, &values, AccountRecord::from_columns))
@@ -256,10 +264,7 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
 pub async fn find_in(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
     match db {
         Db::Sqlite(_, _, reads) => {
-            static SQL: LazyLock<String> =
-                LazyLock::new(|| format!("{} WHERE a.id = $1", select_record()));
-            let sql: &str = &SQL;
-            reads.with(|c| query_optional(c, sql, &[&id], AccountRecord::from_columns))
+            reads.with(|c| query_optional(c, find_sql(), &[&id], AccountRecord::from_columns))
         }
         Db::Pg(_) => find(&mut db.conn().await?.exec(), id).await,
     }

@@ -49,17 +49,8 @@ pub async fn list(
     cursor: &Cursor,
 ) -> Result<Vec<ActionLogRow>, sqlx::Error> {
     let mut conds = Conditions::default();
-    if let Some(id) = f.account_id {
-        let p = conds.arg(id);
-        conds.push(format!("account_id = {p}"));
-    }
-    if let Some(id) = f.target_account_id {
-        let p = conds.arg(id);
-        conds.push(format!("target_account_id = {p}"));
-    }
-    if let Some(action) = &f.action {
-        let p = conds.arg(action);
-        conds.push(format!("action = {p}"));
-    }
+    conds.eq_some("account_id", f.account_id);
+    conds.eq_some("target_account_id", f.target_account_id);
+    conds.eq_some("action", f.action.as_deref());
     page_rows(ex, "admin_action_logs", conds, cursor).await
 }

@@ -209,8 +209,7 @@ pub fn filter_conditions(
             if f.origin == Some(Origin::Local) {
                 c.push("a.domain IS NULL");
             }
-            let p = c.arg(d);
-            c.push(format!("a.domain = {p}"));
+            c.eq("a.domain", d);
         }
         (Some(Origin::Local), None) => c.push("a.domain IS NULL"),
         (Some(Origin::Remote), None) => c.push("a.domain IS NOT NULL"),

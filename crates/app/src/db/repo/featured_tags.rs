@@ -40,26 +40,6 @@ pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The tag with this normalised name, created if missing: its id.
-pub async fn find_or_create_tag(
-    ex: &mut Exec<'_>,
-    new_id: i64,
-    name: &str,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let lower = name.to_lowercase();
-    let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
-               ON CONFLICT (name_lower) DO NOTHING";
-    execute(ex, sql, &args![new_id, name, &lower, now]).await?;
-    let row: (i64,) = fetch_one(
-        ex,
-        "SELECT id FROM tags WHERE name_lower = $1",
-        &args![&lower],
-    )
-    .await?;
-    Ok(row.0)
-}
-
 /// Public and unlisted statuses of `account_id` tagged with `tag_id`: count and latest time.
 pub async fn usage(
     ex: &mut Exec<'_>,

@@ -1,6 +1,8 @@
 //! OAuth applications, authorization codes (grants) and access tokens. Secrets are stored
 //! as SHA-256 digests only.
 
+use std::sync::LazyLock;
+
 use sqlx::FromRow;
 
 use crate::db::Exec;
@@ -110,11 +112,13 @@ pub async fn insert_token(ex: &mut Exec<'_>, t: &NewToken<'_>) -> Result<(), sql
 }
 
 pub async fn find_token(ex: &mut Exec<'_>, digest: &str) -> Result<Option<TokenRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {} FROM oauth_access_tokens t WHERE t.token_digest = $1",
-        TokenRow::select_list("t")
-    );
-    fetch_optional(ex, &sql, &args![digest]).await
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM oauth_access_tokens t WHERE t.token_digest = $1",
+            TokenRow::select_list("t")
+        )
+    });
+    fetch_optional(ex, &SQL, &args![digest]).await
 }
 
 pub async fn revoke_token(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<(), sqlx::Error> {

@@ -69,14 +69,8 @@ pub async fn list(
     } else {
         "action_taken_at IS NULL"
     });
-    if let Some(id) = f.account_id {
-        let p = conds.arg(id);
-        conds.push(format!("account_id = {p}"));
-    }
-    if let Some(id) = f.target_account_id {
-        let p = conds.arg(id);
-        conds.push(format!("target_account_id = {p}"));
-    }
+    conds.eq_some("account_id", f.account_id);
+    conds.eq_some("target_account_id", f.target_account_id);
     page_rows(ex, "reports", conds, cursor).await
 }
 

@@ -51,8 +51,7 @@ pub async fn page_for_target(
     cursor: &Cursor,
 ) -> Result<Vec<WarningRow>, sqlx::Error> {
     let mut conds = Conditions::default();
-    let p = conds.arg(target_account_id);
-    conds.push(format!("target_account_id = {p}"));
+    conds.eq("target_account_id", target_account_id);
     page_rows(ex, "account_warnings", conds, cursor).await
 }
 
