@@ -1,4 +1,4 @@
-//! Sending requests through the router and reading responses.
+//! Sending requests through the router (form, JSON and multipart bodies) and reading responses.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
