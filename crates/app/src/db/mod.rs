@@ -4,7 +4,11 @@
 
 pub mod data_version;
 pub mod migrate;
+pub mod query;
 pub mod repo;
+pub mod row;
+#[cfg(test)]
+mod sql_snapshots;
 pub mod sqlite_reads;
 
 use std::str::FromStr;
@@ -23,7 +27,6 @@ use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection,
 /// Run `$body` with `$c` bound to the driver's `&mut Connection`.
 ///
 /// `$ex` is a `&mut Exec<'_>`; the body is compiled once per backend.
-#[macro_export]
 macro_rules! on {
     ($ex:expr, $c:ident => $body:expr) => {
         match $ex {
@@ -38,6 +41,7 @@ macro_rules! on {
         }
     };
 }
+pub(crate) use on;
 
 /// Which SQL dialect is in use, for the rare query that truly differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,15 +45,23 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// The featured tags of `:id` (no auth involved); `[]` when it is unavailable.
-pub async fn of_account(ex: &mut Exec<'_>, base: &str, id: i64) -> ApiResult<Vec<FeaturedTag>> {
-    let owner = account_service::find_for_api(ex, id).await?;
+pub async fn of_account(state: &AppState, id: i64) -> ApiResult<Vec<FeaturedTag>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let owner = account_service::find_undeleted(&mut ex, id).await?;
     if unavailable(&owner.account) {
         return Ok(Vec::new());
     }
-    mine(ex, base, &owner).await
+    featured_of(&mut ex, &state.base_url(), &owner).await
 }
 
-pub async fn mine(
+/// The signed-in `owner`'s featured tags.
+pub async fn mine(state: &AppState, owner: &AccountRecord) -> ApiResult<Vec<FeaturedTag>> {
+    let mut conn = state.db().conn().await?;
+    featured_of(&mut conn.exec(), &state.base_url(), owner).await
+}
+
+async fn featured_of(
     ex: &mut Exec<'_>,
     base: &str,
     owner: &AccountRecord,
@@ -115,7 +123,10 @@ pub async fn destroy(state: &AppState, me: i64, id: i64) -> ApiResult<()> {
 }
 
 /// Tags you used recently and do not feature, with a week of (local) usage history.
-pub async fn suggestions(ex: &mut Exec<'_>, base: &str, me: i64) -> ApiResult<Vec<Tag>> {
+pub async fn suggestions(state: &AppState, me: i64) -> ApiResult<Vec<Tag>> {
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
+    let base = &state.base_url();
     let names = featured_tags::suggestions(ex, me, SUGGESTIONS).await?;
     let today = time::now().div_euclid(DAY_MS) * DAY_MS;
     let mut out = Vec::with_capacity(names.len());

@@ -332,12 +332,7 @@ async fn write(
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let record = accounts::find(&mut ex, account_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let user = users::find(&mut ex, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (record, user) = super::own_rows(&mut ex, account_id, user_id).await?;
     let old = record.account;
     let cols = columns(&mut ex, state, &old, c, new_fields, stored).await?;
     let unlocking = old.locked && !cols.locked;

@@ -4,14 +4,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
-use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT, paged};
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api_types::list::List;
 use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadLists, WriteLists};
-use crate::http::pagination::Page;
+use crate::http::pagination::{self, LinkTo};
 use crate::services::lists::{self, ListParams};
 use crate::state::AppState;
 
@@ -31,10 +31,7 @@ pub async fn index(
     State(state): State<AppState>,
     auth: User<ReadLists>,
 ) -> ApiResult<Json<Vec<List>>> {
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        lists::index(&mut conn.exec(), auth.account_id()).await?,
-    ))
+    Ok(Json(lists::index(&state, auth.account_id()).await?))
 }
 
 pub async fn show(
@@ -42,9 +39,8 @@ pub async fn show(
     auth: User<ReadLists>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<List>> {
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        lists::show(&mut conn.exec(), auth.account_id(), id_of(&id)?).await?,
+        lists::show(&state, auth.account_id(), id_of(&id)?).await?,
     ))
 }
 
@@ -92,30 +88,14 @@ pub async fn accounts(
     params: Params,
 ) -> ApiResult<Response> {
     let id = id_of(&id)?;
-    let unlimited = params.str("limit").as_deref() == Some("0");
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let limit = (!unlimited).then_some(page.limit);
-    let members = lists::members(
-        &mut conn.exec(),
-        &base,
-        auth.account_id(),
-        id,
-        page.max_id,
-        page.since_id,
-        limit,
-    )
-    .await?;
-    if unlimited {
-        return Ok(Json(members.items).into_response());
+    if params.str("limit").as_deref() == Some("0") {
+        let all = lists::members(&state, auth.account_id(), id, None).await?;
+        return Ok(Json(all.items).into_response());
     }
-    Ok(paged(
-        &format!("{base}/api/v1/lists/{id}/accounts"),
-        &params,
-        page.limit,
-        members,
-    ))
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let page = lists::members(&state, auth.account_id(), id, Some(&cursor)).await?;
+    let url = format!("{}/api/v1/lists/{id}/accounts", state.base_url());
+    Ok(pagination::json_page(page, &LinkTo::accounts(url, &params)))
 }
 
 pub async fn add_accounts(

@@ -4,11 +4,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::followers::follow_collection;
-use crate::db::repo::follows::Side;
 use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadAccounts;
+use crate::services::graph::collections::FollowSide;
 use crate::state::AppState;
 
 pub async fn following(
@@ -17,5 +17,5 @@ pub async fn following(
     Path(id): Path<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    follow_collection(&state, &auth, &id, Side::Following, &params).await
+    follow_collection(&state, &auth, &id, FollowSide::Following, &params).await
 }
