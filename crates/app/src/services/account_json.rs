@@ -75,7 +75,7 @@ pub async fn many(state: &AppState, read_at: Option<u64>, ids: &[i64]) -> ApiRes
         .map(|(id, _)| *id)
         .collect();
     if !missing.is_empty() {
-        let records = accounts::find_many_in(db, &missing).await?;
+        let records = accounts::find_many_inline(db, &missing).await?;
         let entities = present::render_accounts_inline(db, &state.base_url(), &records).await?;
         let mut rendered = HashMap::with_capacity(records.len());
         for (record, entity) in records.iter().zip(&entities) {

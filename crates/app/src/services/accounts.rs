@@ -105,7 +105,7 @@ pub async fn find_undeleted(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountReco
 /// [`find_undeleted`] on the inline read path (no connection of the caller's; on SQLite none
 /// taken from the pool at all).
 pub async fn find_undeleted_inline(state: &AppState, id: i64) -> ApiResult<AccountRecord> {
-    match accounts::find_in(state.db(), id).await? {
+    match accounts::find_inline(state.db(), id).await? {
         Some(r) if r.account.deleted_at.is_none() => Ok(r),
         _ => Err(ApiError::NotFound),
     }

@@ -442,7 +442,7 @@ pub async fn render_credential_account_inline(
     user: &UserRow,
 ) -> ApiResult<CredentialAccount> {
     let account = render_account_inline(db, base_url, r).await?;
-    let requests = follows::follow_requests_count_in(db, r.account.id).await?;
+    let requests = follows::follow_requests_count_inline(db, r.account.id).await?;
     Ok(credential_account(account, r, user, requests))
 }
 

@@ -115,7 +115,7 @@ pub async fn lookup(
     // bounded IN lists: both drivers cap bound parameters
     for chunk in ids.chunks(CHUNK) {
         let facts =
-            relationships::facts_of_existing_in(state.db(), viewer, chunk, check, time::now())
+            relationships::facts_of_existing_inline(state.db(), viewer, chunk, check, time::now())
                 .await?;
         out.extend(
             facts

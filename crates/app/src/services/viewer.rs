@@ -63,7 +63,7 @@ pub async fn resolve(
     };
     let db = state.db();
     let read_at = db.data_generation();
-    let Some(found) = viewers::find_in(db, &secrets::digest(token)).await? else {
+    let Some(found) = viewers::find_inline(db, &secrets::digest(token)).await? else {
         return Ok(TokenLookup::Unknown);
     };
     let ViewerRow {

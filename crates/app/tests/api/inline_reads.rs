@@ -1,4 +1,4 @@
-//! The inline read path (`*_in` functions; rusqlite on SQLite) returns exactly what the
+//! The inline read path (`*_inline` functions; rusqlite on SQLite) returns exactly what the
 //! sqlx path returns, for every inline read and every kind of row it may meet: one table of
 //! reads, each run both ways on the same data.
 
@@ -36,17 +36,17 @@ async fn both_ways(db: &Db, read: &Read) -> Result<(String, String), sqlx::Error
     let now = 1_000;
     Ok(match read {
         Read::Account(id) => (
-            format!("{:?}", accounts::find_in(db, *id).await?),
+            format!("{:?}", accounts::find_inline(db, *id).await?),
             format!("{:?}", accounts::find(ex, *id).await?),
         ),
         Read::Accounts(ids) => (
-            format!("{:?}", sorted(accounts::find_many_in(db, ids).await?)),
+            format!("{:?}", sorted(accounts::find_many_inline(db, ids).await?)),
             format!("{:?}", sorted(accounts::find_many(ex, ids).await?)),
         ),
         Read::Viewer(token) => {
             let digest = secrets::digest(token);
             (
-                format!("{:?}", viewers::find_in(db, &digest).await?),
+                format!("{:?}", viewers::find_inline(db, &digest).await?),
                 format!("{:?}", viewers::find(ex, &digest).await?),
             )
         }
@@ -54,18 +54,19 @@ async fn both_ways(db: &Db, read: &Read) -> Result<(String, String), sqlx::Error
             let check = TargetCheck {
                 with_suspended: *with_suspended,
             };
-            let inline = relationships::facts_of_existing_in(db, *viewer, ids, check, now).await?;
+            let inline =
+                relationships::facts_of_existing_inline(db, *viewer, ids, check, now).await?;
             let pooled = relationships::facts_of_existing(ex, *viewer, ids, check, now).await?;
             (canonical(&inline), canonical(&pooled))
         }
         Read::Blocks(a, b) => (
-            format!("{:?}", blocks::exists_in(db, *a, *b).await?),
+            format!("{:?}", blocks::exists_inline(db, *a, *b).await?),
             format!("{:?}", blocks::exists(ex, *a, *b).await?),
         ),
         Read::FollowPage(side, target, viewer, cursor) => (
             format!(
                 "{:?}",
-                follows::page_in(db, *side, *target, *viewer, cursor, now).await?
+                follows::page_inline(db, *side, *target, *viewer, cursor, now).await?
             ),
             format!(
                 "{:?}",
@@ -73,7 +74,10 @@ async fn both_ways(db: &Db, read: &Read) -> Result<(String, String), sqlx::Error
             ),
         ),
         Read::FollowRequests(id) => (
-            format!("{:?}", follows::follow_requests_count_in(db, *id).await?),
+            format!(
+                "{:?}",
+                follows::follow_requests_count_inline(db, *id).await?
+            ),
             format!("{:?}", follows::follow_requests_count(ex, *id).await?),
         ),
     })

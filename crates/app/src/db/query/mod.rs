@@ -5,7 +5,10 @@
 //! [`Args`] owns that numbering: pushing a value returns its placeholder, so a builder never
 //! counts by hand. The runners in [`run`] bind an `Args` on either driver (the one bind loop of
 //! the crate); [`Conditions`] and [`paginate`] build the WHERE clause and the cursor tail of a
-//! list; [`rows`] holds the generic list reads built on them.
+//! list (over [`Cursor`](crate::domain::page::Cursor)); [`rows`] holds the `IN ({list})`
+//! runners and the generic list reads built on them. The inline SQLite reads bind borrowed
+//! values instead (`sqlite_reads::bind_numbered`) and take their numbering from
+//! [`placeholders`].
 
 mod args;
 mod conditions;

@@ -244,7 +244,7 @@ pub async fn listed_local_emojis(ex: &mut Exec<'_>) -> Result<Vec<EmojiRow>, sql
 }
 
 /// [`find_many`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
-pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
+pub async fn find_many_inline(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -261,7 +261,7 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
 }
 
 /// [`find`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
-pub async fn find_in(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
+pub async fn find_inline(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
     match db {
         Db::Sqlite(_, _, reads) => {
             reads.with(|c| query_optional(c, find_sql(), &[&id], AccountRecord::from_columns))

@@ -19,7 +19,7 @@ pub async fn either_way(ex: &mut Exec<'_>, a: i64, b: i64) -> Result<bool, sqlx:
 }
 
 /// [`exists`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
-pub async fn exists_in(
+pub async fn exists_inline(
     db: &Db,
     account_id: i64,
     target_account_id: i64,

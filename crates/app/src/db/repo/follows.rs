@@ -174,7 +174,7 @@ pub async fn page(
 }
 
 /// [`page`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
-pub async fn page_in(
+pub async fn page_inline(
     db: &Db,
     side: Side,
     target: i64,
@@ -259,7 +259,7 @@ pub async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> Result
 }
 
 /// [`follow_requests_count`] on the inline read path.
-pub async fn follow_requests_count_in(db: &Db, account_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn follow_requests_count_inline(db: &Db, account_id: i64) -> Result<i64, sqlx::Error> {
     match db {
         Db::Sqlite(_, _, reads) => reads.with(|c| {
             let rows = query_rows(c, FOLLOW_REQUESTS_COUNT, &[&account_id], |r| r.take())?;

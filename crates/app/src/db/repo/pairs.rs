@@ -92,7 +92,7 @@ pub async fn delete(
     Ok(execute(ex, &sql, &args![account_id, target]).await? > 0)
 }
 
-/// The statement of [`exists`] (also run inline on SQLite by `blocks::exists_in`).
+/// The statement of [`exists`] (also run inline on SQLite by `blocks::exists_inline`).
 pub fn exists_sql(pair: Pair) -> String {
     let Pair { table, target: col } = pair;
     format!("SELECT id FROM {table} WHERE account_id = $1 AND {col} = $2")

@@ -295,7 +295,7 @@ fn collect(viewer: i64, rows: Vec<FactRow>) -> GraphFacts {
 
 /// [`facts_of_existing`] on the inline read path: on SQLite both statements run on this
 /// thread, on one connection.
-pub async fn facts_of_existing_in(
+pub async fn facts_of_existing_inline(
     db: &Db,
     viewer: i64,
     ids: &[i64],

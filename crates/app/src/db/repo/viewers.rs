@@ -114,7 +114,7 @@ pub async fn find(ex: &mut Exec<'_>, digest: &str) -> Result<Option<ViewerRow>, 
 }
 
 /// [`find`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
-pub async fn find_in(db: &Db, digest: &str) -> Result<Option<ViewerRow>, sqlx::Error> {
+pub async fn find_inline(db: &Db, digest: &str) -> Result<Option<ViewerRow>, sqlx::Error> {
     match db {
         Db::Sqlite(_, _, reads) => {
             reads.with(|c| query_optional(c, viewer_sql(), &[&digest], ViewerRow::from_columns))

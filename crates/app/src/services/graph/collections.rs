@@ -80,13 +80,13 @@ pub async fn follow_page(
         return Ok(Page::default());
     }
     if let Some(v) = viewer
-        && blocks::exists_in(db, target_id, v).await?
+        && blocks::exists_inline(db, target_id, v).await?
     {
         return Ok(Page::default());
     }
     let exclude_for = viewer.filter(|_| !is_owner);
     let now = time::now();
-    let pairs = follows::page_in(db, side.repo(), target_id, exclude_for, cursor, now).await?;
+    let pairs = follows::page_inline(db, side.repo(), target_id, exclude_for, cursor, now).await?;
     let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
     let cursors: Vec<i64> = pairs.iter().map(|p| p.0).collect();
     let items = account_json::many(state, read_at, &ids).await?;
