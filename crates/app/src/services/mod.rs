@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod confirmation;
+pub mod console;
 pub mod custom_emojis;
 pub mod directory;
 pub mod instance_activity;

@@ -7,6 +7,7 @@ mod admin_account_warnings;
 mod admin_accounts_list;
 mod admin_accounts_plans;
 mod admin_authz;
+mod admin_console;
 mod admin_support;
 mod auth;
 mod client_directory;

@@ -18,6 +18,7 @@ pub mod warnings;
 // social graph
 pub mod account_domain_blocks;
 pub mod blocks;
+pub mod console;
 pub mod directory;
 pub mod endorsements;
 pub mod featured_tags;

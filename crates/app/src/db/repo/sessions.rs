@@ -9,6 +9,7 @@ use crate::on;
 pub struct SessionRow {
     pub id: i64,
     pub user_id: i64,
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -41,7 +42,7 @@ pub async fn find(
     now: i64,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     on!(ex, c => sqlx::query_as(
-        "SELECT id, user_id, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2",
+        "SELECT id, user_id, created_at, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2",
     )
     .bind(digest)
     .bind(now)
