@@ -155,11 +155,11 @@ async function look(page, name) {
     await page.screenshot({ path: join(OUT, `${name}-${label}.png`), fullPage: true });
     problems.push(...(await axeViolations(page)).map((p) => `${label}: ${p}`));
   }
+  await page.setViewportSize(DESKTOP);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(OUT, `${name}-desktop-dark.png`), fullPage: true });
   problems.push(...(await axeViolations(page)).map((p) => `dark: ${p}`));
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(DESKTOP);
   assert.deepEqual(problems, [], `axe on ${name}`);
 }
 
@@ -270,6 +270,12 @@ test('an Owner moderates through the console', async () => {
   await page.getByRole('button', { name: 'Unsuspend' }).click();
   assert.match(await notice(page), /suspension lifted/);
   assert.equal(await page.locator('h1 ~ p .badge', { hasText: 'Suspended' }).count(), 0);
+
+  // a staff note
+  await page.getByLabel('New note (only staff see it)').fill('Trolls under every bridge.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  assert.match(await notice(page), /note added/);
+  assert.match(await page.locator('.note').textContent(), /@owner[\s\S]*Trolls under every bridge\./);
 
   // overrule the warning strike
   const strikes = page.locator('section[aria-labelledby=strikes-heading] tbody tr');

@@ -176,7 +176,9 @@ pub fn router(state: AppState) -> Router {
 
 // the moderation console: web pages outside the API layer (cookie sessions, not tokens)
 fn console_routes() -> Router<AppState> {
-    use super::handlers::admin_web::{account_actions as act, accounts, audit, reports, session};
+    use super::handlers::admin_web::{
+        account_actions as act, accounts, audit, notes, reports, session,
+    };
     Router::new()
         .route("/admin", get(session::home))
         .route("/admin/console.css", get(session::stylesheet))
@@ -200,6 +202,8 @@ fn console_routes() -> Router<AppState> {
             "/admin/accounts/{id}/action",
             get(act::form).post(act::perform),
         )
+        .route("/admin/accounts/{id}/notes", post(notes::create))
+        .route("/admin/notes/{id}/delete", post(notes::delete))
         .route("/admin/reports", get(reports::index))
         .route("/admin/reports/{id}", get(reports::show))
         .route(

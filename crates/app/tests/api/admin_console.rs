@@ -180,3 +180,42 @@ db_test!(async fn unknown_or_malformed_ids_are_404_pages(app) {
     assert_eq!(res.status, 400);
     assert!(res.text().contains("Unknown origin: mars"));
 });
+
+db_test!(async fn staff_notes_are_written_by_report_managers_and_removed_by_author_or_a_higher_role(app) {
+    staff(&app).await;
+    let target = local(&app, "target", Spec::default()).await;
+    let notes_path = format!("/admin/accounts/{target}/notes");
+    let page_path = format!("/admin/accounts/{target}");
+    let mut owner = signed_in(&app, "own").await;
+    let owner_token = csrf(&app, &mut owner, &page_path).await;
+    let res = owner.post(&app, &notes_path, &[("authenticity_token", &owner_token), ("content", "  ")]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("Content can&#x27;t be blank") || res.text().contains("Content can't be blank"), "{}", res.text());
+    let long = "x".repeat(2001);
+    let res = owner.post(&app, &notes_path, &[("authenticity_token", &owner_token), ("content", &long)]).await;
+    assert_eq!(res.status, 422);
+    let res = owner.post(&app, &notes_path, &[("authenticity_token", &owner_token), ("content", "Known spammer <b>elsewhere</b>")]).await;
+    assert_eq!(res.status, 303);
+    let html = owner.get(&app, &page_path).await.text();
+    assert!(html.contains("Known spammer &lt;b&gt;elsewhere&lt;&#x2f;b&gt;"), "escaped: {html}");
+    let mut moderator = signed_in(&app, "mod").await;
+    let mod_token = csrf(&app, &mut moderator, &page_path).await;
+    let res = moderator.post(&app, &notes_path, &[("authenticity_token", &mod_token), ("content", "Watching")]).await;
+    assert_eq!(res.status, 303);
+    let owner_note = count(&app, "SELECT MIN(id) FROM account_moderation_notes WHERE target_account_id = $1", target).await;
+    let mod_note = count(&app, "SELECT MAX(id) FROM account_moderation_notes WHERE target_account_id = $1", target).await;
+    // a Moderator is below the Owner: the Owner's note stays
+    let res = moderator.post(&app, &format!("/admin/notes/{owner_note}/delete"), &[("authenticity_token", &mod_token)]).await;
+    assert_eq!(res.status, 403);
+    let res = owner.post(&app, &format!("/admin/notes/{mod_note}/delete"), &[("authenticity_token", &owner_token)]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(res.header("location"), Some(format!("/admin/accounts/{target}?done=note_deleted")));
+    let res = owner.post(&app, &format!("/admin/notes/{mod_note}/delete"), &[("authenticity_token", &owner_token)]).await;
+    assert_eq!(res.status, 404);
+    // a plain user writes none
+    let mut plain = signed_in(&app, "plain").await;
+    let plain_token = csrf(&app, &mut plain, "/admin").await;
+    let res = plain.post(&app, &notes_path, &[("authenticity_token", &plain_token), ("content", "hi")]).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM account_moderation_notes WHERE target_account_id = $1", target).await, 1);
+});

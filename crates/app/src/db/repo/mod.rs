@@ -25,6 +25,7 @@ pub mod featured_tags;
 pub mod follows;
 pub mod lists;
 pub mod markers;
+pub mod moderation_notes;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;

@@ -2,6 +2,7 @@
 //! pages composed from the moderation services, which keep every permission and position
 //! rule (the console adds none of its own).
 
+pub mod notes;
 pub mod pages;
 pub mod session;
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::if_allowed;
+use super::notes::{self, Note};
 use crate::api_types::account_warning::AdminAccountWarning;
 use crate::api_types::{ActionLog, AdminAccount, AdminReport};
 use crate::db::Exec;
@@ -103,6 +104,7 @@ pub struct AccountPage {
     pub reports_against: Option<Vec<AdminReport>>,
     pub reports_by: Option<Vec<AdminReport>>,
     pub audit: Option<Vec<ActionLog>>,
+    pub notes: Vec<Note>,
     pub presets: Vec<Preset>,
 }
 
@@ -153,12 +155,14 @@ pub async fn account(state: &AppState, actor: &Actor, id: i64) -> ApiResult<Acco
             .await
             .map(|l| l.items),
     )?;
-    let facts = {
+    let (facts, notes) = {
         let mut conn = state.db().conn().await?;
-        row_facts(&mut conn.exec(), &[id])
+        let mut ex = conn.exec();
+        let facts = row_facts(&mut ex, &[id])
             .await?
             .remove(&id.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (facts, notes::for_target(&mut ex, actor, id).await?)
     };
     Ok(AccountPage {
         account,
@@ -167,6 +171,7 @@ pub async fn account(state: &AppState, actor: &Actor, id: i64) -> ApiResult<Acco
         reports_against,
         reports_by,
         audit,
+        notes,
         presets: presets(state).await?,
     })
 }

@@ -6,6 +6,7 @@
 pub mod account_actions;
 pub mod accounts;
 pub mod audit;
+pub mod notes;
 pub mod reports;
 pub mod session;
 pub mod signed_in;
