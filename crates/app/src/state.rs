@@ -219,12 +219,4 @@ impl AppState {
             }
         });
     }
-
-    /// Sends mail and waits for it (CLI, tests).
-    pub async fn send_mail_now(&self, mail: &Mail) -> Result<(), String> {
-        self.inner
-            .mailer
-            .send(&self.inner.config.mail_from, mail)
-            .await
-    }
 }

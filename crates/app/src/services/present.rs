@@ -7,7 +7,7 @@ use crate::api_types::account::FeatureApproval;
 use crate::api_types::{Account, CredentialAccount, CustomEmoji, Field, Role, RoleBadge, Source};
 use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
 use crate::db::repo::follows;
-use crate::db::repo::roles::{self, RoleRow};
+use crate::db::repo::roles::RoleRow;
 use crate::db::repo::users::UserRow;
 use crate::db::{Db, Exec};
 use crate::domain::{permissions, time};
@@ -330,16 +330,6 @@ pub fn role_entity(role: Option<&RoleRow>, everyone_bits: i64) -> Role {
             collection_limit: 10,
         },
     }
-}
-
-/// The user's role as a Role entity.
-pub async fn user_role(ex: &mut Exec<'_>, user: &UserRow) -> ApiResult<Role> {
-    let everyone = roles::everyone_permissions(ex).await?;
-    let role = match user.role_id {
-        Some(id) => roles::find(ex, id).await?,
-        None => None,
-    };
-    Ok(role_entity(role.as_ref(), everyone))
 }
 
 /// The Role entity of a local account's user, from the role columns of its record.

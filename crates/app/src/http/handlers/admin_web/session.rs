@@ -16,7 +16,10 @@ use crate::state::AppState;
 /// The sections the role opens; a role that opens none gets 403 (a plain user).
 pub async fn home(State(state): State<AppState>, console: Console) -> Response {
     let s = console.staff.standing;
-    if !s.can_any(&[MANAGE_USERS, MANAGE_REPORTS, VIEW_AUDIT_LOG]) {
+    if ![MANAGE_USERS, MANAGE_REPORTS, VIEW_AUDIT_LOG]
+        .iter()
+        .any(|bit| s.can(*bit))
+    {
         return view::error_page(&state, Some(&console), &ApiError::not_allowed());
     }
     view::render(&state, &console, StatusCode::OK, "home.html", context! {})

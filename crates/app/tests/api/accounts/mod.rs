@@ -1,0 +1,4 @@
+//! Reading accounts: the account entity and account search.
+
+mod search;
+mod show;
