@@ -72,9 +72,9 @@ time_ms() {
   printf '%s\n' "${out[@]}" | python3 -c '
 import sys
 rows = [l.split() for l in sys.stdin if l.strip()]
-codes = {r[0] for r in rows}
+codes = "/".join(sorted({r[0] for r in rows}))
 ms = sorted(float(r[1]) * 1000 for r in rows)
-print(f"{ms[len(ms)//2]:.1f} | {ms[int(len(ms)*0.95)-1]:.1f} | {ms[-1]:.1f} | {\",\".join(sorted(codes))}")'
+print(f"{ms[len(ms)//2]:.1f} | {ms[int(len(ms)*0.95)-1]:.1f} | {ms[-1]:.1f} | {codes}")'
 }
 
 echo "| GET /admin/accounts?… (1M accounts, HTML page of 100) | median ms | p95 ms | max ms | status |"
