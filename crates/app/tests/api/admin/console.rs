@@ -414,3 +414,31 @@ async fn staff_notes_are_written_by_report_managers_and_removed_by_author_or_a_h
         1
     );
 }
+
+#[db_test]
+async fn sign_in_returns_only_to_console_paths(app: TestApp) {
+    staff(&app).await;
+    for (to, expect) in [
+        ("/admin", "/admin"),
+        ("/admin/reports?resolved=1", "/admin/reports?resolved=1"),
+        ("/administrator", "/oauth/authorize"),
+        ("https://evil.example/admin", "/oauth/authorize"),
+    ] {
+        let mut browser = Browser::default();
+        let page = browser.get(&app, "/admin").await.text();
+        let res = browser
+            .post(
+                &app,
+                "/oauth/sign_in",
+                &[
+                    ("authenticity_token", &hidden(&page, "authenticity_token")),
+                    ("return_to", to),
+                    ("email", "own@example.com"),
+                    ("password", "password123"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 302, "{to}");
+        assert_eq!(res.header("location").as_deref(), Some(expect), "{to}");
+    }
+}
