@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::cache::RenderedAccounts;
+use crate::cache::instance_stats::StatsCache;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::ids::IdGenerator;
@@ -16,7 +17,6 @@ use crate::federation::slots::FetchSlots;
 use crate::mail::{Mail, Mailer};
 use crate::media::MediaStorage;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
-use crate::services::instance_stats::StatsCache;
 use crate::services::profile::verify_jobs::VerifyJobs;
 
 /// Longest wait of an outbound request for a slot before it is given up.

@@ -121,3 +121,55 @@ fn app_parameter(item: &ItemFn) -> syn::Result<(&syn::Ident, &syn::Type)> {
     };
     Ok((&pat.ident, param.ty.as_ref()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expanded(options: Options, item: &str) -> String {
+        let item = syn::parse_str::<ItemFn>(item).unwrap();
+        expand(options, item).unwrap().to_string()
+    }
+
+    #[test]
+    fn two_halves_with_the_attributes_on_both() {
+        let out = expanded(
+            Options::default(),
+            "#[should_panic] async fn shows(app: TestApp) { app.get().await; }",
+        );
+        assert!(out.contains("mod shows"), "{out}");
+        assert!(out.contains("async fn sqlite ()"), "{out}");
+        assert!(out.contains("async fn postgres ()"), "{out}");
+        assert_eq!(out.matches("# [should_panic]").count(), 2, "{out}");
+        assert!(out.contains("TestApp :: sqlite_with (| _ | { })"), "{out}");
+    }
+
+    #[test]
+    fn the_postgres_half_is_ignored_without_a_url() {
+        let out = expanded(Options::default(), "async fn shows(app: TestApp) {}");
+        let ignored = out.contains("TEST_DATABASE_URL is not set");
+        assert_eq!(ignored, !cfg!(woolly_pg), "{out}");
+    }
+
+    #[test]
+    fn config_and_sqlite_only() {
+        let options = Options {
+            config: Some(syn::parse_str("|cfg| cfg.rate_limits = false").unwrap()),
+            sqlite_only: Some(syn::parse_str("\"plans\"").unwrap()),
+        };
+        let out = expanded(options, "async fn plans(app: TestApp) {}");
+        assert!(
+            out.contains("sqlite_with (| cfg | cfg . rate_limits = false)"),
+            "{out}"
+        );
+        assert!(!out.contains("postgres"), "{out}");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_run() {
+        let sync = syn::parse_str::<ItemFn>("fn shows(app: TestApp) {}").unwrap();
+        assert!(expand(Options::default(), sync).is_err());
+        let two = syn::parse_str::<ItemFn>("async fn shows(a: TestApp, b: u8) {}").unwrap();
+        assert!(expand(Options::default(), two).is_err());
+    }
+}

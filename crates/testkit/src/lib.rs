@@ -19,7 +19,7 @@ use woolly::mail::Mailer;
 use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
 
-pub use request::TestResponse;
+pub use request::{Part, TestResponse, multipart};
 pub use woolly_testkit_macros::db_test;
 
 /// Which database a test runs on.

@@ -1,20 +1,9 @@
 //! Raw SQL on the test database, for the rows the API cannot make (remote accounts, old
 //! timestamps) and for asserting effects the API does not show. Panics on any error.
 
-use sqlx::AssertSqlSafe;
-use woolly::db::Db;
+use woolly::db::query::{self, Arg};
 
 use crate::{TestApp, fail};
-
-/// `$body` once per backend, with `$pool` the app's pool (each arm type-checks on its own).
-macro_rules! on_pool {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            Db::Sqlite($pool, ..) => $body,
-            Db::Pg($pool) => $body,
-        }
-    };
-}
 
 impl TestApp {
     /// Runs one statement (no result).
@@ -48,26 +37,22 @@ impl TestApp {
 
     async fn write(&self, q: &str, binds: &[i64]) {
         let db = self.state.db();
-        let done = on_pool!(db, |pool| {
-            let mut query = sqlx::query(AssertSqlSafe(q.to_owned()));
-            for &value in binds {
-                query = query.bind(value);
-            }
-            query.execute(pool).await.map(|_| ())
-        });
+        let args: Vec<Arg> = binds.iter().map(|&v| Arg::Int(v)).collect();
+        let done = match db.conn().await {
+            Ok(mut conn) => query::execute(&mut conn.exec(), q, &args).await,
+            Err(e) => Err(e),
+        };
         done.unwrap_or_else(|e| fail(q, e));
         // Written beside the app's own connections: let its inline reads see the commit now.
         db.note_write();
     }
 
     async fn read(&self, q: &str, binds: &[i64]) -> i64 {
-        let row = on_pool!(self.state.db(), |pool| {
-            let mut query = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(q.to_owned()));
-            for &value in binds {
-                query = query.bind(value);
-            }
-            query.fetch_one(pool).await
-        });
+        let args: Vec<Arg> = binds.iter().map(|&v| Arg::Int(v)).collect();
+        let row: Result<(i64,), _> = match self.state.db().conn().await {
+            Ok(mut conn) => query::fetch_one(&mut conn.exec(), q, &args).await,
+            Err(e) => Err(e),
+        };
         row.unwrap_or_else(|e| fail(q, e)).0
     }
 }

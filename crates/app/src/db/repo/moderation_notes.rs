@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all, fetch_optional};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct NoteRow {
@@ -14,29 +14,29 @@ pub struct NoteRow {
     pub created_at: i64,
 }
 
+const COLUMNS: &str = "id, account_id, target_account_id, content, created_at";
+
 pub async fn insert(ex: &mut Exec<'_>, n: &NoteRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO account_moderation_notes (id, account_id, target_account_id, content, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
+    let sql = "INSERT INTO account_moderation_notes (id, account_id, target_account_id, content, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $5)";
+    execute(
+        ex,
+        sql,
+        &args![
+            n.id,
+            n.account_id,
+            n.target_account_id,
+            n.content.as_str(),
+            n.created_at
+        ],
     )
-    .bind(n.id)
-    .bind(n.account_id)
-    .bind(n.target_account_id)
-    .bind(&n.content)
-    .bind(n.created_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<NoteRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT id, account_id, target_account_id, content, created_at FROM account_moderation_notes WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(c)
-    .await)
+    let sql = format!("SELECT {COLUMNS} FROM account_moderation_notes WHERE id = $1");
+    fetch_optional(ex, &sql, &args![id]).await
 }
 
 /// The newest `limit` notes about `target_account_id`.
@@ -45,21 +45,18 @@ pub async fn for_target(
     target_account_id: i64,
     limit: i64,
 ) -> Result<Vec<NoteRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT id, account_id, target_account_id, content, created_at FROM account_moderation_notes \
-         WHERE target_account_id = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(target_account_id)
-    .bind(limit)
-    .fetch_all(c)
-    .await)
+    let sql = format!(
+        "SELECT {COLUMNS} FROM account_moderation_notes WHERE target_account_id = $1 ORDER BY id DESC LIMIT $2"
+    );
+    fetch_all(ex, &sql, &args![target_account_id, limit]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM account_moderation_notes WHERE id = $1")
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM account_moderation_notes WHERE id = $1",
+        &args![id],
+    )
+    .await?;
     Ok(())
 }

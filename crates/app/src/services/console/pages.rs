@@ -11,12 +11,12 @@ use super::notes::{self, Note};
 use crate::api_types::account_warning::AdminAccountWarning;
 use crate::api_types::{ActionLog, AdminAccount, AdminReport};
 use crate::db::Exec;
-use crate::db::repo::action_logs::LogFilter;
-use crate::db::repo::reports::ReportFilter;
 use crate::db::repo::{console, roles, warnings};
+use crate::domain::admin_filters::{LogFilter, ReportFilter};
+use crate::domain::page::{Cursor, Page};
 use crate::domain::{permissions, time};
 use crate::error::ApiResult;
-use crate::services::moderation::accounts::{self, Actor, ApiVersion, Listed, PageReq};
+use crate::services::moderation::accounts::{self, Actor, ApiVersion};
 use crate::services::moderation::filter::RawParams;
 use crate::services::moderation::{logs, reports, strikes};
 use crate::state::AppState;
@@ -48,7 +48,7 @@ pub struct RowFacts {
 }
 
 pub struct AccountsPage {
-    pub listed: Listed<AdminAccount>,
+    pub listed: Page<AdminAccount>,
     /// By account id.
     pub facts: BTreeMap<String, RowFacts>,
     pub roles: Vec<RoleOption>,
@@ -73,12 +73,17 @@ pub async fn accounts(
     state: &AppState,
     actor: &Actor,
     raw: &RawParams,
-    page: PageReq,
+    cursor: &Cursor,
 ) -> ApiResult<AccountsPage> {
-    let listed = accounts::list(state, actor, ApiVersion::V2, raw, page).await?;
+    let listed = accounts::list(state, actor, ApiVersion::V2, raw, cursor).await?;
+    let ids: Vec<i64> = listed
+        .items
+        .iter()
+        .filter_map(|a| a.id.parse().ok())
+        .collect();
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let facts = row_facts(&mut ex, &listed.ids).await?;
+    let facts = row_facts(&mut ex, &ids).await?;
     let roles = roles::all(&mut ex)
         .await?
         .into_iter()
@@ -108,13 +113,6 @@ pub struct AccountPage {
     pub presets: Vec<Preset>,
 }
 
-fn first(limit: usize) -> PageReq {
-    PageReq {
-        limit,
-        ..PageReq::default()
-    }
-}
-
 async fn reports_where(
     state: &AppState,
     actor: &Actor,
@@ -128,7 +126,7 @@ async fn reports_where(
             account_id: by,
             target_account_id: against,
         };
-        match if_allowed(reports::list(state, actor, &filter, Vec::new(), first(HISTORY)).await)? {
+        match if_allowed(reports::list(state, actor, &filter, &Cursor::first(HISTORY)).await)? {
             Some(listed) => out.extend(listed.items),
             None => return Ok(None),
         }
@@ -140,7 +138,7 @@ async fn reports_where(
 pub async fn account(state: &AppState, actor: &Actor, id: i64) -> ApiResult<AccountPage> {
     let account = accounts::show(state, actor, id).await?;
     let strikes = if_allowed(
-        strikes::list(state, actor, Some(id), Vec::new(), first(HISTORY))
+        strikes::list(state, actor, Some(id), &Cursor::first(HISTORY))
             .await
             .map(|l| l.items),
     )?;
@@ -151,7 +149,7 @@ pub async fn account(state: &AppState, actor: &Actor, id: i64) -> ApiResult<Acco
         ..LogFilter::default()
     };
     let audit = if_allowed(
-        logs::list(state, actor, &filter, Vec::new(), first(HISTORY))
+        logs::list(state, actor, &filter, &Cursor::first(HISTORY))
             .await
             .map(|l| l.items),
     )?;

@@ -4,7 +4,7 @@
 
 use axum::http::Method;
 use woolly::db::Backend as DbBackend;
-use woolly::db::repo::admin_accounts::Arg;
+use woolly::db::query::Arg;
 use woolly::db::repo::explain::{plan, sqlite_full_scans};
 use woolly::db::repo::search::{Terms, search_args, search_sql};
 use woolly_testkit::{TestApp, db_test};

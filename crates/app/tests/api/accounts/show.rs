@@ -127,7 +127,9 @@ async fn moved_and_emojis_render_on_the_rest_account(app: TestApp) {
         "UPDATE accounts SET moved_to_account_id = {} WHERE id = {}",
         home.account_id, alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     drop(conn);
     let a = app
@@ -209,7 +211,9 @@ async fn every_change_is_shown_on_the_next_read(app: TestApp) {
         "UPDATE accounts SET display_name = 'Straight SQL' WHERE id = {}",
         alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     drop(conn);
     assert_eq!(
@@ -224,7 +228,9 @@ async fn every_change_is_shown_on_the_next_read(app: TestApp) {
         "UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}",
         alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
@@ -244,7 +250,9 @@ async fn a_hidden_account_is_not_served_from_memory(app: TestApp) {
         "UPDATE users SET approved = FALSE WHERE account_id = {}",
         alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     drop(conn);
     assert_eq!(
@@ -275,7 +283,9 @@ async fn a_commit_by_another_process_is_seen_within_the_poll_interval() {
         "UPDATE accounts SET display_name = 'From elsewhere' WHERE id = {}",
         alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     tx.commit().await.unwrap();
 
@@ -340,7 +350,9 @@ async fn verify_credentials_shows_every_change_on_the_next_read(app: TestApp) {
         "UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}",
         alice.account_id
     );
-    woolly::on!(&mut ex, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))
+    woolly::db::query::execute(&mut ex, &sql, &[])
+        .await
+        .map(|_| ())
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(

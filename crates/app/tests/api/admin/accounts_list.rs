@@ -581,6 +581,7 @@ async fn both_ip_plans_answer_the_same_pages(app: TestApp) {
         AccountFilter, FilterPlan, filter_conditions, page_ids,
     };
     use woolly::domain::ip;
+    use woolly::domain::page::Cursor;
 
     let mut made = Vec::new();
     for (i, addr) in [
@@ -627,20 +628,20 @@ async fn both_ip_plans_answer_the_same_pages(app: TestApp) {
             let list = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: false }, backend),
-                max_id,
-                None,
-                None,
-                limit,
+                &Cursor {
+                    max_id,
+                    ..Cursor::first(limit)
+                },
             )
             .await
             .unwrap();
             let walk = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: true }, backend),
-                max_id,
-                None,
-                None,
-                limit,
+                &Cursor {
+                    max_id,
+                    ..Cursor::first(limit)
+                },
             )
             .await
             .unwrap();
@@ -649,10 +650,7 @@ async fn both_ip_plans_answer_the_same_pages(app: TestApp) {
         let all = page_ids(
             &mut ex,
             filter_conditions(&f, FilterPlan { walk_ip: true }, backend),
-            None,
-            None,
-            None,
-            40,
+            &Cursor::first(40),
         )
         .await
         .unwrap();

@@ -17,29 +17,13 @@ pub async fn patch(app: &TestApp, token: &str, pairs: &[(&str, &str)]) -> TestRe
 
 /// A multipart body of text parts and files `(name, filename, content type, bytes)`.
 pub fn multipart(texts: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "woollyboundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for (name, value) in texts {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, filename, ct, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
-                 filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let texts = texts
+        .iter()
+        .map(|(name, value)| (*name, None, value.as_bytes()));
+    let files = files
+        .iter()
+        .map(|(name, filename, ct, bytes)| (*name, Some((*filename, *ct)), *bytes));
+    woolly_testkit::multipart(&texts.chain(files).collect::<Vec<_>>())
 }
 
 pub async fn patch_multipart(

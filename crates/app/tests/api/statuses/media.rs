@@ -3,9 +3,9 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request};
-use woolly_testkit::{TestApp, TestResponse, db_test};
+use woolly_testkit::{TestApp, TestResponse, db_test, multipart};
 
-use super::support::{media, multipart, png, stored_files, upload};
+use super::support::{media, png, stored_files, upload};
 
 #[db_test]
 async fn uploads_a_png_and_stores_original_and_small(app: TestApp) {

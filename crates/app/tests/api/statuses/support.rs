@@ -1,8 +1,8 @@
-//! Helpers of the statuses tests: posting, relationships as rows, images, multipart bodies.
+//! Helpers of the statuses tests: posting, relationships as rows, images and uploads.
 #![allow(clippy::unwrap_used)]
 
 use axum::http::Method;
-use woolly_testkit::{TestApp, TestResponse};
+use woolly_testkit::{Part, TestApp, TestResponse, multipart};
 
 /// Posts a status with form pairs; the raw response.
 pub async fn post(app: &TestApp, token: &str, pairs: &[(&str, &str)]) -> TestResponse {
@@ -57,35 +57,6 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
-}
-
-/// One part of a multipart body: `(name, Some((filename, content type)), bytes)` for a
-/// file, `None` for a text field.
-pub type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
-
-/// A multipart body and its content type.
-pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
-    let boundary = "woollyTestBoundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for (name, file, bytes) in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file {
-            Some((filename, ct)) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; \
-                     filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n"
-                )
-                .as_bytes(),
-            ),
-            None => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-            ),
-        }
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// Uploads `bytes` as `file` to `path`, with extra text parts.

@@ -10,7 +10,8 @@ use super::{Console, carried, link, view};
 use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::params::Params;
-use crate::http::handlers::api::v1::admin::{page, raw};
+use crate::http::handlers::api::v1::admin::raw;
+use crate::http::pagination;
 use crate::services::console::pages;
 use crate::state::AppState;
 
@@ -36,8 +37,8 @@ pub async fn index(State(state): State<AppState>, console: Console, params: Para
 }
 
 async fn list(state: &AppState, console: &Console, params: &Params) -> ApiResult<Response> {
-    let cursor = page(params, PER_PAGE, PER_PAGE);
-    let found = pages::accounts(state, &console.staff.actor, &raw(params), cursor).await?;
+    let cursor = pagination::cursor(params, PER_PAGE, PER_PAGE);
+    let found = pages::accounts(state, &console.staff.actor, &raw(params), &cursor).await?;
     let role_ids: Vec<String> = params
         .list("role_ids")
         .into_iter()
@@ -58,13 +59,13 @@ async fn list(state: &AppState, console: &Console, params: &Params) -> ApiResult
     };
     let listed = &found.listed;
     let older = if listed.full {
-        at("max_id", listed.ids.last().copied())
+        at("max_id", listed.last)
     } else {
         None
     };
     let paged = params.present("max_id").is_some() || params.present("min_id").is_some();
     let newer = if paged {
-        at("min_id", listed.ids.first().copied())
+        at("min_id", listed.first)
     } else {
         None
     };

@@ -7,12 +7,12 @@ use axum::response::Response;
 use minijinja::{Value, context};
 
 use super::{Console, ConsolePost, carried, link, view};
-use crate::db::repo::action_logs::LogFilter;
+use crate::domain::admin_filters::LogFilter;
 use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::params::Params;
-use crate::http::handlers::api::v1::admin::page;
+use crate::http::pagination;
 use crate::services::moderation::{logs, strikes};
 use crate::state::AppState;
 
@@ -52,9 +52,9 @@ async fn list(state: &AppState, console: &Console, params: &Params) -> ApiResult
         action: params.present("action").map(|v| v.trim().to_owned()),
     };
     let kept = carried(params, FILTERS);
-    let cursor = page(params, PER_PAGE, PER_PAGE);
-    let listed = logs::list(state, &console.staff.actor, &filter, kept.clone(), cursor).await?;
-    let older = listed.ids.last().filter(|_| listed.full).map(|id| {
+    let cursor = pagination::cursor(params, PER_PAGE, PER_PAGE);
+    let listed = logs::list(state, &console.staff.actor, &filter, &cursor).await?;
+    let older = listed.last.filter(|_| listed.full).map(|id| {
         let mut pairs = kept.clone();
         pairs.push(("max_id".to_owned(), id.to_string()));
         link("/admin/action_logs", &pairs)

@@ -7,12 +7,12 @@ use axum::response::Response;
 use minijinja::{Value, context};
 
 use super::{Console, ConsolePost, carried, link, view};
-use crate::db::repo::reports::ReportFilter;
+use crate::domain::admin_filters::ReportFilter;
 use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::params::Params;
-use crate::http::handlers::api::v1::admin::page;
+use crate::http::pagination;
 use crate::services::console::pages;
 use crate::services::moderation::reports::{self as svc, ReportOp};
 use crate::state::AppState;
@@ -32,9 +32,9 @@ async fn list(state: &AppState, console: &Console, params: &Params) -> ApiResult
         target_account_id: params.present("target_account_id").map(|v| ruby_to_i(&v)),
     };
     let kept = carried(params, FILTERS);
-    let cursor = page(params, PER_PAGE, PER_PAGE);
-    let listed = svc::list(state, &console.staff.actor, &filter, kept.clone(), cursor).await?;
-    let older = listed.ids.last().filter(|_| listed.full).map(|id| {
+    let cursor = pagination::cursor(params, PER_PAGE, PER_PAGE);
+    let listed = svc::list(state, &console.staff.actor, &filter, &cursor).await?;
+    let older = listed.last.filter(|_| listed.full).map(|id| {
         let mut pairs = kept.clone();
         pairs.push(("max_id".to_owned(), id.to_string()));
         link("/admin/reports", &pairs)

@@ -20,7 +20,7 @@ pub async fn note(
 ) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let target = accounts::find_for_api(&mut ex, target_id).await?;
+    let target = accounts::find_undeleted(&mut ex, target_id).await?;
     match comment.filter(|c| !c.trim().is_empty()) {
         None => notes::delete(&mut ex, me, target_id).await?,
         Some(c) => {
@@ -41,7 +41,7 @@ pub async fn note(
 pub async fn endorse(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let target = accounts::find_for_api(&mut ex, target_id).await?;
+    let target = accounts::find_undeleted(&mut ex, target_id).await?;
     if follows::find(&mut ex, FollowKind::Follow, me, target_id)
         .await?
         .is_none()
@@ -60,7 +60,7 @@ pub async fn endorse(state: &AppState, me: i64, target_id: i64) -> ApiResult<Rel
 pub async fn unendorse(state: &AppState, me: i64, target_id: i64) -> ApiResult<Relationship> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let target = accounts::find_for_api(&mut ex, target_id).await?;
+    let target = accounts::find_undeleted(&mut ex, target_id).await?;
     endorsements::delete(&mut ex, me, target_id).await?;
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
     tx.commit().await?;
