@@ -1,5 +1,6 @@
 //! Runs the headless-Chromium tests of `e2e/browser` (`npm test`) against this build's
-//! `woolly` binary, so `cargo test --workspace` covers the OAuth pages in a real browser.
+//! `woolly` binary, so `cargo test --workspace` covers the OAuth pages and the moderation
+//! console in a real browser (with axe-core accessibility checks).
 //! Skipped, with a notice, only when Chromium or the npm packages are not installed
 //! (`.ci/run` installs both).
 
@@ -7,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 #[test]
-fn oauth_pages_in_headless_chromium() {
+fn web_pages_in_headless_chromium() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/browser");
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() || !dir.join("node_modules/playwright-core").is_dir() {

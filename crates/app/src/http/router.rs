@@ -165,12 +165,56 @@ pub fn router(state: AppState) -> Router {
         .merge(cross_origin_oauth_routes())
         .merge(profile_routes())
         .merge(streaming_routes())
+        .merge(console_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for
     // `/api/v1/instance/`): the path is trimmed before any route is matched.
     Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
+}
+
+// the moderation console: web pages outside the API layer (cookie sessions, not tokens)
+fn console_routes() -> Router<AppState> {
+    use super::handlers::admin_web::{
+        account_actions as act, accounts, audit, notes, reports, session,
+    };
+    Router::new()
+        .route("/admin", get(session::home))
+        .route("/admin/console.css", get(session::stylesheet))
+        .route("/admin/sign_out", post(session::sign_out))
+        .route("/admin/accounts", get(accounts::index))
+        .route("/admin/accounts/{id}", get(accounts::show))
+        .route("/admin/accounts/{id}/approve", post(act::approve))
+        .route("/admin/accounts/{id}/enable", post(act::enable))
+        .route("/admin/accounts/{id}/unsilence", post(act::unsilence))
+        .route("/admin/accounts/{id}/unsensitive", post(act::unsensitive))
+        .route("/admin/accounts/{id}/unsuspend", post(act::unsuspend))
+        .route(
+            "/admin/accounts/{id}/reject",
+            get(act::confirm_reject).post(act::reject),
+        )
+        .route(
+            "/admin/accounts/{id}/delete",
+            get(act::confirm_delete).post(act::delete),
+        )
+        .route(
+            "/admin/accounts/{id}/action",
+            get(act::form).post(act::perform),
+        )
+        .route("/admin/accounts/{id}/notes", post(notes::create))
+        .route("/admin/notes/{id}/delete", post(notes::delete))
+        .route("/admin/reports", get(reports::index))
+        .route("/admin/reports/{id}", get(reports::show))
+        .route(
+            "/admin/reports/{id}/assign_to_self",
+            post(reports::assign_to_self),
+        )
+        .route("/admin/reports/{id}/unassign", post(reports::unassign))
+        .route("/admin/reports/{id}/resolve", post(reports::resolve))
+        .route("/admin/reports/{id}/reopen", post(reports::reopen))
+        .route("/admin/action_logs", get(audit::index))
+        .route("/admin/strikes/{id}/overrule", post(audit::overrule))
 }
 
 // streaming: outside the API layer, as upstream's separate server (no throttles)

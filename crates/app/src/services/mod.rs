@@ -3,6 +3,7 @@
 pub mod account_json;
 pub mod accounts;
 pub mod confirmation;
+pub mod console;
 pub mod custom_emojis;
 pub mod directory;
 pub mod email_policy;

@@ -18,12 +18,14 @@ pub mod warnings;
 // social graph
 pub mod account_domain_blocks;
 pub mod blocks;
+pub mod console;
 pub mod directory;
 pub mod endorsements;
 pub mod featured_tags;
 pub mod follows;
 pub mod lists;
 pub mod markers;
+pub mod moderation_notes;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;

@@ -9,6 +9,7 @@ use crate::db::query::{args, execute, fetch_optional};
 pub struct SessionRow {
     pub id: i64,
     pub user_id: i64,
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -31,7 +32,7 @@ pub async fn find(
     digest: &str,
     now: i64,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    let sql = "SELECT id, user_id, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2";
+    let sql = "SELECT id, user_id, created_at, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2";
     fetch_optional(ex, sql, &args![digest, now]).await
 }
 

@@ -6,5 +6,6 @@ mod accounts_list;
 mod accounts_plans;
 mod action_logs;
 mod authz;
+mod console;
 mod reports;
 pub mod support;

@@ -11,12 +11,16 @@ use crate::http::extract::params::Params;
 use crate::services::oauth::sessions::{self, SESSION_TTL_MS, SignInError};
 use crate::state::AppState;
 
-/// Only the authorization pages are places to return to (no open redirect).
+/// Only the authorization pages and the moderation console are places to return to (no
+/// open redirect).
 fn safe_return_to(to: Option<String>) -> String {
     match to {
         Some(t)
             if (t.starts_with("/oauth/authorize?")
-                || t.starts_with("/oauth/authorize/native?"))
+                || t.starts_with("/oauth/authorize/native?")
+                || t == "/admin"
+                || t.starts_with("/admin/")
+                || t.starts_with("/admin?"))
                 && !t.contains(['\r', '\n', '\\']) =>
         {
             t

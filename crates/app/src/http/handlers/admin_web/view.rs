@@ -1,0 +1,188 @@
+//! Rendering console pages: the minijinja templates (embedded, parsed once), the context every
+//! page shares, HTML responses with the console's security headers, and error pages.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use minijinja::{Environment, Value, context};
+
+use super::Console;
+use crate::domain::permissions;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../../templates/admin/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "layout.html",
+    "macros.html",
+    "home.html",
+    "accounts.html",
+    "account.html",
+    "action.html",
+    "confirm.html",
+    "reports.html",
+    "report.html",
+    "action_logs.html",
+    "message.html",
+);
+
+/// The console's stylesheet (light and dark, phone and desktop).
+pub const STYLESHEET: &str = include_str!("../../../../templates/admin/console.css");
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(%error, template = name, "console template does not parse");
+            }
+        }
+        env
+    })
+}
+
+/// What every page's layout needs: who is signed in, which sections their role opens, the
+/// CSRF token of its forms.
+fn base(state: &AppState, console: Option<&Console>) -> Value {
+    let instance = state.config().title.clone();
+    match console {
+        Some(c) => {
+            let s = c.staff.standing;
+            context! {
+                instance,
+                me => c.staff.username,
+                csrf => c.csrf,
+                can_users => s.can(permissions::MANAGE_USERS),
+                can_reports => s.can(permissions::MANAGE_REPORTS),
+                can_audit => s.can(permissions::VIEW_AUDIT_LOG),
+                can_delete => s.can(permissions::DELETE_USER_DATA),
+            }
+        }
+        None => context! { instance },
+    }
+}
+
+/// Renders `name` with the page's context over the shared one.
+pub fn render(
+    state: &AppState,
+    console: &Console,
+    status: StatusCode,
+    name: &str,
+    page: Value,
+) -> Response {
+    let ctx = context! { ..page, ..base(state, Some(console)) };
+    let cookies: Vec<String> = console.set_cookie.iter().cloned().collect();
+    match environment().get_template(name).and_then(|t| t.render(ctx)) {
+        Ok(body) => html(status, body, &cookies),
+        Err(error) => {
+            tracing::error!(%error, template = name, "console rendering failed");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal Server Error".into(),
+                &[],
+            )
+        }
+    }
+}
+
+/// A page with a heading and one paragraph (errors, refusals).
+pub fn message_page(
+    state: &AppState,
+    console: Option<&Console>,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    let ctx = context! { title, text, status => status.as_u16(), ..base(state, console) };
+    match environment()
+        .get_template("message.html")
+        .and_then(|t| t.render(ctx))
+    {
+        Ok(body) => html(status, body, &[]),
+        Err(error) => {
+            tracing::error!(%error, "console rendering failed");
+            html(status, title.to_owned(), &[])
+        }
+    }
+}
+
+/// A service's refusal as a page with the API's status and message.
+pub fn error_page(state: &AppState, console: Option<&Console>, e: &ApiError) -> Response {
+    if matches!(e, ApiError::Internal(_) | ApiError::Conflict(_)) {
+        tracing::error!(error = %e, "console request failed");
+    }
+    let status = e.status();
+    let message = e.body()["error"]
+        .as_str()
+        .unwrap_or("Something went wrong")
+        .to_owned();
+    let title = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "That did not work",
+        _ => "Something went wrong",
+    };
+    message_page(state, console, status, title, &message)
+}
+
+/// Either the page, or the service's error as a page.
+pub fn or_error(state: &AppState, console: &Console, r: Result<Response, ApiError>) -> Response {
+    r.unwrap_or_else(|e| error_page(state, Some(console), &e))
+}
+
+/// A 303 to another console page after a form (so reloading does not post again).
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        h.insert(header::LOCATION, v);
+    }
+    security_headers(h);
+    response
+}
+
+pub fn html(status: StatusCode, body: String, cookies: &[String]) -> Response {
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    security_headers(h);
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// The console's own stylesheet and avatars of any origin; no script, no framing.
+fn security_headers(h: &mut HeaderMap) {
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
