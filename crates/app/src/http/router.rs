@@ -165,12 +165,41 @@ pub fn router(state: AppState) -> Router {
         .merge(cross_origin_oauth_routes())
         .merge(profile_routes())
         .merge(streaming_routes())
+        .merge(federation_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for
     // `/api/v1/instance/`): the path is trimmed before any route is matched.
     Router::new().fallback_service(NormalizePath::trim_trailing_slash(routes))
+}
+
+// federation: discovery (CORS as upstream), actors, collections, inboxes
+fn federation_routes() -> Router<AppState> {
+    use super::handlers::activitypub::{actor, collections, inbox};
+    use super::handlers::well_known::{host_meta, nodeinfo, webfinger};
+    let discovery = Router::new()
+        .route("/.well-known/webfinger", get(webfinger::show))
+        .route("/.well-known/host-meta", get(host_meta::show))
+        .route("/.well-known/nodeinfo", get(nodeinfo::discovery))
+        .route("/nodeinfo/2.0", get(nodeinfo::show))
+        .layer(cors::well_known());
+    let inboxes = Router::new()
+        .route("/inbox", post(inbox::shared))
+        .route("/users/{username}/inbox", post(inbox::personal))
+        .layer(DefaultBodyLimit::max(inbox::MAX_INBOX_BYTES));
+    Router::new()
+        .merge(discovery)
+        .merge(inboxes)
+        .route("/actor", get(actor::instance))
+        .route("/users/{username}", get(actor::show))
+        .route("/users/{username}/followers", get(collections::followers))
+        .route("/users/{username}/following", get(collections::following))
+        .route("/users/{username}/outbox", get(collections::outbox))
+        .route(
+            "/users/{username}/collections/featured",
+            get(collections::featured),
+        )
 }
 
 // streaming: outside the API layer, as upstream's separate server (no throttles)

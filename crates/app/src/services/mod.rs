@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod confirmation;
 pub mod custom_emojis;
 pub mod directory;
+pub mod federation;
 pub mod instance_activity;
 pub mod instance_stats;
 pub mod instance_texts;

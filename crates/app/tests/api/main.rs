@@ -13,6 +13,7 @@ mod client_directory;
 mod client_domain_blocks;
 mod client_markers;
 mod client_suggestions;
+mod federation_documents;
 mod inline_reads;
 mod instance;
 mod migrations;

@@ -43,6 +43,13 @@ pub async fn delete_image(
         .await?
         .ok_or(ApiError::NotFound)?;
     let entity = present::render_credential_account(&mut ex, &base_url, &record, &user).await?;
+    crate::services::federation::outbound::broadcast(
+        state,
+        &mut ex,
+        account_id,
+        crate::services::federation::outbound::UPDATE_ACTOR,
+    )
+    .await?;
     tx.commit().await?;
     let keys = match which {
         Image::Avatar => [old.account.avatar_key, old.account.avatar_static_key],

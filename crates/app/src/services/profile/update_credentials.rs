@@ -356,6 +356,13 @@ async fn write(
         .await?
         .ok_or(ApiError::NotFound)?;
     let credential = present::render_credential_account(&mut ex, base_url, &record, &user).await?;
+    crate::services::federation::outbound::broadcast(
+        state,
+        &mut ex,
+        account_id,
+        crate::services::federation::outbound::UPDATE_ACTOR,
+    )
+    .await?;
     tx.commit().await?;
     Ok((old, credential))
 }
