@@ -53,6 +53,11 @@ pub fn is_full_handle(q: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
         && user.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         && user.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    // A domain may carry a port (`localhost:3000`, a server's own `domain` setting can).
+    let domain = match domain.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => domain,
+    };
     let domain_ok = domain.chars().count() >= 2
         && domain.chars().all(|c| is_word(c) || matches!(c, '.' | '-'))
         && domain.ends_with(is_word);

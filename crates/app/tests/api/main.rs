@@ -14,6 +14,7 @@ mod client_domain_blocks;
 mod client_markers;
 mod client_suggestions;
 mod federation_documents;
+mod federation_flow;
 mod inline_reads;
 mod instance;
 mod migrations;
