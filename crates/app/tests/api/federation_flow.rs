@@ -289,6 +289,93 @@ async fn flow(backend: Backend) {
     assert_eq!(rel["following"], false, "{rel}");
     assert_eq!(rel["blocked_by"], true, "{rel}");
 
+    // remove_from_followers sends Reject: the follow ends there too
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
+    let alice_for_bob = resolve(&b, &bob, &format!("alice@{}", a.domain)).await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_bob}/remove_from_followers"),
+            Some(&bob.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &bob_on_a).await["following"],
+        false
+    );
+
+    // suspension and deletion reach the followers' server
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
+    let boss = b
+        .app
+        .user_with(
+            "boss",
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/admin/accounts/{}/action", bob.account_id),
+            Some(&boss.token),
+            &[("type", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    let shown = a
+        .app
+        .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
+        .await
+        .json();
+    assert_eq!(shown["suspended"], true, "{shown}");
+    let r = b
+        .app
+        .delete(
+            &format!("/api/v1/admin/accounts/{}", bob.account_id),
+            Some(&boss.token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        relationship(&a, &alice, &bob_on_a).await["following"],
+        serde_json::Value::Null
+    );
+    let alice_now = a
+        .app
+        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+        .await
+        .json();
+    assert_eq!(alice_now["following_count"], 0, "{alice_now}");
+
     inbox_refusals(&a, &b, &alice).await;
 }
 

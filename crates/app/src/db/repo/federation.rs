@@ -313,6 +313,8 @@ pub struct RemoteProfile<'a> {
     pub followers_count: Option<i64>,
     pub following_count: Option<i64>,
     pub statuses_count: Option<i64>,
+    /// The actor says its server suspended it (`suspended: true`).
+    pub suspended: bool,
     pub now: i64,
 }
 
@@ -326,7 +328,11 @@ pub async fn update_remote_profile(
                url = $5, actor_type = $6, locked = $7, discoverable = $8, indexable = $9, memorial = $10, \
                avatar_remote_url = $11, header_remote_url = $12, \
                followers_count = COALESCE($13, followers_count), following_count = COALESCE($14, following_count), \
-               statuses_count = COALESCE($15, statuses_count), updated_at = $16 \
+               statuses_count = COALESCE($15, statuses_count), updated_at = $16, \
+               suspended_at = CASE WHEN $18 THEN COALESCE(suspended_at, $16) \
+                 WHEN suspension_origin = 'remote' THEN NULL ELSE suspended_at END, \
+               suspension_origin = CASE WHEN $18 THEN COALESCE(suspension_origin, 'remote') \
+                 WHEN suspension_origin = 'remote' THEN NULL ELSE suspension_origin END \
                WHERE id = $17 AND domain IS NOT NULL";
     on!(ex, c => sqlx::query(sql)
         .bind(p.display_name)
@@ -346,6 +352,7 @@ pub async fn update_remote_profile(
         .bind(p.statuses_count)
         .bind(p.now)
         .bind(account_id)
+        .bind(p.suspended)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -167,3 +167,32 @@ pub async fn broadcast(
     state.federation_wake();
     Ok(())
 }
+
+/// Delete of a local account to the inboxes of its remote followers, queued before its
+/// follows are purged (the fan-out cannot read them afterwards).
+pub async fn delete_actor(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    account: &AccountRow,
+) -> ApiResult<()> {
+    if account.domain.is_some() {
+        return Ok(());
+    }
+    let doc = activity::delete_actor(&new_id(state, account, "delete"), &account.uri);
+    for inbox in repo::follower_inboxes(ex, account.id).await? {
+        deliver(state, ex, account.id, &inbox, &doc).await?;
+    }
+    Ok(())
+}
+
+/// Update of a local account's actor to its remote followers (profile, suspension).
+pub async fn update_actor(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    account: &AccountRow,
+) -> ApiResult<()> {
+    if account.domain.is_some() {
+        return Ok(());
+    }
+    broadcast(state, ex, account.id, UPDATE_ACTOR).await
+}

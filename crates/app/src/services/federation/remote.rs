@@ -118,6 +118,7 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
         followers_count: followers,
         following_count: following,
         statuses_count: statuses,
+        suspended: actor.suspended,
         now,
     };
     repo::update_remote_profile(&mut ex, id, &profile).await?;
