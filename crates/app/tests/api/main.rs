@@ -15,6 +15,7 @@ mod client_markers;
 mod client_suggestions;
 mod federation_documents;
 mod federation_flow;
+mod federation_queue;
 mod inline_reads;
 mod instance;
 mod migrations;

@@ -141,6 +141,14 @@ async fn fan_out(state: &AppState, job: &JobRow) -> ApiResult<()> {
     Ok(())
 }
 
+/// The jobs in the queue: (kind, target, attempts, last error), due first.
+pub async fn pending(
+    state: &AppState,
+) -> ApiResult<Vec<(String, Option<String>, i32, Option<String>)>> {
+    let mut conn = state.db().conn().await?;
+    Ok(repo::pending(&mut conn.exec()).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
