@@ -10,7 +10,7 @@ use woolly::config::Config;
 use woolly::services::federation::worker;
 use woolly_testkit::{Backend, Fixture, TestApp};
 
-use super::graph_support::scalar;
+use super::graph_support::{scalar, sql};
 
 struct Node {
     app: TestApp,
@@ -375,6 +375,62 @@ async fn flow(backend: Backend) {
         .await
         .json();
     assert_eq!(alice_now["following_count"], 0, "{alice_now}");
+
+    // a locked account that unlocks accepts its pending requests: an Accept each
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{dave_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &dave_on_a).await["requested"],
+        true
+    );
+    let r = b
+        .app
+        .form(
+            axum::http::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(&dave.token),
+            &[("locked", "false")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &dave_on_a).await["following"],
+        true
+    );
+
+    // a rotated key: the stale cached key fails, the actor is fetched again, the post verifies
+    sql(
+        &a.app,
+        &format!(
+            "DELETE FROM account_keys WHERE account_id = {}",
+            alice.account_id
+        ),
+    )
+    .await;
+    // the actor fetch makes the new key
+    let _ = a
+        .app
+        .send(
+            axum::http::Request::builder()
+                .uri("/users/alice")
+                .header("accept", "application/activity+json")
+                .body(axum::body::Body::empty())
+                .expect("req"),
+        )
+        .await;
+    let alice_uri = format!("http://{}/users/alice", a.domain);
+    let rotated = serde_json::json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{alice_uri}#after-rotation"), "type": "Follow", "actor": alice_uri, "object": format!("http://{}/users/carol", b.domain)}).to_string();
+    assert_eq!(
+        post_signed(&a, &b, &alice, rotated.as_bytes(), false).await,
+        202
+    );
 
     inbox_refusals(&a, &b, &alice).await;
 }
