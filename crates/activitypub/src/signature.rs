@@ -337,8 +337,9 @@ pub fn sign(
     Ok(headers)
 }
 
-/// The actor a `keyId` belongs to by convention (`…#main-key` → `…`); the key's owner must
-/// still be checked against the fetched document.
+/// The actor a `keyId` belongs to by convention (`…#main-key` → `…`, and GoToSocial's
+/// `…/main-key` → `…`); the key's owner must still be checked against the fetched document.
 pub fn key_owner_guess(key_id: &str) -> &str {
-    key_id.split('#').next().unwrap_or(key_id)
+    let base = key_id.split('#').next().unwrap_or(key_id);
+    base.strip_suffix("/main-key").unwrap_or(base)
 }

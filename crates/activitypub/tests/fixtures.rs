@@ -319,6 +319,39 @@ fn actors_of_other_servers_parse() {
 }
 
 #[test]
+fn mitra_actor_parses_and_its_weak_test_key_is_refused() {
+    let m = RemoteActor::parse(&fixture("mitra_actor.json")).unwrap();
+    assert_eq!(m.preferred_username, "testuser");
+    assert_eq!(m.summary, "testbio");
+    assert_eq!(m.discoverable, Some(true));
+    assert_eq!(m.shared_inbox, None);
+    let key = m.public_key.unwrap();
+    assert_eq!(key.id, "https://server.example/users/testuser#main-key");
+    // 512-bit RSA (a test key): below the 1024-bit floor, never trusted
+    assert!(VerifyingKey::from_pem(&key.pem).is_err());
+}
+
+#[test]
+fn gotosocial_update_of_its_actor_parses() {
+    let doc = fixture("gotosocial_update_person.json");
+    let a = woolly_activitypub::activity::Incoming::parse(&doc).unwrap();
+    assert_eq!(a.kind, "Update");
+    assert_eq!(a.object_kind(), Some("Person"));
+    assert!(woolly_activitypub::activity::same_origin(&a.id, &a.actor));
+    let actor = RemoteActor::parse(&a.object).unwrap();
+    assert_eq!(actor.id, a.actor);
+    assert_eq!(actor.name, "original zork (he/they)");
+    assert_eq!(
+        actor.url.as_deref(),
+        Some("http://localhost:8080/@the_mighty_zork")
+    );
+    let key = actor.public_key.unwrap();
+    VerifyingKey::from_pem(&key.pem).unwrap();
+    // GoToSocial's key ids have no fragment: the owner is still found
+    assert_eq!(signature::key_owner_guess(&key.id), actor.id);
+}
+
+#[test]
 fn non_actors_are_refused() {
     let mut doc = fixture("mastodon_actor.json");
     doc["type"] = "Note".into();
