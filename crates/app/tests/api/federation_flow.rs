@@ -405,6 +405,70 @@ async fn flow(backend: Backend) {
         true
     );
 
+    // a remote account suspended here: its follows of local accounts are rejected and end,
+    // and what it sends next (but Undo and Delete) is ignored
+    let alice_for_dave = resolve(&b, &dave, &format!("alice@{}", a.domain)).await;
+    b.app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
+            Some(&dave.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["following"],
+        true
+    );
+    let admin_a = a
+        .app
+        .user_with(
+            "root",
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await;
+    let r = a
+        .app
+        .post(
+            &format!("/api/v1/admin/accounts/{dave_on_a}/action"),
+            Some(&admin_a.token),
+            &[("type", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["following"],
+        false
+    );
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+            .await
+            .json()["followers_count"],
+        0
+    );
+    b.app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
+            Some(&dave.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+            .await
+            .json()["followers_count"],
+        0
+    );
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["requested"],
+        true
+    );
+
     // a rotated key: the stale cached key fails, the actor is fetched again, the post verifies
     sql(
         &a.app,

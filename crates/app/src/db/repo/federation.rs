@@ -381,3 +381,14 @@ pub async fn mark_deleted(ex: &mut Exec<'_>, account_id: i64, now: i64) -> Resul
     on!(ex, c => sqlx::query(sql).bind(now).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The local accounts `account_id` follows.
+pub async fn local_followed_by(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = "SELECT f.target_account_id FROM follows f JOIN accounts a ON a.id = f.target_account_id \
+               WHERE f.account_id = $1 AND a.domain IS NULL ORDER BY f.target_account_id";
+    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -25,6 +25,19 @@ pub async fn apply(state: &AppState, actor_id: i64, doc: &Value) -> ApiResult<()
     let Ok(a) = Incoming::parse(doc) else {
         return Ok(());
     };
+    // A remote account suspended here may still undo and delete, nothing else.
+    let suspended_here = {
+        let mut conn = state.db().conn().await?;
+        accounts::find(&mut conn.exec(), actor_id)
+            .await?
+            .is_none_or(|r| {
+                r.account.suspended_at.is_some()
+                    && r.account.suspension_origin.as_deref() == Some("local")
+            })
+    };
+    if suspended_here && !matches!(a.kind.as_str(), "Undo" | "Delete") {
+        return Ok(());
+    }
     match (a.kind.as_str(), a.object_kind()) {
         ("Follow", _) => follow(state, actor_id, &a).await,
         ("Accept", _) => answered(state, actor_id, &a, true).await,

@@ -196,3 +196,25 @@ pub async fn update_actor(
     }
     broadcast(state, ex, account.id, UPDATE_ACTOR).await
 }
+
+/// A remote account suspended here: each of its follows of a local account is answered with
+/// a Reject and deleted, as upstream's `reject_remote_follows!` (it would otherwise keep
+/// receiving their posts). Not reversible, as upstream.
+pub async fn reject_follows_of(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    account: &AccountRow,
+) -> ApiResult<()> {
+    if account.domain.is_none() {
+        return Ok(());
+    }
+    for target_id in repo::local_followed_by(ex, account.id).await? {
+        let Some(target) = crate::db::repo::accounts::find(ex, target_id).await? else {
+            continue;
+        };
+        let uri = crate::services::federation::follow_uri_of(ex, account.id, target_id).await?;
+        answer_follow(state, ex, &target.account, account, uri, false).await?;
+        crate::services::graph::sever(ex, account.id, target_id).await?;
+    }
+    Ok(())
+}
