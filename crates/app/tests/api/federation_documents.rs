@@ -150,5 +150,25 @@ db_test!(async fn instance_actor_and_collections(app) {
     assert_eq!(get_with(&app, "/users/alice/outbox", &[]).await.json()["totalItems"], 0);
     let featured = get_with(&app, "/users/alice/collections/featured", &[]).await.json();
     assert_eq!(featured["orderedItems"], serde_json::json!([]));
+    // the outbox lists public statuses as Create of a Note; featured, the pinned ones
+    let public = app.post("/api/v1/statuses", Some(&alice.token), &[("status", "hello fediverse")]).await.json();
+    let private = app.post("/api/v1/statuses", Some(&alice.token), &[("status", "just us"), ("visibility", "private")]).await.json();
+    assert!(private["id"].is_string());
+    let id = public["id"].as_str().expect("id");
+    assert_eq!(app.post(&format!("/api/v1/statuses/{id}/pin"), Some(&alice.token), &[]).await.status, 200);
+    let outbox = get_with(&app, "/users/alice/outbox", &[("accept", AP)]).await.json();
+    assert_eq!(outbox["totalItems"], 2);
+    let items = outbox["orderedItems"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "only the public status: {outbox}");
+    assert_eq!(items[0]["type"], "Create");
+    assert_eq!(items[0]["object"]["type"], "Note");
+    assert_eq!(items[0]["object"]["id"], public["uri"]);
+    assert_eq!(items[0]["object"]["url"], public["url"]);
+    assert_eq!(items[0]["object"]["attributedTo"], "https://woolly.test/users/alice");
+    assert_eq!(items[0]["object"]["to"][0], "https://www.w3.org/ns/activitystreams#Public");
+    assert!(items[0]["object"]["content"].as_str().is_some_and(|c| c.contains("hello fediverse")));
+    let featured = get_with(&app, "/users/alice/collections/featured", &[]).await.json();
+    assert_eq!(featured["totalItems"], 1);
+    assert_eq!(featured["orderedItems"][0]["id"], public["uri"]);
     assert_eq!(get_with(&app, "/users/nobody/followers", &[]).await.status, 404);
 });

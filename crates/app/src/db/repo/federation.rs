@@ -392,3 +392,36 @@ pub async fn local_followed_by(
     let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// A public status as the outbox and featured collections publish it.
+#[derive(Debug, Clone, FromRow)]
+pub struct PublicNoteRow {
+    pub id: i64,
+    pub content_html: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub created_at: i64,
+}
+
+/// The account's latest public, original statuses (no reblogs), newest first.
+pub async fn public_notes(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    limit: i64,
+) -> Result<Vec<PublicNoteRow>, sqlx::Error> {
+    let sql = "SELECT id, content_html, spoiler_text, sensitive, language, created_at FROM statuses \
+               WHERE account_id = $1 AND visibility = 0 AND reblog_of_id IS NULL ORDER BY id DESC LIMIT $2";
+    on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(limit).fetch_all(c).await)
+}
+
+/// The account's pinned public statuses, newest pin first.
+pub async fn pinned_notes(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<PublicNoteRow>, sqlx::Error> {
+    let sql = "SELECT s.id, s.content_html, s.spoiler_text, s.sensitive, s.language, s.created_at \
+               FROM status_pins p JOIN statuses s ON s.id = p.status_id \
+               WHERE p.account_id = $1 AND s.visibility = 0 ORDER BY p.id DESC";
+    on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)
+}

@@ -7,7 +7,10 @@ use woolly_activitypub::collection::OrderedCollection;
 use woolly_activitypub::nodeinfo::{NodeInfo, Usage, Users};
 use woolly_activitypub::webfinger::{Jrd, split_acct};
 
-use crate::db::repo::accounts::{self, AccountRecord};
+use woolly_activitypub::activity;
+
+use crate::db::repo::accounts::{self, AccountRecord, AccountRow};
+use crate::db::repo::federation::{self as repo, PublicNoteRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::federation::keys;
@@ -190,6 +193,28 @@ pub async fn instance_actor(state: &AppState) -> ApiResult<Value> {
     }))
 }
 
+/// How many of the latest public statuses the outbox lists inline.
+const OUTBOX_ITEMS: i64 = 20;
+
+/// A local public status as a `Note` (its `uri` and `url` as the API renders them).
+fn note(state: &AppState, a: &AccountRow, n: &PublicNoteRow) -> Value {
+    let uri = format!("{}/statuses/{}", a.uri, n.id);
+    let url = format!("{}/@{}/{}", state.base_url(), a.username, n.id);
+    let followers = format!("{}/followers", a.uri);
+    let published = time::iso8601(n.created_at);
+    activity::note(&activity::NoteParts {
+        id: &uri,
+        url: &url,
+        actor: &a.uri,
+        followers: &followers,
+        content: &n.content_html,
+        summary: (!n.spoiler_text.is_empty()).then_some(n.spoiler_text.as_str()),
+        sensitive: n.sensitive,
+        language: n.language.as_deref(),
+        published: &published,
+    })
+}
+
 /// Which collection of an actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CollectionKind {
@@ -211,10 +236,27 @@ pub async fn collection(
     let (suffix, total) = match kind {
         CollectionKind::Followers => ("followers", a.followers_count),
         CollectionKind::Following => ("following", a.following_count),
-        CollectionKind::Outbox => ("outbox", a.statuses_count),
+        CollectionKind::Outbox => {
+            let rows = {
+                let mut conn = state.db().conn().await?;
+                repo::public_notes(&mut conn.exec(), a.id, OUTBOX_ITEMS).await?
+            };
+            let items = rows
+                .iter()
+                .map(|n| activity::create(note(state, a, n)))
+                .collect();
+            let mut c = OrderedCollection::inline(format!("{}/outbox", a.uri), items);
+            c.total_items = a.statuses_count;
+            return Ok(c);
+        }
         CollectionKind::Featured => {
+            let rows = {
+                let mut conn = state.db().conn().await?;
+                repo::pinned_notes(&mut conn.exec(), a.id).await?
+            };
+            let items = rows.iter().map(|n| note(state, a, n)).collect();
             let id = format!("{}/collections/featured", a.uri);
-            return Ok(OrderedCollection::inline(id, Vec::new()));
+            return Ok(OrderedCollection::inline(id, items));
         }
     };
     Ok(OrderedCollection::summary(
