@@ -79,6 +79,10 @@ pub async fn search(
     viewer: Option<i64>,
     p: &SearchParams,
 ) -> ApiResult<SearchResults> {
+    if p.resolve && viewer.is_some() {
+        // A remote handle or actor URL becomes a known account first (WebFinger + actor).
+        crate::services::federation::resolve::remote_query(state, &p.q).await?;
+    }
     let base_url = state.base_url();
     let cx = Context {
         base_url: &base_url,
@@ -135,7 +139,8 @@ async fn search_with(
         };
         // Anonymous searches rank as a viewer who follows no one (no account has id 0).
         let viewer = cx.viewer.unwrap_or(0);
-        results.accounts = search::search(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
+        results.accounts =
+            search::find_accounts(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
     }
     if kind.includes(SearchType::Hashtags) && !q.contains('@') {
         results.hashtags = hashtags(ex, cx, &q, p.limit, offset).await?;

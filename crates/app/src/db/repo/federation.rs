@@ -3,9 +3,9 @@
 
 use sqlx::FromRow;
 
-use crate::db::Exec;
+use crate::db::query::{args, execute, fetch_all, fetch_optional, fetch_scalars};
 use crate::db::repo::follows::FollowKind;
-use crate::on;
+use crate::db::{Backend, Exec};
 
 /// An account's key; `private_key_pem` only for local accounts.
 #[derive(Clone, FromRow)]
@@ -26,29 +26,30 @@ impl std::fmt::Debug for KeyRow {
     }
 }
 
+const KEY_COLUMNS: &str = "account_id, key_id, public_key_pem, private_key_pem";
+
 pub async fn key_of(ex: &mut Exec<'_>, account_id: i64) -> Result<Option<KeyRow>, sqlx::Error> {
-    let sql = "SELECT account_id, key_id, public_key_pem, private_key_pem FROM account_keys WHERE account_id = $1";
-    on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_optional(c).await)
+    let sql = format!("SELECT {KEY_COLUMNS} FROM account_keys WHERE account_id = $1");
+    fetch_optional(ex, &sql, &args![account_id]).await
 }
 
 pub async fn key_by_id(ex: &mut Exec<'_>, key_id: &str) -> Result<Option<KeyRow>, sqlx::Error> {
-    let sql = "SELECT account_id, key_id, public_key_pem, private_key_pem FROM account_keys WHERE key_id = $1";
-    on!(ex, c => sqlx::query_as(sql).bind(key_id).fetch_optional(c).await)
+    let sql = format!("SELECT {KEY_COLUMNS} FROM account_keys WHERE key_id = $1");
+    fetch_optional(ex, &sql, &args![key_id]).await
 }
 
 /// Stores a key unless the account has one (two first uses racing keep the first).
 pub async fn insert_key(ex: &mut Exec<'_>, k: &KeyRow, now: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO account_keys (account_id, key_id, public_key_pem, private_key_pem, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (account_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql)
-        .bind(k.account_id)
-        .bind(&k.key_id)
-        .bind(&k.public_key_pem)
-        .bind(k.private_key_pem.as_deref())
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let a = args![
+        k.account_id,
+        &k.key_id,
+        &k.public_key_pem,
+        k.private_key_pem.as_deref(),
+        now
+    ];
+    execute(ex, sql, &a).await?;
     Ok(())
 }
 
@@ -63,14 +64,7 @@ pub async fn upsert_remote_key(
     let sql = "INSERT INTO account_keys (account_id, key_id, public_key_pem, private_key_pem, created_at, updated_at) \
                VALUES ($1, $2, $3, NULL, $4, $4) ON CONFLICT (account_id) DO UPDATE SET \
                key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, updated_at = excluded.updated_at";
-    on!(ex, c => sqlx::query(sql)
-        .bind(account_id)
-        .bind(key_id)
-        .bind(pem)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id, key_id, pem, now]).await?;
     Ok(())
 }
 
@@ -93,7 +87,7 @@ pub async fn remote_actor(
 ) -> Result<Option<RemoteActorRow>, sqlx::Error> {
     let sql = "SELECT account_id, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, \
                featured_url, fetched_at FROM remote_actors WHERE account_id = $1";
-    on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_optional(c).await)
+    fetch_optional(ex, sql, &args![account_id]).await
 }
 
 pub async fn upsert_remote_actor(ex: &mut Exec<'_>, r: &RemoteActorRow) -> Result<(), sqlx::Error> {
@@ -103,26 +97,27 @@ pub async fn upsert_remote_actor(ex: &mut Exec<'_>, r: &RemoteActorRow) -> Resul
                shared_inbox_url = excluded.shared_inbox_url, outbox_url = excluded.outbox_url, \
                followers_url = excluded.followers_url, following_url = excluded.following_url, \
                featured_url = excluded.featured_url, fetched_at = excluded.fetched_at";
-    on!(ex, c => sqlx::query(sql)
-        .bind(r.account_id)
-        .bind(&r.inbox_url)
-        .bind(r.shared_inbox_url.as_deref())
-        .bind(r.outbox_url.as_deref())
-        .bind(r.followers_url.as_deref())
-        .bind(r.following_url.as_deref())
-        .bind(r.featured_url.as_deref())
-        .bind(r.fetched_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let a = args![
+        r.account_id,
+        &r.inbox_url,
+        &r.shared_inbox_url,
+        &r.outbox_url,
+        &r.followers_url,
+        &r.following_url,
+        &r.featured_url,
+        r.fetched_at
+    ];
+    execute(ex, sql, &a).await?;
     Ok(())
 }
 
 /// The account with this actor URI (remote ones; local URIs are matched too).
 pub async fn account_by_uri(ex: &mut Exec<'_>, uri: &str) -> Result<Option<i64>, sqlx::Error> {
     let sql = "SELECT id FROM accounts WHERE uri = $1 ORDER BY id LIMIT 1";
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(sql).bind(uri).fetch_optional(c).await)?;
-    Ok(row.map(|r| r.0))
+    Ok(fetch_scalars(ex, sql, &args![uri])
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// Inboxes of the remote followers of `account_id`: the shared inbox where the actor has one,
@@ -133,17 +128,24 @@ pub async fn follower_inboxes(
 ) -> Result<Vec<String>, sqlx::Error> {
     let sql = "SELECT DISTINCT COALESCE(r.shared_inbox_url, r.inbox_url) FROM follows f \
                JOIN remote_actors r ON r.account_id = f.account_id WHERE f.target_account_id = $1";
-    let rows: Vec<(String,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    fetch_scalars(ex, sql, &args![account_id]).await
+}
+
+/// The local accounts `account_id` follows.
+pub async fn local_followed_by(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = "SELECT f.target_account_id FROM follows f JOIN accounts a ON a.id = f.target_account_id \
+               WHERE f.account_id = $1 AND a.domain IS NULL ORDER BY f.target_account_id";
+    fetch_scalars(ex, sql, &args![account_id]).await
 }
 
 /// Records an inbound activity id; false when it was seen before.
 pub async fn mark_seen(ex: &mut Exec<'_>, uri: &str, now: i64) -> Result<bool, sqlx::Error> {
     let sql =
         "INSERT INTO inbox_seen (uri, created_at) VALUES ($1, $2) ON CONFLICT (uri) DO NOTHING";
-    let n = on!(ex, c => sqlx::query(sql).bind(uri).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    Ok(execute(ex, sql, &args![uri, now]).await? == 1)
 }
 
 fn table(kind: FollowKind) -> &'static str {
@@ -164,9 +166,9 @@ pub async fn follow_uri(
         "SELECT uri FROM {} WHERE account_id = $1 AND target_account_id = $2",
         table(kind)
     );
-    let row: Option<(Option<String>,)> = on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id).bind(target_account_id).fetch_optional(c).await)?;
-    Ok(row.and_then(|r| r.0))
+    let uris: Vec<Option<String>> =
+        fetch_scalars(ex, &sql, &args![account_id, target_account_id]).await?;
+    Ok(uris.into_iter().next().flatten())
 }
 
 pub async fn set_follow_uri(
@@ -180,8 +182,7 @@ pub async fn set_follow_uri(
         "UPDATE {} SET uri = $1 WHERE account_id = $2 AND target_account_id = $3",
         table(kind)
     );
-    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(uri).bind(account_id).bind(target_account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, &sql, &args![uri, account_id, target_account_id]).await?;
     Ok(())
 }
 
@@ -208,16 +209,15 @@ pub struct NewJob<'a> {
 pub async fn enqueue(ex: &mut Exec<'_>, j: &NewJob<'_>) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO federation_jobs (id, kind, account_id, target_url, payload, attempts, run_at, created_at) \
                VALUES ($1, $2, $3, $4, $5, 0, $6, $6)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(j.id)
-        .bind(j.kind)
-        .bind(j.account_id)
-        .bind(j.target_url)
-        .bind(j.payload)
-        .bind(j.run_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let a = args![
+        j.id,
+        j.kind,
+        j.account_id,
+        j.target_url,
+        j.payload,
+        j.run_at
+    ];
+    execute(ex, sql, &a).await?;
     Ok(())
 }
 
@@ -230,30 +230,21 @@ pub async fn claim(
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<JobRow>, sqlx::Error> {
-    let pick = match ex.backend() {
-        crate::db::Backend::Postgres => {
-            "SELECT id FROM federation_jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) \
-             ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED"
-        }
-        crate::db::Backend::Sqlite => {
-            "SELECT id FROM federation_jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) \
-             ORDER BY run_at LIMIT $3"
-        }
+    let lock = match ex.backend() {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
     };
     let sql = format!(
-        "UPDATE federation_jobs SET locked_until = $1 + $2 WHERE id IN ({pick}) \
+        "UPDATE federation_jobs SET locked_until = $1 + $2 WHERE id IN (\
+         SELECT id FROM federation_jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) \
+         ORDER BY run_at LIMIT $3{lock}) \
          RETURNING id, kind, account_id, target_url, payload, attempts"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(now)
-        .bind(lease_ms)
-        .bind(limit)
-        .fetch_all(c)
-        .await)
+    fetch_all(ex, &sql, &args![now, lease_ms, limit]).await
 }
 
 pub async fn finish(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM federation_jobs WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, "DELETE FROM federation_jobs WHERE id = $1", &args![id]).await?;
     Ok(())
 }
 
@@ -266,23 +257,24 @@ pub async fn retry_at(
 ) -> Result<(), sqlx::Error> {
     let sql = "UPDATE federation_jobs SET attempts = attempts + 1, run_at = $1, locked_until = NULL, \
                last_error = $2 WHERE id = $3";
-    on!(ex, c => sqlx::query(sql).bind(run_at).bind(error).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![run_at, error, id]).await?;
     Ok(())
 }
 
-/// Jobs waiting (for `woolly admin deliveries` and tests): (kind, target, attempts, last error).
-pub async fn pending(
-    ex: &mut Exec<'_>,
-) -> Result<Vec<(String, Option<String>, i32, Option<String>)>, sqlx::Error> {
+/// A job as `woolly admin deliveries` lists it: (kind, target, attempts, last error).
+pub type PendingJob = (String, Option<String>, i32, Option<String>);
+
+/// Jobs waiting, due first.
+pub async fn pending(ex: &mut Exec<'_>) -> Result<Vec<PendingJob>, sqlx::Error> {
     let sql =
         "SELECT kind, target_url, attempts, last_error FROM federation_jobs ORDER BY run_at, id";
-    on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)
+    fetch_all(ex, sql, &[]).await
 }
 
 /// The instance actor's (public, private) PEM.
 pub async fn instance_key(ex: &mut Exec<'_>) -> Result<Option<(String, String)>, sqlx::Error> {
     let sql = "SELECT public_key_pem, private_key_pem FROM instance_actor_keys WHERE id = 1";
-    on!(ex, c => sqlx::query_as(sql).fetch_optional(c).await)
+    fetch_optional(ex, sql, &[]).await
 }
 
 pub async fn insert_instance_key(
@@ -293,7 +285,7 @@ pub async fn insert_instance_key(
 ) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO instance_actor_keys (id, public_key_pem, private_key_pem, created_at) \
                VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(public).bind(private).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![public, private, now]).await?;
     Ok(())
 }
 
@@ -334,42 +326,40 @@ pub async fn update_remote_profile(
                suspension_origin = CASE WHEN $18 THEN COALESCE(suspension_origin, 'remote') \
                  WHEN suspension_origin = 'remote' THEN NULL ELSE suspension_origin END \
                WHERE id = $17 AND domain IS NOT NULL";
-    on!(ex, c => sqlx::query(sql)
-        .bind(p.display_name)
-        .bind(p.display_name.to_lowercase())
-        .bind(p.note_html)
-        .bind(p.fields_json)
-        .bind(p.url)
-        .bind(p.actor_type)
-        .bind(p.locked)
-        .bind(p.discoverable)
-        .bind(p.indexable)
-        .bind(p.memorial)
-        .bind(p.avatar_remote_url)
-        .bind(p.header_remote_url)
-        .bind(p.followers_count)
-        .bind(p.following_count)
-        .bind(p.statuses_count)
-        .bind(p.now)
-        .bind(account_id)
-        .bind(p.suspended)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let a = args![
+        p.display_name,
+        p.display_name.to_lowercase(),
+        p.note_html,
+        p.fields_json,
+        p.url,
+        p.actor_type,
+        p.locked,
+        p.discoverable,
+        p.indexable,
+        p.memorial,
+        p.avatar_remote_url,
+        p.header_remote_url,
+        p.followers_count,
+        p.following_count,
+        p.statuses_count,
+        p.now,
+        account_id,
+        p.suspended
+    ];
+    execute(ex, sql, &a).await?;
     crate::db::repo::search::index_name(ex, account_id, p.display_name).await
 }
 
 /// Deletes a remote account's follows both ways (its actor was deleted), fixing counters.
 pub async fn sever_all(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
     use crate::db::repo::follows;
-    let pairs: Vec<(i64, i64)> = on!(ex, c => sqlx::query_as(
-        "SELECT account_id, target_account_id FROM follows WHERE account_id = $1 OR target_account_id = $1")
-        .bind(account_id).fetch_all(c).await)?;
+    let sql = "SELECT account_id, target_account_id FROM follows WHERE account_id = $1 OR target_account_id = $1";
+    let pairs: Vec<(i64, i64)> = fetch_all(ex, sql, &args![account_id]).await?;
     for (from, to) in pairs {
         follows::delete(ex, FollowKind::Follow, from, to).await?;
     }
-    on!(ex, c => sqlx::query("DELETE FROM follow_requests WHERE account_id = $1 OR target_account_id = $1")
-        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "DELETE FROM follow_requests WHERE account_id = $1 OR target_account_id = $1";
+    execute(ex, sql, &args![account_id]).await?;
     Ok(())
 }
 
@@ -378,19 +368,8 @@ pub async fn mark_deleted(ex: &mut Exec<'_>, account_id: i64, now: i64) -> Resul
     let sql = "UPDATE accounts SET deleted_at = $1, suspended_at = COALESCE(suspended_at, $1), \
                suspension_origin = COALESCE(suspension_origin, 'remote'), updated_at = $1 \
                WHERE id = $2 AND domain IS NOT NULL";
-    on!(ex, c => sqlx::query(sql).bind(now).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![now, account_id]).await?;
     Ok(())
-}
-
-/// The local accounts `account_id` follows.
-pub async fn local_followed_by(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = "SELECT f.target_account_id FROM follows f JOIN accounts a ON a.id = f.target_account_id \
-               WHERE f.account_id = $1 AND a.domain IS NULL ORDER BY f.target_account_id";
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// A public status as the outbox and featured collections publish it.
@@ -412,7 +391,7 @@ pub async fn public_notes(
 ) -> Result<Vec<PublicNoteRow>, sqlx::Error> {
     let sql = "SELECT id, content_html, spoiler_text, sensitive, language, created_at FROM statuses \
                WHERE account_id = $1 AND visibility = 0 AND reblog_of_id IS NULL ORDER BY id DESC LIMIT $2";
-    on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(limit).fetch_all(c).await)
+    fetch_all(ex, sql, &args![account_id, limit]).await
 }
 
 /// The account's pinned public statuses, newest pin first.
@@ -423,5 +402,5 @@ pub async fn pinned_notes(
     let sql = "SELECT s.id, s.content_html, s.spoiler_text, s.sensitive, s.language, s.created_at \
                FROM status_pins p JOIN statuses s ON s.id = p.status_id \
                WHERE p.account_id = $1 AND s.visibility = 0 ORDER BY p.id DESC";
-    on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)
+    fetch_all(ex, sql, &args![account_id]).await
 }

@@ -20,7 +20,7 @@ async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     accounts_repo::lock_pair(&mut ex, me, requester).await?;
-    let account = accounts::find_for_api(&mut ex, requester).await?;
+    let account = accounts::find_undeleted(&mut ex, requester).await?;
     let request = follows::find(&mut ex, FollowKind::Request, requester, me)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -38,7 +38,7 @@ async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<
         follows::insert(&mut ex, FollowKind::Follow, &row).await?;
     }
     if account.account.domain.is_some() {
-        let me_row = accounts::find_for_api(&mut ex, me).await?.account;
+        let me_row = accounts::find_undeleted(&mut ex, me).await?.account;
         federation::outbound::answer_follow(state, &mut ex, &me_row, &account.account, uri, true)
             .await?;
     }
@@ -55,13 +55,13 @@ async fn reject_once(state: &AppState, me: i64, requester: i64) -> ApiResult<Rel
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     accounts_repo::lock_pair(&mut ex, me, requester).await?;
-    let account = accounts::find_for_api(&mut ex, requester).await?;
+    let account = accounts::find_undeleted(&mut ex, requester).await?;
     let uri = federation::follow_uri_of(&mut ex, requester, me).await?;
     if !withdraw_request(&mut ex, requester, me).await? {
         return Err(ApiError::NotFound);
     }
     if account.account.domain.is_some() {
-        let me_row = accounts::find_for_api(&mut ex, me).await?.account;
+        let me_row = accounts::find_undeleted(&mut ex, me).await?.account;
         federation::outbound::answer_follow(state, &mut ex, &me_row, &account.account, uri, false)
             .await?;
     }

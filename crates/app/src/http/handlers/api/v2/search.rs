@@ -51,8 +51,5 @@ pub async fn index(
         resolve: params.bool("resolve").unwrap_or(false),
         following: params.bool("following").unwrap_or(false),
     };
-    if search.resolve {
-        crate::services::federation::resolve::remote_query(&state, &search.q).await?;
-    }
     Ok(Json(search_v2::search(&state, viewer, &search).await?))
 }

@@ -26,18 +26,6 @@ pub async fn search(
         resolve: params.bool("resolve").unwrap_or(false),
         following: params.bool("following").unwrap_or(false),
     };
-    if query.resolve {
-        // A remote handle or actor URL becomes a known account first (WebFinger + actor).
-        crate::services::federation::resolve::remote_query(&state, &query.q).await?;
-    }
-    let mut conn = state.db().conn().await?;
-    let found = search::search(
-        &mut conn.exec(),
-        &state.base_url(),
-        &state.config().domain,
-        auth.account_id(),
-        &query,
-    )
-    .await?;
+    let found = search::search(&state, auth.account_id(), &query).await?;
     Ok(Json(found))
 }
