@@ -79,6 +79,9 @@ pub enum ApiError {
     /// 404 `Record not found`
     #[error("Record not found")]
     NotFound,
+    /// 410: the record existed and is gone for good (a deleted actor).
+    #[error("Gone")]
+    Gone,
     /// 401 with Doorkeeper's `WWW-Authenticate` header; the text is the error and description.
     #[error("{0}")]
     InvalidToken(&'static str),
@@ -140,6 +143,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Gone => StatusCode::GONE,
             Self::InvalidToken(_) | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::InsufficientScope(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unprocessable(_) | Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -51,6 +51,8 @@ struct Inner {
     /// Set once when the process begins to stop: streaming connections end at once instead
     /// of holding the shutdown grace period open (clients reconnect, as upstream's do).
     stopping: tokio::sync::watch::Sender<bool>,
+    /// Wakes the federation worker when a job is queued (`services::federation::worker`).
+    federation_jobs: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -100,6 +102,7 @@ impl AppState {
                 config_loaded_at: crate::domain::time::now(),
                 bus: Arc::new(LocalBus::default()),
                 stopping: tokio::sync::watch::Sender::new(false),
+                federation_jobs: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -187,6 +190,16 @@ impl AppState {
     /// Watches for [`Self::begin_stopping`] (already true for streams opened after it).
     pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
         self.inner.stopping.subscribe()
+    }
+
+    /// Tells this process's federation worker that a job was queued.
+    pub fn federation_wake(&self) {
+        self.inner.federation_jobs.notify_one();
+    }
+
+    /// Completes when [`Self::federation_wake`] was called (since the last wait).
+    pub async fn federation_woken(&self) {
+        self.inner.federation_jobs.notified().await;
     }
 
     pub fn config(&self) -> &Config {

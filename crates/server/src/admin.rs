@@ -84,6 +84,8 @@ pub enum AdminCommand {
     /// Run the scheduled maintenance once now: purge accounts suspended more than 30 days ago
     /// and delete expired mutes (what `serve` does every few minutes).
     PurgeExpired,
+    /// List the federation queue: deliveries and inbound activities waiting or retrying.
+    Deliveries,
     /// Print the SQL and query plan of an admin accounts list request, e.g.
     /// `explain-accounts "status=active&username=al"` (v2 parameters; `--v1` for v1).
     ExplainAccounts {
@@ -214,6 +216,19 @@ pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 swept.purged.len(),
                 swept.expired_mutes
             );
+        }
+        AdminCommand::Deliveries => {
+            let jobs = woolly::services::federation::worker::pending(state)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} job(s) queued", jobs.len());
+            for (kind, target, attempts, error) in jobs {
+                println!(
+                    "{kind}\t{}\tattempts {attempts}\t{}",
+                    target.unwrap_or_default(),
+                    error.unwrap_or_default()
+                );
+            }
         }
         AdminCommand::Roles => {
             for r in operator::list_roles(state).await? {

@@ -83,6 +83,8 @@ async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     let maintenance = maintenance::spawn(state.clone(), MAINTENANCE_EVERY);
     // Count the instance stats now, not on the first client's request.
     tokio::spawn(woolly::services::instance_stats::warm(state.clone()));
+    // Deliveries and inbound activities (the persistent queue; see services::federation).
+    tokio::spawn(woolly::services::federation::worker::run(state.clone()));
     let stopping = state.clone();
     let app = woolly::http::router(state);
     let stop = async move {

@@ -197,6 +197,41 @@ impl Fetcher {
     }
 }
 
+impl Fetcher {
+    /// Sends one request with the given extra headers (a signature among them) and returns
+    /// the status and the body, cut to `max_body` bytes, whatever the status. Used by
+    /// federation for signed GETs of ActivityPub documents and signed POSTs to inboxes.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        headers: &[(&'static str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>), FetchError> {
+        check_url(url, self.allow_private)?;
+        let _slot = self.slot(url, std::future::pending()).await?;
+        let mut req = self.client.request(method, url.clone());
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
+        if let Some(body) = body {
+            req = req.body(body);
+        }
+        let mut res = req.send().await?;
+        let status = res.status().as_u16();
+        let max = self.limits.max_body;
+        let mut out: Vec<u8> = Vec::new();
+        while out.len() < max {
+            let Some(chunk) = res.chunk().await? else {
+                break;
+            };
+            let room = max - out.len();
+            out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        Ok((status, out))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_routes())
         .merge(streaming_routes())
         .merge(console_routes())
+        .merge(federation_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
@@ -215,6 +216,34 @@ fn console_routes() -> Router<AppState> {
         .route("/admin/reports/{id}/reopen", post(reports::reopen))
         .route("/admin/action_logs", get(audit::index))
         .route("/admin/strikes/{id}/overrule", post(audit::overrule))
+}
+
+// federation: discovery (CORS as upstream), actors, collections, inboxes
+fn federation_routes() -> Router<AppState> {
+    use super::handlers::activitypub::{actor, collections, inbox};
+    use super::handlers::well_known::{host_meta, nodeinfo, webfinger};
+    let discovery = Router::new()
+        .route("/.well-known/webfinger", get(webfinger::show))
+        .route("/.well-known/host-meta", get(host_meta::show))
+        .route("/.well-known/nodeinfo", get(nodeinfo::discovery))
+        .route("/nodeinfo/2.0", get(nodeinfo::show))
+        .layer(cors::well_known());
+    let inboxes = Router::new()
+        .route("/inbox", post(inbox::shared))
+        .route("/users/{username}/inbox", post(inbox::personal))
+        .layer(DefaultBodyLimit::max(inbox::MAX_INBOX_BYTES));
+    Router::new()
+        .merge(discovery)
+        .merge(inboxes)
+        .route("/actor", get(actor::instance))
+        .route("/users/{username}", get(actor::show))
+        .route("/users/{username}/followers", get(collections::followers))
+        .route("/users/{username}/following", get(collections::following))
+        .route("/users/{username}/outbox", get(collections::outbox))
+        .route(
+            "/users/{username}/collections/featured",
+            get(collections::featured),
+        )
 }
 
 // streaming: outside the API layer, as upstream's separate server (no throttles)

@@ -7,6 +7,7 @@ pub mod console;
 pub mod custom_emojis;
 pub mod directory;
 pub mod email_policy;
+pub mod federation;
 pub mod instance_activity;
 pub mod instance_stats;
 pub mod instance_texts;

@@ -54,6 +54,11 @@ pub fn is_full_handle(q: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
         && user.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         && user.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    // A domain may carry a port (`localhost:3000`, a server's own `domain` setting can).
+    let domain = match domain.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => domain,
+    };
     let domain_ok = domain.chars().count() >= 2
         && domain.chars().all(|c| is_word(c) || matches!(c, '.' | '-'))
         && domain.ends_with(is_word);
@@ -184,6 +189,10 @@ fn ranked(plan: &Plan, candidates: &[Candidate], following: bool) -> Vec<i64> {
 
 /// `GET /api/v1/accounts/search`.
 pub async fn search(state: &AppState, viewer: i64, sq: &SearchQuery) -> ApiResult<Vec<Account>> {
+    if sq.resolve {
+        // A remote handle or actor URL becomes a known account first (WebFinger + actor).
+        crate::services::federation::resolve::remote_query(state, &sq.q).await?;
+    }
     let mut conn = state.db().conn().await?;
     let base = state.base_url();
     let local_domain = &state.config().domain;

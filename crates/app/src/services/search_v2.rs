@@ -79,6 +79,10 @@ pub async fn search(
     viewer: Option<i64>,
     p: &SearchParams,
 ) -> ApiResult<SearchResults> {
+    if p.resolve && viewer.is_some() {
+        // A remote handle or actor URL becomes a known account first (WebFinger + actor).
+        crate::services::federation::resolve::remote_query(state, &p.q).await?;
+    }
     let base_url = state.base_url();
     let cx = Context {
         base_url: &base_url,

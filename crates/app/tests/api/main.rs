@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod auth;
 mod client;
+mod federation;
 mod graph;
 mod inline_reads;
 mod instance;

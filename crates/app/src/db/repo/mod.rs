@@ -6,6 +6,7 @@ pub mod action_logs;
 pub mod activity;
 pub mod admin_accounts;
 pub mod explain;
+pub mod federation;
 pub mod instance;
 pub mod node_leases;
 pub mod oauth;

@@ -1,5 +1,6 @@
 //! Handlers, laid out as the URL tree.
 
+pub mod activitypub;
 pub mod admin_web;
 pub mod api;
 pub mod assets;

@@ -5,8 +5,8 @@ use crate::db::repo::follows::FollowKind;
 use crate::db::repo::{accounts, blocks, endorsements, follows, mutes, notifications};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
-use crate::services::relationships;
 use crate::services::retry::once_on_conflict;
+use crate::services::{federation, relationships};
 use crate::state::AppState;
 
 use super::{action_target, sever};
@@ -32,6 +32,10 @@ async fn block_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Rela
         endorsements::delete(&mut ex, me, target_id).await?;
         endorsements::delete(&mut ex, target_id, me).await?;
         blocks::insert(&mut ex, state.next_id(), me, target_id, now).await?;
+        if target.account.domain.is_some() {
+            let me_row = action_target(&mut ex, me).await?.account;
+            federation::outbound::block(state, &mut ex, &me_row, &target.account, false).await?;
+        }
     }
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
     tx.commit().await?;
@@ -47,7 +51,10 @@ async fn unblock_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<Re
     let mut ex = tx.exec();
     accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
-    blocks::delete(&mut ex, me, target_id).await?;
+    if blocks::delete(&mut ex, me, target_id).await? && target.account.domain.is_some() {
+        let me_row = action_target(&mut ex, me).await?.account;
+        federation::outbound::block(state, &mut ex, &me_row, &target.account, true).await?;
+    }
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
     tx.commit().await?;
     Ok(r)

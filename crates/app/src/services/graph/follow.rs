@@ -9,6 +9,7 @@ use crate::db::repo::{blocks, mutes, notifications};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::{Hit, throttles};
+use crate::services::federation;
 use crate::services::present::unavailable;
 use crate::services::relationships::{self, Optimistic};
 use crate::services::retry::once_on_conflict;
@@ -220,6 +221,9 @@ async fn create(
     // A concurrent follow of the same pair that committed first made the row and its
     // notification; this request then answers from it like a repeated follow.
     let inserted = follows::insert(ex, kind, &row).await?;
+    if inserted && t.domain.is_some() {
+        federation::outbound::follow(state, ex, &me.account, t).await?;
+    }
     if inserted && t.domain.is_none() {
         let muted = mutes::find_active(ex, t.id, me.account.id, now)
             .await?
@@ -247,8 +251,13 @@ async fn unfollow_once(state: &AppState, me: i64, target_id: i64) -> ApiResult<R
     let mut ex = tx.exec();
     accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
-    if target_id != me && !sever(&mut ex, me, target_id).await? {
-        withdraw_request(&mut ex, me, target_id).await?;
+    let uri = federation::remote_follow_uri(&mut ex, &target.account, me, target_id).await?;
+    let undone = target_id != me
+        && (sever(&mut ex, me, target_id).await?
+            || withdraw_request(&mut ex, me, target_id).await?);
+    if undone && target.account.domain.is_some() {
+        let me_row = action_target(&mut ex, me).await?.account;
+        federation::outbound::undo_follow(state, &mut ex, &me_row, &target.account, uri).await?;
     }
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
     tx.commit().await?;
@@ -273,7 +282,12 @@ async fn remove_from_followers_once(
     let mut ex = tx.exec();
     accounts::lock_pair(&mut ex, me, target_id).await?;
     let target = action_target(&mut ex, target_id).await?;
-    sever(&mut ex, target_id, me).await?;
+    let uri = federation::follow_uri_of(&mut ex, target_id, me).await?;
+    if sever(&mut ex, target_id, me).await? && target.account.domain.is_some() {
+        let me_row = action_target(&mut ex, me).await?.account;
+        federation::outbound::answer_follow(state, &mut ex, &me_row, &target.account, uri, false)
+            .await?;
+    }
     let r = relationships::one(&mut ex, me, target_id, target.account.domain.as_deref()).await?;
     tx.commit().await?;
     Ok(r)

@@ -6,7 +6,7 @@ use crate::db::repo::follows::{self, FollowKind, FollowRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::retry::once_on_conflict;
-use crate::services::{accounts, relationships};
+use crate::services::{accounts, federation, relationships};
 use crate::state::AppState;
 
 use super::withdraw_request;
@@ -24,6 +24,7 @@ async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<
     let request = follows::find(&mut ex, FollowKind::Request, requester, me)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let uri = federation::follow_uri_of(&mut ex, requester, me).await?;
     withdraw_request(&mut ex, requester, me).await?;
     if follows::find(&mut ex, FollowKind::Follow, requester, me)
         .await?
@@ -35,6 +36,11 @@ async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<
             ..request
         };
         follows::insert(&mut ex, FollowKind::Follow, &row).await?;
+    }
+    if account.account.domain.is_some() {
+        let me_row = accounts::find_undeleted(&mut ex, me).await?.account;
+        federation::outbound::answer_follow(state, &mut ex, &me_row, &account.account, uri, true)
+            .await?;
     }
     let r = relationships::one(&mut ex, me, requester, account.account.domain.as_deref()).await?;
     tx.commit().await?;
@@ -50,8 +56,14 @@ async fn reject_once(state: &AppState, me: i64, requester: i64) -> ApiResult<Rel
     let mut ex = tx.exec();
     accounts_repo::lock_pair(&mut ex, me, requester).await?;
     let account = accounts::find_undeleted(&mut ex, requester).await?;
+    let uri = federation::follow_uri_of(&mut ex, requester, me).await?;
     if !withdraw_request(&mut ex, requester, me).await? {
         return Err(ApiError::NotFound);
+    }
+    if account.account.domain.is_some() {
+        let me_row = accounts::find_undeleted(&mut ex, me).await?.account;
+        federation::outbound::answer_follow(state, &mut ex, &me_row, &account.account, uri, false)
+            .await?;
     }
     let r = relationships::one(&mut ex, me, requester, account.account.domain.as_deref()).await?;
     tx.commit().await?;

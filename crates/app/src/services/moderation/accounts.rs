@@ -164,6 +164,7 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
             warnings::delete_deletion_request(&mut ex, id).await?;
             warnings::set_suspended(&mut ex, id, None, None, now).await?;
             warnings::delete_canonical_email_blocks(&mut ex, id).await?;
+            crate::services::federation::outbound::update_actor(state, &mut ex, &a.account).await?;
             audit(
                 &mut ex,
                 state,
@@ -229,6 +230,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
         "",
     )
     .await?;
+    crate::services::federation::outbound::delete_actor(state, &mut ex, &a.account).await?;
     let keys = warnings::purge_account(&mut ex, id, time::now()).await?;
     tx.commit().await?;
     media_attachments::delete_keys(state, keys).await;

@@ -316,6 +316,11 @@ async fn apply_type(
             .await?;
             warnings::set_suspended(ex, id, Some(now), Some("local"), now).await?;
             warnings::insert_deletion_request(ex, state.next_id(), id, now).await?;
+            // Followers' servers see the suspension (upstream's Update with `suspended`); a
+            // suspended remote account's follows of local accounts are rejected and end.
+            crate::services::federation::outbound::update_actor(state, ex, &target.account).await?;
+            crate::services::federation::outbound::reject_follows_of(state, ex, &target.account)
+                .await?;
             if let Some(u) = users::find_by_account(ex, id).await? {
                 let hash = canonical_email_hash(&u.email);
                 warnings::insert_canonical_email_block(ex, state.next_id(), &hash, id, now).await?;

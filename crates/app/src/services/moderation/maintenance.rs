@@ -61,6 +61,7 @@ async fn purge_due(state: &AppState, account_id: i64, cutoff: i64, now: i64) -> 
     }
     let a = load(&mut ex, account_id).await?;
     audit(&mut ex, state, None, "destroy", &account_target(&a), "").await?;
+    crate::services::federation::outbound::delete_actor(state, &mut ex, &a.account).await?;
     let keys = warnings::purge_account(&mut ex, account_id, now).await?;
     tx.commit().await?;
     media_attachments::delete_keys(state, keys).await;

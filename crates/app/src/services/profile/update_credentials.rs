@@ -284,9 +284,26 @@ async fn accept_pending(
     now: i64,
 ) -> ApiResult<()> {
     for r in profile::acceptable_requests(ex, account_id).await? {
+        let uri = crate::services::federation::follow_uri_of(ex, r.account_id, account_id).await?;
         profile::accept_request(ex, &r, account_id, state.next_id(), now).await?;
         // the request is gone, and so is the notification it made (as authorize does)
         notifications::delete_activity(ex, account_id, r.account_id, "follow_request").await?;
+        // a remote requester learns of it by an Accept, as after authorize
+        let requester = accounts::find(ex, r.account_id).await?;
+        let me = accounts::find(ex, account_id).await?;
+        if let (Some(requester), Some(me)) = (requester, me)
+            && requester.account.domain.is_some()
+        {
+            crate::services::federation::outbound::answer_follow(
+                state,
+                ex,
+                &me.account,
+                &requester.account,
+                uri,
+                true,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -352,6 +369,13 @@ async fn write(
         .await?
         .ok_or(ApiError::NotFound)?;
     let credential = present::render_credential_account(&mut ex, base_url, &record, &user).await?;
+    crate::services::federation::outbound::broadcast(
+        state,
+        &mut ex,
+        account_id,
+        crate::services::federation::outbound::UPDATE_ACTOR,
+    )
+    .await?;
     tx.commit().await?;
     Ok((old, credential))
 }

@@ -1,3 +1,6 @@
 //! `/.well-known/…`
 
+pub mod host_meta;
+pub mod nodeinfo;
 pub mod oauth_authorization_server;
+pub mod webfinger;

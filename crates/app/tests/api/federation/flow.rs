@@ -1,0 +1,608 @@
+//! Two Woolly instances in one test, each served on its own loopback port (the test-only
+//! `allow_private_fetches` lets them reach each other), federating through the client API
+//! only: resolve, follow (open, locked: authorize and reject), profile update, unfollow,
+//! block; and the inbox refusing unsigned, tampered, spoofed, oversized and replayed posts.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+use woolly::config::Config;
+use woolly::services::federation::worker;
+use woolly_testkit::{Backend, Fixture, TestApp, db_test};
+
+struct Node {
+    app: TestApp,
+    domain: String,
+}
+
+/// Listeners bound before their app is made (its `domain` names the port), by domain.
+static LISTENERS: Mutex<Vec<(String, std::net::TcpListener)>> = Mutex::new(Vec::new());
+
+/// The config of one federating test instance: a loopback port of its own, plain HTTP, and
+/// the test-only private-address setting.
+fn federating(c: &mut Config) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    c.domain = format!("127.0.0.1:{port}");
+    c.scheme = "http".into();
+    c.allow_private_fetches = true;
+    LISTENERS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((c.domain.clone(), listener));
+}
+
+/// Serves `app` on the listener its config was made with.
+fn serve(app: TestApp) -> Node {
+    let domain = app.state.config().domain.clone();
+    let listener = {
+        let mut all = LISTENERS.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = all
+            .iter()
+            .position(|(d, _)| *d == domain)
+            .expect("listener");
+        all.remove(at).1
+    };
+    listener.set_nonblocking(true).expect("nonblocking");
+    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Node { app, domain }
+}
+
+/// Runs both queues until neither has due work (deliveries hop back and forth).
+async fn settle(a: &Node, b: &Node) {
+    for _ in 0..6 {
+        worker::drain(&a.app.state).await.expect("drain a");
+        worker::drain(&b.app.state).await.expect("drain b");
+    }
+}
+
+/// The id of `user@domain` as `on` knows it, resolved through search.
+async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(handle.as_bytes()).collect();
+    let r = on
+        .app
+        .get(
+            &format!("/api/v1/accounts/search?q={q}&resolve=true"),
+            Some(&viewer.token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j[0]["acct"], handle, "{j}");
+    j[0]["id"].as_str().expect("id").to_owned()
+}
+
+async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Value {
+    on.app
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={id}"),
+            Some(&viewer.token),
+        )
+        .await
+        .json()[0]
+        .clone()
+}
+
+#[db_test(config = federating)]
+async fn two_servers_federate(app: TestApp) {
+    let b = match app.backend {
+        Backend::Sqlite => TestApp::sqlite_with(federating).await,
+        Backend::Postgres => TestApp::postgres_with(federating).await,
+    };
+    let (a, b) = (serve(app), serve(b));
+    let alice = a.app.user("alice").await;
+    let bob = b.app.user("bob").await;
+    let carol = b.app.user("carol").await;
+    let dave = b.app.user("dave").await;
+    for locked in [&carol, &dave] {
+        let r = b
+            .app
+            .form(
+                axum::http::Method::PATCH,
+                "/api/v1/accounts/update_credentials",
+                Some(&locked.token),
+                &[("locked", "true")],
+            )
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    settle(&a, &b).await;
+
+    // search with resolve finds the other server's user (WebFinger, then the actor)
+    let bob_on_a = resolve(&a, &alice, &format!("bob@{}", b.domain)).await;
+    let shown = a
+        .app
+        .get(&format!("/api/v1/accounts/{bob_on_a}"), Some(&alice.token))
+        .await
+        .json();
+    assert_eq!(shown["url"], format!("http://{}/@bob", b.domain));
+    assert_eq!(shown["locked"], false);
+
+    // an open account: requested until the Accept arrives, then following
+    let r = a
+        .app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // upstream answers optimistically for an unlocked account …
+    assert_eq!(r.json()["following"], true);
+    // … while the follow stays a request until the Accept arrives
+    let rel = relationship(&a, &alice, &bob_on_a).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (false.into(), true.into()),
+        "{rel}"
+    );
+    settle(&a, &b).await;
+    let rel = relationship(&a, &alice, &bob_on_a).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (true.into(), false.into()),
+        "{rel}"
+    );
+    let bob_seen = b
+        .app
+        .get(&format!("/api/v1/accounts/{}", bob.account_id), None)
+        .await
+        .json();
+    assert_eq!(bob_seen["followers_count"], 1);
+    let followers = b
+        .app
+        .get(
+            &format!("/api/v1/accounts/{}/followers", bob.account_id),
+            Some(&bob.token),
+        )
+        .await
+        .json();
+    assert_eq!(followers[0]["acct"], format!("alice@{}", a.domain));
+    let alice_on_a = a
+        .app
+        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+        .await
+        .json();
+    assert_eq!(alice_on_a["following_count"], 1);
+
+    // a locked account: a follow request there; Accept after authorize
+    let carol_on_a = resolve(&a, &alice, &format!("carol@{}", b.domain)).await;
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{carol_on_a}"), None)
+            .await
+            .json()["locked"],
+        true
+    );
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{carol_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    let requests = b
+        .app
+        .get("/api/v1/follow_requests", Some(&carol.token))
+        .await
+        .json();
+    assert_eq!(
+        requests[0]["acct"],
+        format!("alice@{}", a.domain),
+        "{requests}"
+    );
+    let alice_on_b = requests[0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        relationship(&a, &alice, &carol_on_a).await["requested"],
+        true
+    );
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/follow_requests/{alice_on_b}/authorize"),
+            Some(&carol.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    let rel = relationship(&a, &alice, &carol_on_a).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (true.into(), false.into()),
+        "{rel}"
+    );
+
+    // Reject after reject
+    let dave_on_a = resolve(&a, &alice, &format!("dave@{}", b.domain)).await;
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{dave_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/follow_requests/{alice_on_b}/reject"),
+            Some(&dave.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    let rel = relationship(&a, &alice, &dave_on_a).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (false.into(), false.into()),
+        "{rel}"
+    );
+
+    // a profile update reaches the followers' server
+    let r = b
+        .app
+        .form(
+            axum::http::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(&bob.token),
+            &[("display_name", "Bob Builder"), ("note", "I fix things")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    settle(&a, &b).await;
+    let shown = a
+        .app
+        .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
+        .await
+        .json();
+    assert_eq!(shown["display_name"], "Bob Builder");
+    assert!(
+        shown["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("I fix things")),
+        "{shown}"
+    );
+
+    // unfollow: Undo, and the counter falls over there
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/unfollow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        b.app
+            .get(&format!("/api/v1/accounts/{}", bob.account_id), None)
+            .await
+            .json()["followers_count"],
+        0
+    );
+
+    // a block from there severs the follow here
+    let alice_id_on_b = resolve(&b, &carol, &format!("alice@{}", a.domain)).await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/accounts/{alice_id_on_b}/block"),
+            Some(&carol.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    settle(&a, &b).await;
+    let rel = relationship(&a, &alice, &carol_on_a).await;
+    assert_eq!(rel["following"], false, "{rel}");
+    assert_eq!(rel["blocked_by"], true, "{rel}");
+
+    // remove_from_followers sends Reject: the follow ends there too
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
+    let alice_for_bob = resolve(&b, &bob, &format!("alice@{}", a.domain)).await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_bob}/remove_from_followers"),
+            Some(&bob.token),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &bob_on_a).await["following"],
+        false
+    );
+
+    // suspension and deletion reach the followers' server
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{bob_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
+    let boss = b
+        .app
+        .user_with(
+            "boss",
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await;
+    let r = b
+        .app
+        .post(
+            &format!("/api/v1/admin/accounts/{}/action", bob.account_id),
+            Some(&boss.token),
+            &[("type", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    let shown = a
+        .app
+        .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
+        .await
+        .json();
+    assert_eq!(shown["suspended"], true, "{shown}");
+    let r = b
+        .app
+        .delete(
+            &format!("/api/v1/admin/accounts/{}", bob.account_id),
+            Some(&boss.token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        relationship(&a, &alice, &bob_on_a).await["following"],
+        serde_json::Value::Null
+    );
+    let alice_now = a
+        .app
+        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+        .await
+        .json();
+    assert_eq!(alice_now["following_count"], 0, "{alice_now}");
+
+    // a locked account that unlocks accepts its pending requests: an Accept each
+    a.app
+        .post(
+            &format!("/api/v1/accounts/{dave_on_a}/follow"),
+            Some(&alice.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &dave_on_a).await["requested"],
+        true
+    );
+    let r = b
+        .app
+        .form(
+            axum::http::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(&dave.token),
+            &[("locked", "false")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&a, &alice, &dave_on_a).await["following"],
+        true
+    );
+
+    // a remote account suspended here: its follows of local accounts are rejected and end,
+    // and what it sends next (but Undo and Delete) is ignored
+    let alice_for_dave = resolve(&b, &dave, &format!("alice@{}", a.domain)).await;
+    b.app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
+            Some(&dave.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["following"],
+        true
+    );
+    let admin_a = a
+        .app
+        .user_with(
+            "root",
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await;
+    let r = a
+        .app
+        .post(
+            &format!("/api/v1/admin/accounts/{dave_on_a}/action"),
+            Some(&admin_a.token),
+            &[("type", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    settle(&a, &b).await;
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["following"],
+        false
+    );
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+            .await
+            .json()["followers_count"],
+        0
+    );
+    b.app
+        .post(
+            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
+            Some(&dave.token),
+            &[],
+        )
+        .await;
+    settle(&a, &b).await;
+    assert_eq!(
+        a.app
+            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+            .await
+            .json()["followers_count"],
+        0
+    );
+    assert_eq!(
+        relationship(&b, &dave, &alice_for_dave).await["requested"],
+        true
+    );
+
+    // a rotated key: the stale cached key fails, the actor is fetched again, the post verifies
+    a.app
+        .sql(&format!(
+            "DELETE FROM account_keys WHERE account_id = {}",
+            alice.account_id
+        ))
+        .await;
+    // the actor fetch makes the new key
+    let _ = a
+        .app
+        .send(
+            axum::http::Request::builder()
+                .uri("/users/alice")
+                .header("accept", "application/activity+json")
+                .body(axum::body::Body::empty())
+                .expect("req"),
+        )
+        .await;
+    let alice_uri = format!("http://{}/users/alice", a.domain);
+    let rotated = serde_json::json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{alice_uri}#after-rotation"), "type": "Follow", "actor": alice_uri, "object": format!("http://{}/users/carol", b.domain)}).to_string();
+    assert_eq!(
+        post_signed(&a, &b, &alice, rotated.as_bytes(), false).await,
+        202
+    );
+
+    inbox_refusals(&a, &b, &alice).await;
+}
+
+/// A signed POST from alice (on `a`) to `b`'s shared inbox; `tamper` changes the body after
+/// signing.
+async fn post_signed(a: &Node, b: &Node, alice: &Fixture, body: &[u8], tamper: bool) -> u16 {
+    let pem = private_pem(a, alice).await;
+    send(b, &pem, a, body, tamper).await
+}
+
+async fn private_pem(a: &Node, alice: &Fixture) -> String {
+    let mut conn = a.app.state.db().conn().await.expect("conn");
+    woolly::db::repo::federation::key_of(&mut conn.exec(), alice.account_id.parse().expect("id"))
+        .await
+        .expect("key")
+        .and_then(|k| k.private_key_pem)
+        .expect("alice has a key")
+}
+
+async fn send(b: &Node, pem: &str, a: &Node, body: &[u8], tamper: bool) -> u16 {
+    let key = woolly_activitypub::keys::SigningKey::from_pem(pem).expect("key");
+    let url = url::Url::parse(&format!("http://{}/inbox", b.domain)).expect("url");
+    let key_id = format!("http://{}/users/alice#main-key", a.domain);
+    let headers = woolly_activitypub::signature::sign(
+        "POST",
+        &url,
+        Some(body),
+        &key_id,
+        &key,
+        SystemTime::now(),
+    )
+    .expect("sign");
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/activity+json");
+    for (n, v) in headers {
+        if n != "host" {
+            req = req.header(n, v);
+        }
+    }
+    let mut body = body.to_vec();
+    if tamper {
+        body.push(b' ');
+    }
+    req.body(body).send().await.expect("post").status().as_u16()
+}
+
+async fn inbox_refusals(a: &Node, b: &Node, alice: &Fixture) {
+    let alice_uri = format!("http://{}/users/alice", a.domain);
+    let follow = |id: &str, actor: &str| {
+        serde_json::json!({"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "Follow", "actor": actor, "object": format!("http://{}/users/bob", b.domain)}).to_string()
+    };
+    let jobs = || {
+        b.app
+            .scalar("SELECT COUNT(*) FROM federation_jobs WHERE kind = 'inbox'")
+    };
+    let before = jobs().await;
+    // unsigned
+    let r = reqwest::Client::new()
+        .post(format!("http://{}/inbox", b.domain))
+        .body(follow(&format!("{alice_uri}#x1"), &alice_uri))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 401);
+    // tampered body (the digest no longer matches)
+    assert_eq!(
+        post_signed(
+            a,
+            b,
+            alice,
+            follow(&format!("{alice_uri}#x2"), &alice_uri).as_bytes(),
+            true
+        )
+        .await,
+        401
+    );
+    // signed by alice, speaking for someone else
+    let spoof = follow("http://evil.example/f", "http://evil.example/users/mallory");
+    assert_eq!(post_signed(a, b, alice, spoof.as_bytes(), false).await, 401);
+    // an activity id on another origin than its actor
+    let foreign = follow("http://evil.example/f2", &alice_uri);
+    assert_eq!(
+        post_signed(a, b, alice, foreign.as_bytes(), false).await,
+        401
+    );
+    assert_eq!(jobs().await, before, "nothing queued");
+    // over 1 MB
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
+    assert_eq!(post_signed(a, b, alice, big.as_bytes(), false).await, 413);
+    // a good one is queued once, however often it comes
+    let good = follow(&format!("{alice_uri}#replayed"), &alice_uri);
+    assert_eq!(post_signed(a, b, alice, good.as_bytes(), false).await, 202);
+    assert_eq!(post_signed(a, b, alice, good.as_bytes(), false).await, 202);
+    assert_eq!(jobs().await, before + 1);
+}

@@ -1,0 +1,5 @@
+//! Federation: served documents, the two-instance flow, the delivery queue.
+
+mod documents;
+mod flow;
+mod queue;

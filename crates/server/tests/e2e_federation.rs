@@ -1,0 +1,328 @@
+//! End to end: two `woolly serve` processes on loopback, with different domains (ports),
+//! federating through the client API only: search with resolve, follow of an open and of
+//! locked accounts (Accept after authorize, Reject after reject), counters and followers on
+//! both sides, a profile update reaching the other side, block, suspension and deletion.
+//! `WOOLLY_ALLOW_PRIVATE_FETCHES` (the test-only setting) lets them fetch each other.
+//! SQLite only: the two-instance flow runs on PostgreSQL in `tests/api/federation_flow.rs`.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use support::{ServerGuard, admin, fail, free_port, json, send, wait_until_up, woolly};
+
+struct Instance {
+    dir: tempfile::TempDir,
+    port: u16,
+    base: String,
+    domain: String,
+    _server: ServerGuard,
+}
+
+async fn start(http: &reqwest::Client) -> Instance {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let port = free_port();
+    let child = woolly(dir.path(), port)
+        .env("WOOLLY_ALLOW_PRIVATE_FETCHES", "true")
+        .env("WOOLLY_RATE_LIMITS", "false")
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(fail);
+    let mut server = ServerGuard(child);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_until_up(http, &base, &mut server).await;
+    Instance {
+        dir,
+        port,
+        base,
+        domain: format!("127.0.0.1:{port}"),
+        _server: server,
+    }
+}
+
+/// A confirmed user with a token; `role` for the moderator.
+fn user(i: &Instance, name: &str, role: Option<&str>) -> String {
+    let mut args = vec!["create-account", name, "--email"];
+    let email = format!("{name}@example.com");
+    args.push(&email);
+    args.push("--confirmed");
+    if let Some(r) = role {
+        args.extend(["--role", r]);
+    }
+    let out = admin(i.dir.path(), i.port, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scopes = if role.is_some() {
+        "read write follow admin:read admin:write"
+    } else {
+        "read write follow"
+    };
+    token(i.dir.path(), i.port, name, scopes)
+}
+
+fn token(dir: &Path, port: u16, name: &str, scopes: &str) -> String {
+    let out = admin(dir, port, &["token", name, "--scopes", scopes]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+async fn get(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    json(http.get(url).bearer_auth(token), 200).await
+}
+
+async fn post(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    json(http.post(url).bearer_auth(token), 200).await
+}
+
+/// Polls `probe` until it holds (deliveries run in the background worker).
+async fn eventually<F, Fut>(what: &str, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    for _ in 0..150 {
+        if probe().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn resolve(http: &reqwest::Client, on: &Instance, token: &str, handle: &str) -> String {
+    let found = json(
+        http.get(format!("{}/api/v1/accounts/search", on.base))
+            .query(&[("q", handle), ("resolve", "true")])
+            .bearer_auth(token),
+        200,
+    )
+    .await;
+    assert_eq!(found[0]["acct"], handle, "{found}");
+    found[0]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn rel(http: &reqwest::Client, on: &Instance, token: &str, id: &str) -> Value {
+    get(
+        http,
+        &format!("{}/api/v1/accounts/relationships?id[]={id}", on.base),
+        token,
+    )
+    .await[0]
+        .clone()
+}
+
+#[tokio::test]
+async fn two_servers_federate_accounts() {
+    let http = reqwest::Client::new();
+    let a = start(&http).await;
+    let b = start(&http).await;
+    let alice = user(&a, "alice", None);
+    let bob = user(&b, "bob", None);
+    let carol = user(&b, "carol", None);
+    let dave = user(&b, "dave", None);
+    let boss = user(&b, "boss", Some("Owner"));
+    for locked in [&carol, &dave] {
+        json(
+            http.patch(format!("{}/api/v1/accounts/update_credentials", b.base))
+                .bearer_auth(locked)
+                .form(&[("locked", "true")]),
+            200,
+        )
+        .await;
+    }
+
+    // search with resolve
+    let bob_id = resolve(&http, &a, &alice, &format!("bob@{}", b.domain)).await;
+
+    // an open account: requested, then following once the Accept is in
+    post(
+        &http,
+        &format!("{}/api/v1/accounts/{bob_id}/follow", a.base),
+        &alice,
+    )
+    .await;
+    eventually("bob's Accept", || async {
+        rel(&http, &a, &alice, &bob_id).await["following"] == true
+    })
+    .await;
+    let bob_there = get(
+        &http,
+        &format!("{}/api/v1/accounts/verify_credentials", b.base),
+        &bob,
+    )
+    .await;
+    assert_eq!(bob_there["followers_count"], 1);
+    let followers = get(
+        &http,
+        &format!(
+            "{}/api/v1/accounts/{}/followers",
+            b.base,
+            bob_there["id"].as_str().unwrap_or_default()
+        ),
+        &bob,
+    )
+    .await;
+    assert_eq!(followers[0]["acct"], format!("alice@{}", a.domain));
+
+    // a locked account: Accept after authorize
+    let carol_id = resolve(&http, &a, &alice, &format!("carol@{}", b.domain)).await;
+    post(
+        &http,
+        &format!("{}/api/v1/accounts/{carol_id}/follow", a.base),
+        &alice,
+    )
+    .await;
+    let mut alice_on_b = String::new();
+    eventually("the follow request", || {
+        let (http, b, carol) = (&http, &b, &carol);
+        async move {
+            get(http, &format!("{}/api/v1/follow_requests", b.base), carol)
+                .await
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        }
+    })
+    .await;
+    let requests = get(&http, &format!("{}/api/v1/follow_requests", b.base), &carol).await;
+    alice_on_b.push_str(requests[0]["id"].as_str().unwrap_or_default());
+    assert_eq!(rel(&http, &a, &alice, &carol_id).await["requested"], true);
+    post(
+        &http,
+        &format!("{}/api/v1/follow_requests/{alice_on_b}/authorize", b.base),
+        &carol,
+    )
+    .await;
+    eventually("carol's Accept", || async {
+        rel(&http, &a, &alice, &carol_id).await["following"] == true
+    })
+    .await;
+
+    // Reject after reject
+    let dave_id = resolve(&http, &a, &alice, &format!("dave@{}", b.domain)).await;
+    post(
+        &http,
+        &format!("{}/api/v1/accounts/{dave_id}/follow", a.base),
+        &alice,
+    )
+    .await;
+    eventually("dave's request", || {
+        let (http, b, dave) = (&http, &b, &dave);
+        async move {
+            get(http, &format!("{}/api/v1/follow_requests", b.base), dave)
+                .await
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        }
+    })
+    .await;
+    post(
+        &http,
+        &format!("{}/api/v1/follow_requests/{alice_on_b}/reject", b.base),
+        &dave,
+    )
+    .await;
+    eventually("dave's Reject", || async {
+        rel(&http, &a, &alice, &dave_id).await["requested"] == false
+    })
+    .await;
+    assert_eq!(rel(&http, &a, &alice, &dave_id).await["following"], false);
+    let me = get(
+        &http,
+        &format!("{}/api/v1/accounts/verify_credentials", a.base),
+        &alice,
+    )
+    .await;
+    assert_eq!(me["following_count"], 2);
+
+    // a profile update reaches the other side
+    json(
+        http.patch(format!("{}/api/v1/accounts/update_credentials", b.base))
+            .bearer_auth(&bob)
+            .form(&[("display_name", "Bob Builder")]),
+        200,
+    )
+    .await;
+    eventually("bob's Update", || async {
+        get(
+            &http,
+            &format!("{}/api/v1/accounts/{bob_id}", a.base),
+            &alice,
+        )
+        .await["display_name"]
+            == "Bob Builder"
+    })
+    .await;
+
+    // block from there severs the follow here
+    let alice_for_carol = resolve(&http, &b, &carol, &format!("alice@{}", a.domain)).await;
+    post(
+        &http,
+        &format!("{}/api/v1/accounts/{alice_for_carol}/block", b.base),
+        &carol,
+    )
+    .await;
+    eventually("carol's Block", || async {
+        rel(&http, &a, &alice, &carol_id).await["blocked_by"] == true
+    })
+    .await;
+    assert_eq!(rel(&http, &a, &alice, &carol_id).await["following"], false);
+
+    // suspension, then deletion, of bob there
+    let bob_local = bob_there["id"].as_str().unwrap_or_default().to_owned();
+    json(
+        http.post(format!(
+            "{}/api/v1/admin/accounts/{bob_local}/action",
+            b.base
+        ))
+        .bearer_auth(&boss)
+        .form(&[("type", "suspend")]),
+        200,
+    )
+    .await;
+    eventually("bob's suspension", || async {
+        get(
+            &http,
+            &format!("{}/api/v1/accounts/{bob_id}", a.base),
+            &alice,
+        )
+        .await["suspended"]
+            == true
+    })
+    .await;
+    let res = send(
+        http.delete(format!("{}/api/v1/admin/accounts/{bob_local}", b.base))
+            .bearer_auth(&boss),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    eventually("bob's Delete", || async {
+        send(
+            http.get(format!("{}/api/v1/accounts/{bob_id}", a.base))
+                .bearer_auth(&alice),
+        )
+        .await
+        .status()
+        .as_u16()
+            == 404
+    })
+    .await;
+    let me = get(
+        &http,
+        &format!("{}/api/v1/accounts/verify_credentials", a.base),
+        &alice,
+    )
+    .await;
+    assert_eq!(me["following_count"], 0);
+}
