@@ -14,10 +14,12 @@ async fn a_second_server_with_the_same_node_id_refuses_to_start() {
     let first_port = free_port();
     let mut first = serve(dir.path(), first_port, &http).await;
 
-    // Same SQLite file, same (default) node id, another port.
+    // Same SQLite file, the same node id (the first took the lowest free one, 0), another
+    // port.
     let second_port = free_port();
     let started = Instant::now();
     let out = woolly(dir.path(), second_port)
+        .env("WOOLLY_NODE_ID", "0")
         .arg("serve")
         .stdout(Stdio::null())
         .output()

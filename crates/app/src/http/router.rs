@@ -158,7 +158,7 @@ pub fn router(state: AppState) -> Router {
         .layer(cors::api());
     let routes = Router::new()
         .merge(api)
-        .route("/health", get(|| async { "OK" }))
+        .route("/health", get(super::handlers::health::show))
         .route("/avatars/original/missing.png", get(assets::missing_png))
         .route("/headers/original/missing.png", get(assets::missing_png))
         .merge(oauth_routes())
@@ -166,6 +166,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_routes())
         .merge(streaming_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::ops::metrics::record,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for

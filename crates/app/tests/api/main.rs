@@ -28,6 +28,7 @@ mod oauth_token;
 mod oauth_well_known;
 mod params_input;
 mod registration;
+mod scale_out;
 // social graph
 mod admin_accounts_actions;
 mod graph_follow;

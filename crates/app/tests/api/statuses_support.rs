@@ -16,7 +16,7 @@ pub async fn sql(app: &TestApp, q: &str) {
                 .await
                 .expect("sql");
         }
-        Db::Pg(p) => {
+        Db::Pg(p, _) => {
             sqlx::query(sqlx::AssertSqlSafe(q))
                 .execute(p)
                 .await
@@ -38,7 +38,7 @@ pub async fn scalar(app: &TestApp, q: &str) -> i64 {
                 .expect("scalar")
                 .0
         }
-        Db::Pg(p) => {
+        Db::Pg(p, _) => {
             sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(q))
                 .fetch_one(p)
                 .await

@@ -403,7 +403,7 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
                 ids.iter().map(|id| id as &dyn rusqlite::ToSql).collect();
             reads.with(|c| query_rows(c, &sql, &values, AccountRecord::from_columns))
         }
-        Db::Pg(_) => find_many(&mut db.conn().await?.exec(), ids).await,
+        Db::Pg(..) => find_many(&mut db.conn().await?.exec(), ids).await,
     }
 }
 
@@ -415,6 +415,6 @@ pub async fn find_in(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Er
             let sql = SQL.get_or_init(|| format!("{} WHERE a.id = $1", select_record_in_order()));
             reads.with(|c| query_optional(c, sql, &[&id], AccountRecord::from_columns))
         }
-        Db::Pg(_) => find(&mut db.conn().await?.exec(), id).await,
+        Db::Pg(..) => find(&mut db.conn().await?.exec(), id).await,
     }
 }

@@ -293,6 +293,6 @@ pub async fn follow_requests_count_in(db: &Db, account_id: i64) -> Result<i64, s
             let rows = query_rows(c, FOLLOW_REQUESTS_COUNT, &[&account_id], |r| r.take())?;
             Ok(rows.first().copied().unwrap_or(0))
         }),
-        Db::Pg(_) => follow_requests_count(&mut db.conn().await?.exec(), account_id).await,
+        Db::Pg(..) => follow_requests_count(&mut db.conn().await?.exec(), account_id).await,
     }
 }

@@ -256,6 +256,6 @@ pub async fn find_in(db: &Db, digest: &str) -> Result<Option<ViewerRow>, sqlx::E
                 ViewerRow::from_columns,
             )
         }),
-        Db::Pg(_) => find(&mut db.conn().await?.exec(), digest).await,
+        Db::Pg(..) => find(&mut db.conn().await?.exec(), digest).await,
     }
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod health;
 pub mod media_files;
 pub mod oauth;
 pub mod well_known;
