@@ -30,7 +30,7 @@ pub async fn rate_limiter(config: &Config) -> anyhow::Result<Arc<dyn RateLimiter
     let limiter = RedisLimiter::connect(&config.redis_url)
         .await
         .context("connecting to Redis (redis_url)")?;
-    tracing::info!("rate limits are counted in Redis");
+    tracing::debug!("rate limits are counted in Redis");
     Ok(Arc::new(limiter))
 }
 

@@ -231,6 +231,15 @@ impl Db {
         }
     }
 
+    /// Makes [`Db::data_generation`] account for every commit that finished before this call,
+    /// in any process (PostgreSQL: one round trip, `pg_generation`; SQLite: nothing, its
+    /// generation follows the file).
+    pub async fn fence(&self) {
+        if let Self::Pg(pool, generation) = self {
+            generation.fence(pool).await;
+        }
+    }
+
     /// Re-checks the data version now, after a write made outside [`Db::begin`] and
     /// [`Db::conn`] (straight on the pool).
     pub fn note_write(&self) {

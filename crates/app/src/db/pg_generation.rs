@@ -10,14 +10,26 @@
 //! process made it. A commit of this process also moves the generation on at once
 //! (`Tx::commit`), so a client reads its own writes without waiting for the notification.
 //!
+//! A notification is asynchronous, though: under load the listening task may run after a
+//! request that arrived later (a write through one process, then at once a read through
+//! another, read the old rendering in the end-to-end test). So every request on PostgreSQL
+//! first takes a fence ([`PgGeneration::fence`], `http::middleware::db_fence`): one trivial
+//! round trip reading the database's transaction snapshot (`pg_current_snapshot()`: the
+//! running and the next transaction ids), which changes with every commit anywhere, and is
+//! complete before the committing client hears of its commit. A snapshot unlike the last one
+//! seen moves the generation on, so no entry read before a commit that finished before the
+//! request began is served: a write through one process is seen through every other on the
+//! very next request. The notifications still drop outdated entries between requests.
+//!
 //! While the listening connection is down, notifications may be missed: the generation is
 //! then unknown (`None`), nothing cached is served, and listening resumes with a new
 //! generation once the connection is back.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 /// The channel the triggers notify.
@@ -29,6 +41,8 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 pub struct PgGeneration {
     generation: AtomicU64,
     listening: AtomicBool,
+    /// The last transaction snapshot a fence read.
+    snapshot: Mutex<String>,
 }
 
 impl PgGeneration {
@@ -49,9 +63,35 @@ impl PgGeneration {
             .then(|| self.generation.load(Ordering::Acquire))
     }
 
+    /// The generation now, listening or not (tests of the fence).
+    pub fn current_unchecked(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// Something was (or may have been) committed: outdates every generation taken before.
     pub fn advance(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Moves the generation on if anything was committed since the last fence (or if the
+    /// snapshot cannot be read: then nothing cached is trusted).
+    pub async fn fence(&self, pool: &PgPool) {
+        let read = sqlx::query_scalar::<_, String>("SELECT pg_current_snapshot()::text")
+            .fetch_one(pool)
+            .await;
+        match read {
+            Ok(now) => {
+                let mut last = match self.snapshot.lock() {
+                    Ok(l) => l,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                if *last != now {
+                    *last = now;
+                    self.advance();
+                }
+            }
+            Err(_) => self.advance(),
+        }
     }
 
     fn set_listening(&self, listening: bool) {

@@ -9,7 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use super::handlers::{api, assets};
 use super::middleware::api::api_layer;
-use super::middleware::cors;
+use super::middleware::{cors, db_fence};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -155,6 +155,8 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_api_routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(from_fn_with_state(state.clone(), api_layer))
+        // Outside the API layer: the viewer it reads is read after the fence.
+        .layer(from_fn_with_state(state.clone(), db_fence::fence))
         .layer(cors::api());
     let routes = Router::new()
         .merge(api)
