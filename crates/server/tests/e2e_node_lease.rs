@@ -73,3 +73,23 @@ async fn out_of_range_node_ids_are_refused_at_start() {
     assert!(!out.status.success());
     assert!(stderr.contains("node_id 64 is out of range"), "{stderr}");
 }
+
+#[tokio::test]
+async fn servers_without_a_node_id_lease_distinct_ones() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let http = reqwest::Client::new();
+    let _first = serve(dir.path(), free_port(), &http).await;
+    // Same SQLite file, no node id configured: the second takes the next free one and runs.
+    let _second = serve(dir.path(), free_port(), &http).await;
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("woolly.sqlite3"))
+        .arg("SELECT group_concat(node_id) FROM (SELECT node_id FROM node_leases ORDER BY node_id)")
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0,1");
+        }
+        // Both answering is the point; the lease rows are shown where sqlite3 is installed.
+        _ => eprintln!("sqlite3 not installed: node_leases rows not shown"),
+    }
+}
