@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::cache::RenderedAccounts;
+use crate::cache::instance_stats::StatsCache;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::ids::IdGenerator;
@@ -18,7 +19,6 @@ use crate::media::MediaStorage;
 use crate::ops::health::DbHealth;
 use crate::ops::metrics::Metrics;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
-use crate::services::instance_stats::StatsCache;
 use crate::services::profile::verify_jobs::VerifyJobs;
 
 /// Longest wait of an outbound request for a slot before it is given up.
@@ -237,13 +237,5 @@ impl AppState {
                 tracing::error!(%error, to = %mail.to, "sending mail failed");
             }
         });
-    }
-
-    /// Sends mail and waits for it (CLI, tests).
-    pub async fn send_mail_now(&self, mail: &Mail) -> Result<(), String> {
-        self.inner
-            .mailer
-            .send(&self.inner.config.mail_from, mail)
-            .await
     }
 }

@@ -1,9 +1,11 @@
 //! Test harness: a [`TestApp`] over a fresh database per test, on SQLite always and on
 //! PostgreSQL when `TEST_DATABASE_URL` is set (each test in its own schema), driven through
-//! the router in-process.
+//! the router in-process. [`db_test`] writes one test for both; `sql.rs` holds the raw-SQL
+//! helpers, `request.rs` the request helpers, `mail.rs` the outbox reader.
 
 pub mod mail;
 mod request;
+mod sql;
 
 use std::str::FromStr;
 
@@ -17,7 +19,8 @@ use woolly::mail::Mailer;
 use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
 
-pub use request::TestResponse;
+pub use request::{Part, TestResponse, multipart};
+pub use woolly_testkit_macros::db_test;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +50,27 @@ fn random_suffix() -> String {
     hex::encode(b)
 }
 
+/// The `id`s of a JSON array of entities, in order. Panics on anything else, so a test
+/// comparing ids cannot pass on an error body.
+pub fn ids(entities: &serde_json::Value) -> Vec<String> {
+    let Some(list) = entities.as_array() else {
+        fail("ids", format!("not an array: {entities}"))
+    };
+    list.iter()
+        .map(|e| match e["id"].as_str() {
+            Some(id) => id.to_owned(),
+            None => fail("ids", format!("no string id in {e}")),
+        })
+        .collect()
+}
+
 /// Panics with context: tests only.
 #[allow(clippy::panic)]
 fn fail(what: &str, e: impl std::fmt::Display) -> ! {
     panic!("test setup: {what}: {e}")
 }
 
-pub fn test_config(dir: &std::path::Path) -> Config {
+fn test_config(dir: &std::path::Path) -> Config {
     Config {
         data_dir: dir.to_path_buf(),
         domain: "woolly.test".into(),
@@ -85,15 +102,14 @@ impl TestApp {
         Self::finish(config, db, Backend::Sqlite, dir).await
     }
 
-    /// None when `TEST_DATABASE_URL` is not set.
-    pub async fn postgres() -> Option<Self> {
-        Self::postgres_with(|_| {}).await
-    }
-
-    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<Self> {
+    /// On the database `TEST_DATABASE_URL` names, in a schema of its own. Panics when the
+    /// variable is unset or the server cannot be reached: a PostgreSQL test that did not run
+    /// must not pass (`#[db_test]` marks it ignored when the variable is unset at build time).
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let url = std::env::var("TEST_DATABASE_URL")
             .ok()
-            .filter(|u| !u.is_empty())?;
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| fail("postgres", "TEST_DATABASE_URL is not set"));
         let dir = tempfile::tempdir().unwrap_or_else(|e| fail("tempdir", e));
         let mut config = test_config(dir.path());
         tweak(&mut config);
@@ -112,7 +128,7 @@ impl TestApp {
         let db = Db::connect_pg(options, 4)
             .await
             .unwrap_or_else(|e| fail("postgres pool", e));
-        Some(Self::finish(config, db, Backend::Postgres, dir).await)
+        Self::finish(config, db, Backend::Postgres, dir).await
     }
 
     async fn finish(config: Config, db: Db, backend: Backend, dir: tempfile::TempDir) -> Self {
@@ -164,66 +180,33 @@ impl TestApp {
             .await
     }
 
-    /// Files written to the mail outbox so far.
-    pub fn outbox(&self) -> Vec<String> {
-        let dir = self.state.config().outbox_dir();
-        let mut out = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            for e in entries.flatten() {
-                if let Ok(text) = std::fs::read_to_string(e.path()) {
-                    out.push(text);
-                }
-            }
-        }
-        out
+    /// A known remote account `username@domain` (display name "`username` display"); its id.
+    pub async fn remote_account(&self, username: &str, domain: &str, locked: bool) -> String {
+        let id = self.state.next_id();
+        let lower = username.to_lowercase();
+        self.sql(&format!(
+            "INSERT INTO accounts (id, username, username_lower, domain, display_name, \
+             display_name_lower, uri, url, locked, created_at, updated_at) \
+             VALUES ({id}, '{username}', '{lower}', '{domain}', '{username} display', \
+             '{lower} display', 'https://{domain}/users/{username}', \
+             'https://{domain}/@{username}', {locked}, 1, 1)"
+        ))
+        .await;
+        id.to_string()
     }
-}
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL (when configured):
-///
-/// ```ignore
-/// db_test!(async fn shows_account(app) { ... });
-/// ```
-#[macro_export]
-macro_rules! db_test {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
+    /// The decoded texts of every mail in the outbox so far.
+    pub fn mails(&self) -> Vec<String> {
+        mail::mails(&self.state.config().outbox_dir())
+    }
 
-            $(#[$meta])*
-            #[tokio::test]
-            async fn sqlite() {
-                let $app = $crate::TestApp::sqlite().await;
-                $body
-            }
+    /// The decoded texts of the mails in the outbox addressed to `to`.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        mail::mails_to(&self.state.config().outbox_dir(), to)
+    }
 
-            $(#[$meta])*
-            #[tokio::test]
-            async fn postgres() {
-                let Some($app) = $crate::TestApp::postgres().await else { return };
-                $body
-            }
-        }
-    };
-    ($(#[$meta:meta])* async fn $name:ident($app:ident) with |$cfg:ident| $tweak:block $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn sqlite() {
-                let $app = $crate::TestApp::sqlite_with(|$cfg| $tweak).await;
-                $body
-            }
-
-            $(#[$meta])*
-            #[tokio::test]
-            async fn postgres() {
-                let Some($app) = $crate::TestApp::postgres_with(|$cfg| $tweak).await else { return };
-                $body
-            }
-        }
-    };
+    /// The confirmation tokens in the mails to `to`, in no particular order.
+    pub fn confirmation_tokens(&self, to: &str) -> Vec<String> {
+        mail::confirmation_tokens(&self.state.config().outbox_dir(), to)
+    }
 }

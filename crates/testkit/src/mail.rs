@@ -3,16 +3,23 @@
 
 use std::path::Path;
 
-/// The decoded texts of the mails in `dir` addressed to `to` (quoted-printable undone).
-pub fn mails_to(dir: &Path, to: &str) -> Vec<String> {
+/// The decoded texts of the mails in `dir` (quoted-printable undone).
+pub fn mails(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .flatten()
         .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .filter(|m| m.contains(&format!("To: {to}")))
         .map(|m| decode(&m))
+        .collect()
+}
+
+/// The decoded texts of the mails in `dir` addressed to `to`.
+pub fn mails_to(dir: &Path, to: &str) -> Vec<String> {
+    mails(dir)
+        .into_iter()
+        .filter(|m| m.contains(&format!("To: {to}")))
         .collect()
 }
 

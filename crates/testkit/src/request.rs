@@ -1,4 +1,4 @@
-//! Sending requests through the router and reading responses.
+//! Sending requests through the router (form, JSON and multipart bodies) and reading responses.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -133,4 +133,33 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// One part of a multipart body: `(name, Some((filename, content type)), bytes)` for a
+/// file, `None` for a text field.
+pub type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A multipart body and its content type.
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "woollyTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some((filename, ct)) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{filename}\"\r\nContent-Type: {ct}\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::instance_texts::Rule;
+use crate::cache::instance_stats::InstanceStats;
 use crate::config::{Config, RegistrationsMode};
 use crate::domain::scopes;
-use crate::services::instance_stats::InstanceStats;
 
 pub const VERSION: &str = concat!("4.5.0 (compatible; Woolly ", env!("CARGO_PKG_VERSION"), ")");
 

@@ -74,6 +74,38 @@ impl RenderedAccounts {
         self
     }
 
+    /// Account `id`'s JSON if it was kept at `now`, the generation now; else `render`ed and
+    /// kept for `read_at`, the generation taken before the rows it renders were read. A
+    /// `None` generation (PostgreSQL while not listening) serves and keeps nothing.
+    pub async fn get_or_render<E>(
+        &self,
+        id: i64,
+        now: Option<u64>,
+        read_at: Option<u64>,
+        render: impl Future<Output = Result<Bytes, E>>,
+    ) -> Result<Bytes, E> {
+        if let Some(json) = now.and_then(|g| self.get(id, g)) {
+            return Ok(json);
+        }
+        let json = render.await?;
+        self.keep(id, read_at, json.clone());
+        Ok(json)
+    }
+
+    /// The kept JSON of each of `ids` valid at `now` (None where there is none).
+    pub fn get_many(&self, ids: &[i64], now: Option<u64>) -> Vec<Option<Bytes>> {
+        ids.iter()
+            .map(|id| now.and_then(|g| self.get(*id, g)))
+            .collect()
+    }
+
+    /// Keeps `json` of account `id` for `read_at` (nothing when it is None).
+    pub fn keep(&self, id: i64, read_at: Option<u64>, json: Bytes) {
+        if let Some(g) = read_at {
+            self.insert(id, g, json);
+        }
+    }
+
     /// The JSON of account `id` if it was read at `generation`, the generation now.
     pub fn get(&self, id: i64, generation: u64) -> Option<Bytes> {
         let found = self

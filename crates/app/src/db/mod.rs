@@ -1,12 +1,18 @@
 //! The database: native SQLite and PostgreSQL pools behind one enum. Repositories write one
-//! SQL text (portable subset, `$n` placeholders) and run it through [`on!`], which expands the
-//! same code once per driver.
+//! SQL text (portable subset, `$n` placeholders) and run it with the kit's runners
+//! ([`query`]: `execute`, `fetch_*`, over [`query::Args`]), which bind once per driver
+//! through [`on!`]. Hot rows are declared once with [`row::db_row!`] (select list and the
+//! decoders of sqlx and of the inline SQLite reads, [`sqlite_reads`]).
 
 pub mod data_version;
 pub mod migrate;
 pub mod pg_generation;
+pub mod query;
 pub mod reachable;
 pub mod repo;
+pub mod row;
+#[cfg(test)]
+mod sql_snapshots;
 pub mod sqlite_reads;
 
 use std::str::FromStr;
@@ -25,8 +31,8 @@ use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection,
 
 /// Run `$body` with `$c` bound to the driver's `&mut Connection`.
 ///
-/// `$ex` is a `&mut Exec<'_>`; the body is compiled once per backend.
-#[macro_export]
+/// `$ex` is a `&mut Exec<'_>`; the body is compiled once per backend. Crate-internal: the
+/// runners of [`query`] are the API for statements.
 macro_rules! on {
     ($ex:expr, $c:ident => $body:expr) => {
         match $ex {
@@ -41,6 +47,7 @@ macro_rules! on {
         }
     };
 }
+pub(crate) use on;
 
 /// Which SQL dialect is in use, for the rare query that truly differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

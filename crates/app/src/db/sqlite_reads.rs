@@ -70,7 +70,7 @@ impl SqliteReads {
             .max_size(size.max(1))
             .min_idle(Some(1))
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(30))
+            .connection_timeout(WAIT_FOR_CONNECTION)
             .thread_pool(maintenance_threads())
             .build(manager)
             .map_err(io_error)?;
@@ -84,12 +84,37 @@ impl SqliteReads {
     }
 
     /// Runs `read` on a pooled connection, on this thread.
+    ///
+    /// A free connection is taken without waiting. When all are in use (more concurrent
+    /// reads than connections), the wait for one, up to [`WAIT_FOR_CONNECTION`], happens
+    /// under `block_in_place`, so the tokio worker hands its other tasks to another thread
+    /// instead of stalling them; the read itself (microseconds) runs in place either way.
     pub fn with<T>(
         &self,
         read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T, sqlx::Error> {
-        let conn = self.pool.get().map_err(io_error)?;
+        let conn = match self.pool.try_get() {
+            Some(conn) => conn,
+            None => {
+                wait_blocking(|| self.pool.get_timeout(WAIT_FOR_CONNECTION)).map_err(io_error)?
+            }
+        };
         read(&conn).map_err(driver_error)
+    }
+}
+
+/// How long a read waits for a pooled connection before it fails.
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(5);
+
+/// Runs a blocking wait: under `block_in_place` on a multi-threaded tokio runtime, plainly
+/// elsewhere (a current-thread runtime, such as a `#[tokio::test]`, cannot hand off its
+/// tasks; there the wait is bounded by [`WAIT_FOR_CONNECTION`]).
+fn wait_blocking<T>(wait: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(wait)
+        }
+        _ => wait(),
     }
 }
 
@@ -108,15 +133,25 @@ fn driver_error(e: rusqlite::Error) -> sqlx::Error {
 }
 
 /// Binds `$1…$n` (the placeholders every repository statement uses) by name, so their
-/// numbers need not follow their order of appearance.
+/// numbers need not follow their order of appearance. A value without its placeholder, or a
+/// parameter without a value, is an error: silently dropping either would run a different
+/// statement than the caller wrote.
 pub fn bind_numbered(
     stmt: &mut Statement<'_>,
     values: &[&dyn rusqlite::ToSql],
 ) -> rusqlite::Result<()> {
+    let count = stmt.parameter_count();
+    if count != values.len() {
+        return Err(rusqlite::Error::InvalidParameterCount(values.len(), count));
+    }
+    let mut name = String::with_capacity(4);
     for (i, value) in values.iter().enumerate() {
-        let name = format!("${}", i + 1);
-        if let Some(index) = stmt.parameter_index(&name)? {
-            stmt.raw_bind_parameter(index, value)?;
+        name.clear();
+        name.push('$');
+        name.push_str(&(i + 1).to_string());
+        match stmt.parameter_index(&name)? {
+            Some(index) => stmt.raw_bind_parameter(index, value)?,
+            None => return Err(rusqlite::Error::InvalidParameterName(name)),
         }
     }
     Ok(())
@@ -174,4 +209,92 @@ pub fn query_optional<T>(
     map: impl FnMut(&mut Columns<'_, '_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<T>> {
     Ok(query_rows(conn, sql, values, map)?.into_iter().next())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn bind(sql: &str, values: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<()> {
+        let conn = Connection::open_in_memory()?;
+        let mut stmt = conn.prepare(sql)?;
+        bind_numbered(&mut stmt, values)
+    }
+
+    /// The hot read's cost with the non-blocking take (`with`) against r2d2's blocking
+    /// `get`, on a free pool: `cargo test -p woolly --release --lib -- --ignored
+    /// hot_read_take --nocapture`. Not a pass/fail check; it prints the two timings.
+    #[test]
+    #[ignore = "a measurement, run by hand"]
+    fn hot_read_take_costs_what_a_blocking_get_did() {
+        let dir = std::env::temp_dir().join(format!("woolly-take-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("db.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let reads = SqliteReads::open(&path, 4).unwrap();
+        let read = |c: &Connection| {
+            query_rows(c, "SELECT id FROM t WHERE id = $1", &[&1], |r| {
+                r.take::<i64>()
+            })
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let n = 100_000;
+            let take = || {
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    reads.with(read).unwrap();
+                }
+                start.elapsed() / n
+            };
+            let get = || {
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    let conn = reads.pool.get().unwrap();
+                    read(&conn).unwrap();
+                }
+                start.elapsed() / n
+            };
+            for round in 0..6 {
+                // alternate which goes first: the first of a round warms the caches
+                let (with, get) = if round % 2 == 0 {
+                    let w = take();
+                    (w, get())
+                } else {
+                    let g = get();
+                    (take(), g)
+                };
+                println!("round {round}: with() {with:?}/read, pool.get() {get:?}/read");
+            }
+        });
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn every_value_needs_its_placeholder_and_every_placeholder_a_value() {
+        assert!(bind("SELECT $2, $1", &[&1, &2]).is_ok());
+        assert!(bind("SELECT $1, $1", &[&1]).is_ok());
+        // a value with no `$2` in the statement
+        assert!(matches!(
+            bind("SELECT $1", &[&1, &2]),
+            Err(rusqlite::Error::InvalidParameterCount(2, 1))
+        ));
+        // a `$2` with no value
+        assert!(matches!(
+            bind("SELECT $1, $2", &[&1]),
+            Err(rusqlite::Error::InvalidParameterCount(1, 2))
+        ));
+        // as many parameters as values, but not numbered `$1…$n`
+        assert!(matches!(
+            bind("SELECT $1, $3", &[&1, &2]),
+            Err(rusqlite::Error::InvalidParameterName(name)) if name == "$2"
+        ));
+    }
 }

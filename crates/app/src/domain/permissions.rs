@@ -95,10 +95,6 @@ impl Standing {
         self.permissions & ADMINISTRATOR != 0 || self.permissions & bits == bits
     }
 
-    pub fn can_any(&self, bits: &[i64]) -> bool {
-        bits.iter().any(|b| self.can(*b))
-    }
-
     /// Upstream's `overrides?`: strictly higher position, or a target with no role (remote).
     pub fn overrides(&self, target_position: Option<i64>) -> bool {
         target_position.is_none_or(|p| self.position > p)

@@ -1,16 +1,10 @@
 //! Creating local accounts (with their user) and looking accounts up for the API.
 
-use std::collections::HashMap;
-
-use bytes::Bytes;
-
-use crate::cache::RenderedAccounts;
+use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord, NewAccount};
-use crate::db::repo::users::{self, NewUser, UserRow};
-use crate::db::{Db, Exec};
+use crate::db::repo::users::{self, NewUser};
 use crate::domain::{secrets, time};
 use crate::error::{ApiError, ApiResult};
-use crate::services::present;
 use crate::state::AppState;
 
 /// A local account to create, already validated.
@@ -101,131 +95,20 @@ pub async fn insert_local_account(
 }
 
 /// `:id` lookup for `/api/v1/accounts/:id…`: 404 unless it exists and is not deleted.
-pub async fn find_for_api(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
+pub async fn find_undeleted(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
     match accounts::find(ex, id).await? {
         Some(r) if r.account.deleted_at.is_none() => Ok(r),
         _ => Err(ApiError::NotFound),
     }
 }
 
-/// [`find_for_api`] on the inline read path (no connection of the caller's).
-pub async fn find_for_api_in(db: &Db, id: i64) -> ApiResult<AccountRecord> {
-    match accounts::find_in(db, id).await? {
+/// [`find_undeleted`] on the inline read path (no connection of the caller's; on SQLite none
+/// taken from the pool at all).
+pub async fn find_undeleted_inline(state: &AppState, id: i64) -> ApiResult<AccountRecord> {
+    match accounts::find_in(state.db(), id).await? {
         Some(r) if r.account.deleted_at.is_none() => Ok(r),
         _ => Err(ApiError::NotFound),
     }
-}
-
-/// The JSON of `GET /api/v1/accounts/:id` (the same for every viewer): from this process's
-/// cache while nothing has been committed since it was rendered, else read, rendered and
-/// kept (`cache::rendered_accounts`).
-pub async fn show_json(state: &AppState, id: i64) -> ApiResult<Bytes> {
-    let db = state.db();
-    // Taken before the read: a commit racing the read leaves the entry outdated at once.
-    let generation = db.data_generation();
-    let render = async {
-        let record = find_for_api_in(db, id).await?;
-        if !visible_locally(&record) {
-            return Err(ApiError::NotFound);
-        }
-        present::render_account_in(db, &state.base_url(), &record).await
-    };
-    cached_json(
-        state.rendered_accounts(),
-        generation,
-        generation,
-        id,
-        render,
-    )
-    .await
-}
-
-/// The JSON of `GET /api/v1/accounts/verify_credentials` for a signed-in user's own account,
-/// kept like [`show_json`]'s: by account, valid for the generation at which the request's
-/// viewer rows (`record`, `user`) were read, `read_at` (taken before that read).
-pub async fn credentials_json(
-    state: &AppState,
-    record: &AccountRecord,
-    user: &UserRow,
-    read_at: Option<u64>,
-) -> ApiResult<Bytes> {
-    let db = state.db();
-    let base_url = state.base_url();
-    let render = present::render_credential_account_in(db, &base_url, record, user);
-    let cache = state.credential_accounts();
-    cached_json(
-        cache,
-        db.data_generation(),
-        read_at,
-        record.account.id,
-        render,
-    )
-    .await
-}
-
-/// The JSON of accounts `ids` as `GET /api/v1/accounts/:id` renders them, in the given order
-/// (ids without an account are dropped): each from this process's cache when nothing was
-/// committed since it was kept, the others read in one query, rendered and kept for
-/// `read_at`, the generation taken before the caller read `ids` (as [`show_json`]).
-pub async fn accounts_json(
-    state: &AppState,
-    read_at: Option<u64>,
-    ids: &[i64],
-) -> ApiResult<Vec<Bytes>> {
-    let db = state.db();
-    let cache = state.rendered_accounts();
-    let now = db.data_generation();
-    let mut found: Vec<Option<Bytes>> = ids
-        .iter()
-        .map(|id| now.and_then(|g| cache.get(*id, g)))
-        .collect();
-    let missing: Vec<i64> = ids
-        .iter()
-        .zip(&found)
-        .filter(|(_, json)| json.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    if !missing.is_empty() {
-        let base_url = state.base_url();
-        let mut rendered = HashMap::with_capacity(missing.len());
-        for record in accounts::find_many_in(db, &missing).await? {
-            let entity = present::render_account_in(db, &base_url, &record).await?;
-            let json = Bytes::from(serde_json::to_vec(&entity).map_err(ApiError::internal)?);
-            if let Some(g) = read_at {
-                cache.insert(record.account.id, g, json.clone());
-            }
-            rendered.insert(record.account.id, json);
-        }
-        for (id, slot) in ids.iter().zip(found.iter_mut()) {
-            if slot.is_none() {
-                *slot = rendered.get(id).cloned();
-            }
-        }
-    }
-    Ok(found.into_iter().flatten().collect())
-}
-
-/// Account `id`'s JSON from `cache` if nothing was committed since it was kept (`now` is the
-/// generation now), else `render`ed and kept for `read_at`: the generation taken before the
-/// rows it renders were read. `None` (PostgreSQL) keeps nothing.
-async fn cached_json<T: serde::Serialize>(
-    cache: &RenderedAccounts,
-    now: Option<u64>,
-    read_at: Option<u64>,
-    id: i64,
-    render: impl Future<Output = ApiResult<T>>,
-) -> ApiResult<Bytes> {
-    if let Some(g) = now
-        && let Some(json) = cache.get(id, g)
-    {
-        return Ok(json);
-    }
-    let entity = render.await?;
-    let json = Bytes::from(serde_json::to_vec(&entity).map_err(ApiError::internal)?);
-    if let Some(g) = read_at {
-        cache.insert(id, g, json.clone());
-    }
-    Ok(json)
 }
 
 /// Local accounts whose user is pending approval or unconfirmed are hidden (404), as upstream.

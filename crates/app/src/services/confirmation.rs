@@ -7,11 +7,12 @@ use crate::config::RegistrationsMode;
 use crate::db::Exec;
 use crate::db::repo::users::{self, UserRow};
 use crate::db::repo::{accounts, registrations};
+use crate::domain::registration_rules::normalize_email;
 use crate::domain::{permissions, secrets, time};
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::mail::Mail;
+use crate::services::email_policy::{self, EmailStanding};
 use crate::services::moderation;
-use crate::services::registration::{self, EmailStanding};
 use crate::state::AppState;
 
 /// Devise's `confirm_within`: 2 days.
@@ -78,7 +79,7 @@ pub async fn confirm(state: &AppState, token: &str) -> ApiResult<Outcome> {
     let email = user.unconfirmed_email.as_deref().unwrap_or(&user.email);
     let approve = !user.approved
         && state.config().registrations == RegistrationsMode::Open
-        && registration::email_standing(&mut ex, email).await? != EmailStanding::RequiresApproval;
+        && email_policy::email_standing(&mut ex, email).await? != EmailStanding::RequiresApproval;
     if approve {
         users::set_approved(&mut ex, user.id, true, now).await?;
     }
@@ -170,11 +171,11 @@ pub async fn resend(
         .clone()
         .unwrap_or_else(|| user.email.clone());
     if let Some(raw) = email {
-        let address = registration::normalize_email(raw);
+        let address = normalize_email(raw);
         let current = if confirmed { &user.email } else { &to };
         if address != *current {
             let mut v = Validation::new();
-            registration::check_email(&mut ex, &mut v, &address, true).await?;
+            email_policy::check_email(&mut ex, &mut v, &address, true).await?;
             if let Err(e) = v.into_result() {
                 // upstream's `update!` fails with RecordInvalid: a plain 422
                 let message = e.body()["error"].as_str().unwrap_or_default().to_owned();

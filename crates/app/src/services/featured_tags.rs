@@ -4,6 +4,7 @@ use crate::api_types::featured_tag::{FeaturedTag, Tag, TagHistory};
 use crate::db::Exec;
 use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::featured_tags::{self, FeaturedTagRow};
+use crate::db::repo::tags;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::accounts as account_service;
@@ -45,15 +46,23 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// The featured tags of `:id` (no auth involved); `[]` when it is unavailable.
-pub async fn of_account(ex: &mut Exec<'_>, base: &str, id: i64) -> ApiResult<Vec<FeaturedTag>> {
-    let owner = account_service::find_for_api(ex, id).await?;
+pub async fn of_account(state: &AppState, id: i64) -> ApiResult<Vec<FeaturedTag>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let owner = account_service::find_undeleted(&mut ex, id).await?;
     if unavailable(&owner.account) {
         return Ok(Vec::new());
     }
-    mine(ex, base, &owner).await
+    featured_of(&mut ex, &state.base_url(), &owner).await
 }
 
-pub async fn mine(
+/// The signed-in `owner`'s featured tags.
+pub async fn mine(state: &AppState, owner: &AccountRecord) -> ApiResult<Vec<FeaturedTag>> {
+    let mut conn = state.db().conn().await?;
+    featured_of(&mut conn.exec(), &state.base_url(), owner).await
+}
+
+async fn featured_of(
     ex: &mut Exec<'_>,
     base: &str,
     owner: &AccountRecord,
@@ -87,7 +96,7 @@ pub async fn create(state: &AppState, owner: &AccountRecord, name: &str) -> ApiR
         )));
     }
     let now = time::now();
-    let tag_id = featured_tags::find_or_create_tag(&mut ex, state.next_id(), name, now).await?;
+    let tag_id = tags::find_or_create(&mut ex, state.next_id(), name, now).await?;
     let (statuses_count, last_status_at) =
         featured_tags::usage(&mut ex, owner.account.id, tag_id).await?;
     let row = FeaturedTagRow {
@@ -115,7 +124,10 @@ pub async fn destroy(state: &AppState, me: i64, id: i64) -> ApiResult<()> {
 }
 
 /// Tags you used recently and do not feature, with a week of (local) usage history.
-pub async fn suggestions(ex: &mut Exec<'_>, base: &str, me: i64) -> ApiResult<Vec<Tag>> {
+pub async fn suggestions(state: &AppState, me: i64) -> ApiResult<Vec<Tag>> {
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
+    let base = &state.base_url();
     let names = featured_tags::suggestions(ex, me, SUGGESTIONS).await?;
     let today = time::now().div_euclid(DAY_MS) * DAY_MS;
     let mut out = Vec::with_capacity(names.len());

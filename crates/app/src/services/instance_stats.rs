@@ -6,31 +6,16 @@
 //! of the deployment, answers from them at once instead of counting first. A derived,
 //! approximate value: losing it loses nothing.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
-use tokio::sync::Mutex;
-
+pub use crate::cache::instance_stats::InstanceStats;
 use crate::db::repo::instance;
 use crate::domain::time;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InstanceStats {
-    pub user_count: i64,
-    pub status_count: i64,
-    pub domain_count: i64,
-}
-
 /// Counts older than this are refreshed (in the background; the old ones are served).
 pub const FRESH_FOR_MS: i64 = 10 * 60 * 1000;
-
-/// The last counts of this process and when they were taken.
-#[derive(Default)]
-pub struct StatsCache {
-    last: Mutex<Option<(i64, InstanceStats)>>,
-    refreshing: AtomicBool,
-}
 
 pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
     let cache = state.instance_stats_cache();

@@ -4,9 +4,9 @@
 
 use crate::api_types::instance_texts::{DatedText, Language, Rule, TermsOfService};
 use crate::db::repo::instance;
+use crate::domain::languages;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
-use crate::services::graph::languages;
 use crate::state::AppState;
 
 /// The rules in configured order, numbered from 1 (blank ones skipped).

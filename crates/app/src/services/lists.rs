@@ -1,11 +1,12 @@
 //! Lists of accounts you follow: CRUD, members, and the lists that hold an account.
 
+use crate::api_types::Account;
 use crate::api_types::list::List;
 
-use crate::db::Exec;
 use crate::db::repo::accounts;
 use crate::db::repo::follows::{self, FollowKind};
 use crate::db::repo::lists::{self, ListRow};
+use crate::domain::page::{Cursor, Page};
 use crate::domain::params::ruby_to_i;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -13,7 +14,7 @@ use crate::services::present::{self, unavailable};
 use crate::state::AppState;
 
 use super::accounts as account_service;
-use super::graph::collections::{AccountPage, records_in_order};
+use super::graph::collections::records_in_order;
 
 /// Upstream's `List::PER_ACCOUNT_LIMIT`.
 pub const PER_ACCOUNT_LIMIT: i64 = 50;
@@ -67,16 +68,20 @@ fn invalid(errors: &[String]) -> ApiResult<()> {
     }
 }
 
-pub async fn index(ex: &mut Exec<'_>, me: i64) -> ApiResult<Vec<List>> {
-    Ok(lists::of_account(ex, me)
+pub async fn index(state: &AppState, me: i64) -> ApiResult<Vec<List>> {
+    let mut conn = state.db().conn().await?;
+    Ok(lists::of_account(&mut conn.exec(), me)
         .await?
         .iter()
         .map(entity)
         .collect())
 }
 
-pub async fn show(ex: &mut Exec<'_>, me: i64, id: i64) -> ApiResult<List> {
-    let row = lists::find(ex, me, id).await?.ok_or(ApiError::NotFound)?;
+pub async fn show(state: &AppState, me: i64, id: i64) -> ApiResult<List> {
+    let mut conn = state.db().conn().await?;
+    let row = lists::find(&mut conn.exec(), me, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(entity(&row))
 }
 
@@ -123,25 +128,23 @@ pub async fn destroy(state: &AppState, me: i64, id: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// Members of your list by account id; `limit` None = all (`limit=0`).
+/// Members of your list by account id; no cursor (`limit=0`) = all of them.
 pub async fn members(
-    ex: &mut Exec<'_>,
-    base: &str,
+    state: &AppState,
     me: i64,
     id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: Option<usize>,
-) -> ApiResult<AccountPage> {
-    lists::find(ex, me, id).await?.ok_or(ApiError::NotFound)?;
-    let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
-    let ids = lists::members_page(ex, id, max_id, since_id, limit).await?;
-    let records = records_in_order(ex, &ids).await?;
-    Ok(AccountPage {
-        items: present::render_accounts(ex, base, &records).await?,
-        first: ids.first().copied(),
-        last: ids.last().copied(),
-    })
+    cursor: Option<&Cursor>,
+) -> ApiResult<Page<Account>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    lists::find(&mut ex, me, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let c = cursor.copied().unwrap_or(Cursor::first(usize::MAX));
+    let ids = lists::members_page(&mut ex, id, &c).await?;
+    let records = records_in_order(&mut ex, &ids).await?;
+    let items = present::render_accounts(&mut ex, &state.base_url(), &records).await?;
+    Ok(Page::new(items, &ids, &c))
 }
 
 /// Adds `account_ids[]`: each must exist (404) and be followed by you (404 otherwise, as
@@ -192,12 +195,14 @@ pub async fn remove_members(state: &AppState, me: i64, id: i64, raw: &[String]) 
 }
 
 /// Your lists that contain `:id` (`[]` when it is suspended).
-pub async fn containing(ex: &mut Exec<'_>, me: i64, account_id: i64) -> ApiResult<Vec<List>> {
-    let record = account_service::find_for_api(ex, account_id).await?;
+pub async fn containing(state: &AppState, me: i64, account_id: i64) -> ApiResult<Vec<List>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let record = account_service::find_undeleted(&mut ex, account_id).await?;
     if unavailable(&record.account) {
         return Ok(Vec::new());
     }
-    Ok(lists::containing(ex, me, account_id)
+    Ok(lists::containing(&mut ex, me, account_id)
         .await?
         .iter()
         .map(entity)

@@ -90,7 +90,11 @@ fn random_name() -> ApiResult<String> {
 }
 
 /// Processes, stores and records an image attachment of `account_id`.
-pub async fn upload(state: &AppState, account_id: i64, input: MediaInput) -> ApiResult<MediaRow> {
+pub async fn upload(
+    state: &AppState,
+    account_id: i64,
+    input: MediaInput,
+) -> ApiResult<MediaAttachment> {
     let file = input.file.ok_or_else(|| invalid("File can't be blank"))?;
     check_description(input.description.as_deref())?;
     let processed = image_jobs::run(move || process_attachment_image(&file))
@@ -150,7 +154,7 @@ pub async fn upload(state: &AppState, account_id: i64, input: MediaInput) -> Api
     }
     .await;
     match saved {
-        Ok(Some(m)) => Ok(m),
+        Ok(Some(m)) => Ok(rendered(state, &m)),
         Ok(None) => Err(ApiError::internal("media row vanished")),
         Err(e) => {
             delete_keys(state, vec![file_key, preview_key]).await;
@@ -161,12 +165,13 @@ pub async fn upload(state: &AppState, account_id: i64, input: MediaInput) -> Api
 
 /// One of the caller's attachments not yet attached to a status (404 otherwise), as
 /// upstream's `MediaController#set_media_attachment`.
-pub async fn find_own(state: &AppState, account_id: i64, id: i64) -> ApiResult<MediaRow> {
+pub async fn find_own(state: &AppState, account_id: i64, id: i64) -> ApiResult<MediaAttachment> {
     let mut conn = state.db().conn().await?;
-    media_attachments::find_own(&mut conn.exec(), account_id, id)
+    let row = media_attachments::find_own(&mut conn.exec(), account_id, id)
         .await?
         .filter(|m| m.status_id.is_none())
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    Ok(rendered(state, &row))
 }
 
 /// `PUT /api/v1/media/:id`: description and focus.
@@ -175,7 +180,7 @@ pub async fn update(
     account_id: i64,
     id: i64,
     input: MediaInput,
-) -> ApiResult<MediaRow> {
+) -> ApiResult<MediaAttachment> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let row = media_attachments::find_own(&mut ex, account_id, id)
@@ -197,7 +202,7 @@ pub async fn update(
         .await?
         .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(rendered(state, &updated))
 }
 
 /// Removes stored files; failures are logged (an orphan file is harmless).
@@ -210,6 +215,15 @@ pub async fn delete_keys(state: &AppState, keys: Vec<String>) {
 }
 
 const TYPES: [&str; 5] = ["image", "gifv", "video", "unknown", "audio"];
+
+fn rendered(state: &AppState, m: &MediaRow) -> MediaAttachment {
+    entity(
+        &Presenter {
+            base_url: &state.base_url(),
+        },
+        m,
+    )
+}
 
 /// The `MediaAttachment` entity of a row.
 pub fn entity(p: &Presenter<'_>, m: &MediaRow) -> MediaAttachment {

@@ -1,9 +1,11 @@
 //! Domain services: one call per handler; no HTTP types here.
 
+pub mod account_json;
 pub mod accounts;
 pub mod confirmation;
 pub mod custom_emojis;
 pub mod directory;
+pub mod email_policy;
 pub mod instance_activity;
 pub mod instance_stats;
 pub mod instance_texts;

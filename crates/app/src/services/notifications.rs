@@ -11,11 +11,13 @@ use crate::api_types::{Account, Status};
 use crate::db::Exec;
 use crate::db::repo::notifications::{self, NotificationRow, Query};
 use crate::db::repo::statuses;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::moderation::notification_members;
 use crate::services::present;
 use crate::services::statuses::render::{RenderOptions, render_statuses};
+use crate::state::AppState;
 
 use super::graph::collections::records_in_order;
 
@@ -148,29 +150,47 @@ async fn render(
         .collect())
 }
 
-/// A page of notifications and the ids of its first and last.
-pub struct NotificationPage {
-    pub items: Vec<Notification>,
-    pub first: Option<i64>,
-    pub last: Option<i64>,
+/// Which notifications a list request asks for: `types` (see [`requested_types`]) and, when
+/// given, only those from one account.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationFilter {
+    pub types: Vec<String>,
+    pub from_account_id: Option<i64>,
 }
 
+/// A page of `me`'s notifications, paged by notification id.
 pub async fn list(
+    state: &AppState,
+    me: i64,
+    filter: &NotificationFilter,
+    cursor: &Cursor,
+) -> ApiResult<Page<Notification>> {
+    let query = Query {
+        types: filter.types.clone(),
+        from_account_id: filter.from_account_id,
+        cursor: *cursor,
+    };
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let rows = notifications::page(&mut ex, me, &query).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let items = render(&mut ex, &state.base_url(), me, &rows).await?;
+    Ok(Page::new(items, &ids, cursor))
+}
+
+/// One notification of `me`'s (404 when not theirs or from a suspended account).
+pub async fn show(state: &AppState, me: i64, id: i64) -> ApiResult<Notification> {
+    let mut conn = state.db().conn().await?;
+    render_one(&mut conn.exec(), &state.base_url(), me, id).await
+}
+
+/// [`show`] on the caller's connection (the streaming publisher's).
+pub async fn render_one(
     ex: &mut Exec<'_>,
     base: &str,
     me: i64,
-    q: &Query,
-) -> ApiResult<NotificationPage> {
-    let rows = notifications::page(ex, me, q).await?;
-    Ok(NotificationPage {
-        items: render(ex, base, me, &rows).await?,
-        first: rows.first().map(|r| r.id),
-        last: rows.last().map(|r| r.id),
-    })
-}
-
-/// One notification (404 when not yours or from a suspended account).
-pub async fn show(ex: &mut Exec<'_>, base: &str, me: i64, id: i64) -> ApiResult<Notification> {
+    id: i64,
+) -> ApiResult<Notification> {
     let row = notifications::find(ex, me, id, true)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -180,15 +200,17 @@ pub async fn show(ex: &mut Exec<'_>, base: &str, me: i64, id: i64) -> ApiResult<
         .ok_or(ApiError::NotFound)
 }
 
-pub async fn dismiss(ex: &mut Exec<'_>, me: i64, id: i64) -> ApiResult<()> {
-    if notifications::delete(ex, me, id).await? {
+pub async fn dismiss(state: &AppState, me: i64, id: i64) -> ApiResult<()> {
+    let mut conn = state.db().conn().await?;
+    if notifications::delete(&mut conn.exec(), me, id).await? {
         Ok(())
     } else {
         Err(ApiError::NotFound)
     }
 }
 
-pub async fn clear(ex: &mut Exec<'_>, me: i64) -> ApiResult<()> {
-    notifications::clear(ex, me).await?;
+pub async fn clear(state: &AppState, me: i64) -> ApiResult<()> {
+    let mut conn = state.db().conn().await?;
+    notifications::clear(&mut conn.exec(), me).await?;
     Ok(())
 }

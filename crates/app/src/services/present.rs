@@ -1,13 +1,16 @@
 //! Turns stored accounts into the wire `Account` / `CredentialAccount` entities: the one place
 //! that knows upstream's rendering rules (unavailable accounts, midnight `created_at`, …).
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use crate::api_types::account::FeatureApproval;
 use crate::api_types::{Account, CredentialAccount, CustomEmoji, Field, Role, RoleBadge, Source};
 use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
+use crate::db::repo::admin_accounts::{self, DomainEmojiRow};
 use crate::db::repo::follows;
-use crate::db::repo::roles::{self, RoleRow};
+use crate::db::repo::roles::RoleRow;
 use crate::db::repo::users::UserRow;
 use crate::db::{Db, Exec};
 use crate::domain::{permissions, time};
@@ -81,6 +84,34 @@ impl Presenter<'_> {
         }
     }
 
+    /// Avatar, static avatar, header and static header URLs (the missing images when `gone`).
+    fn images(&self, a: &AccountRow, gone: bool) -> (String, String, String, String) {
+        if gone {
+            let av = format!("{}/avatars/original/missing.png", self.base_url);
+            let hd = format!("{}/headers/original/missing.png", self.base_url);
+            return (av.clone(), av, hd.clone(), hd);
+        }
+        let av = self.image(
+            a.avatar_key.as_deref(),
+            a.avatar_remote_url.as_deref(),
+            "/avatars/original/missing.png",
+        );
+        let av_static = match &a.avatar_static_key {
+            Some(k) => self.media_url(k),
+            None => av.clone(),
+        };
+        let hd = self.image(
+            a.header_key.as_deref(),
+            a.header_remote_url.as_deref(),
+            "/headers/original/missing.png",
+        );
+        let hd_static = match &a.header_static_key {
+            Some(k) => self.media_url(k),
+            None => hd.clone(),
+        };
+        (av, av_static, hd, hd_static)
+    }
+
     /// Renders an account; `moved` is the account it moved to, already rendered.
     pub fn account(
         &self,
@@ -91,108 +122,28 @@ impl Presenter<'_> {
         let a = &r.account;
         let gone = unavailable(a);
         let local = a.domain.is_none();
-        let acct = crate::domain::acct::acct(&a.username, a.domain.as_deref());
-        let (avatar, avatar_static, header, header_static) = if gone {
-            let av = format!("{}/avatars/original/missing.png", self.base_url);
-            let hd = format!("{}/headers/original/missing.png", self.base_url);
-            (av.clone(), av, hd.clone(), hd)
-        } else {
-            let av = self.image(
-                a.avatar_key.as_deref(),
-                a.avatar_remote_url.as_deref(),
-                "/avatars/original/missing.png",
-            );
-            let av_static = match &a.avatar_static_key {
-                Some(k) => self.media_url(k),
-                None => av.clone(),
-            };
-            let hd = self.image(
-                a.header_key.as_deref(),
-                a.header_remote_url.as_deref(),
-                "/headers/original/missing.png",
-            );
-            let hd_static = match &a.header_static_key {
-                Some(k) => self.media_url(k),
-                None => hd.clone(),
-            };
-            (av, av_static, hd, hd_static)
-        };
-        let fields = if gone {
-            Vec::new()
-        } else {
-            stored_fields(&a.fields)
-                .iter()
-                .map(|f| Field {
-                    // Upstream's FieldSerializer sends the name as stored (plain text);
-                    // only the value is HTML.
-                    name: truncate(&f.name, FIELD_LIMIT),
-                    value: if f.value_html.is_empty() {
-                        woolly_text::escape_html(&truncate(&f.value, FIELD_LIMIT))
-                    } else {
-                        f.value_html.clone()
-                    },
-                    verified_at: f.verified_at.map(time::iso8601),
-                })
-                .collect()
-        };
-        let automatic: Vec<String> = if !local || a.discoverable != Some(true) {
-            Vec::new()
-        } else if a.locked {
-            vec!["followers".into()]
-        } else {
-            vec!["public".into()]
-        };
-        let current_user = if !local {
-            "unknown"
-        } else if automatic.is_empty() {
-            "manual"
-        } else {
-            "automatic"
-        };
-        let roles = local.then(|| match (&r.role_id, &r.role_highlighted) {
-            (Some(id), Some(true)) if !gone => vec![RoleBadge {
-                id: id.to_string(),
-                name: r.role_name.clone().unwrap_or_default(),
-                color: r.role_color.clone().unwrap_or_default(),
-            }],
-            _ => Vec::new(),
-        });
+        let (avatar, avatar_static, header, header_static) = self.images(a, gone);
+        let shown = |text: &String| if gone { String::new() } else { text.clone() };
         Account {
             id: a.id.to_string(),
             username: a.username.clone(),
-            acct,
-            display_name: if gone {
-                String::new()
-            } else {
-                a.display_name.clone()
-            },
+            acct: crate::domain::acct::acct(&a.username, a.domain.as_deref()),
+            display_name: shown(&a.display_name),
             locked: !gone && a.locked,
             bot: !gone && matches!(a.actor_type.as_str(), "Application" | "Service"),
             discoverable: if gone { Some(false) } else { a.discoverable },
             indexable: !gone && a.indexable,
             group: a.actor_type == "Group",
             created_at: time::iso8601_midnight(a.created_at),
-            note: if gone {
-                String::new()
-            } else {
-                a.note_html.clone()
-            },
+            note: shown(&a.note_html),
             url: self.profile_url(a),
             uri: a.uri.clone(),
             avatar,
             avatar_static,
-            avatar_description: if gone {
-                String::new()
-            } else {
-                a.avatar_description.clone()
-            },
+            avatar_description: shown(&a.avatar_description),
             header,
             header_static,
-            header_description: if gone {
-                String::new()
-            } else {
-                a.header_description.clone()
-            },
+            header_description: shown(&a.header_description),
             followers_count: a.followers_count.max(0),
             following_count: a.following_count.max(0),
             statuses_count: a.statuses_count.max(0),
@@ -213,14 +164,64 @@ impl Presenter<'_> {
             limited: a.silenced_at.is_some().then_some(true),
             noindex: local.then_some(r.user_noindex),
             memorial: a.memorial.then_some(true),
-            feature_approval: FeatureApproval {
-                automatic,
-                manual: Vec::new(),
-                current_user: current_user.into(),
-            },
-            roles,
-            fields,
+            feature_approval: feature_approval(a),
+            roles: local.then(|| role_badges(r, gone)),
+            fields: if gone { Vec::new() } else { public_fields(a) },
         }
+    }
+}
+
+/// The profile fields as shown to others: the name as stored (plain text, as upstream's
+/// FieldSerializer sends it), the value as HTML.
+fn public_fields(a: &AccountRow) -> Vec<Field> {
+    stored_fields(&a.fields)
+        .iter()
+        .map(|f| Field {
+            name: truncate(&f.name, FIELD_LIMIT),
+            value: if f.value_html.is_empty() {
+                woolly_text::escape_html(&truncate(&f.value, FIELD_LIMIT))
+            } else {
+                f.value_html.clone()
+            },
+            verified_at: f.verified_at.map(time::iso8601),
+        })
+        .collect()
+}
+
+/// Who may feature the account: automatic for discoverable local accounts (followers only
+/// when locked), manual otherwise; unknown for remote ones.
+fn feature_approval(a: &AccountRow) -> FeatureApproval {
+    let local = a.domain.is_none();
+    let automatic: Vec<String> = if !local || a.discoverable != Some(true) {
+        Vec::new()
+    } else if a.locked {
+        vec!["followers".into()]
+    } else {
+        vec!["public".into()]
+    };
+    let current_user = if !local {
+        "unknown"
+    } else if automatic.is_empty() {
+        "manual"
+    } else {
+        "automatic"
+    };
+    FeatureApproval {
+        automatic,
+        manual: Vec::new(),
+        current_user: current_user.into(),
+    }
+}
+
+/// The highlighted role of a local account's user, if any.
+fn role_badges(r: &AccountRecord, gone: bool) -> Vec<RoleBadge> {
+    match (&r.role_id, &r.role_highlighted) {
+        (Some(id), Some(true)) if !gone => vec![RoleBadge {
+            id: id.to_string(),
+            name: r.role_name.clone().unwrap_or_default(),
+            color: r.role_color.clone().unwrap_or_default(),
+        }],
+        _ => Vec::new(),
     }
 }
 
@@ -257,57 +258,130 @@ fn account_shortcodes(a: &AccountRow) -> Vec<String> {
     codes
 }
 
-/// Loads what rendering needs (emojis, the moved-to account) and renders one account.
+/// Renders one account, loading what rendering needs (see [`render_accounts`]).
 pub async fn render_account(
     ex: &mut Exec<'_>,
     base_url: &str,
     r: &AccountRecord,
 ) -> ApiResult<Account> {
-    let p = Presenter { base_url };
-    let emojis = load_emojis(ex, &r.account).await?;
-    let moved = match r.account.moved_to_account_id {
-        Some(id) => match accounts::find(ex, id).await? {
-            Some(target) => {
-                let target_emojis = load_emojis(ex, &target.account).await?;
-                let mut rendered = p.account(&target, &target_emojis, None);
-                rendered.moved = None;
-                Some(rendered)
-            }
-            None => None,
-        },
-        None => None,
-    };
-    Ok(p.account(r, &emojis, moved))
+    let mut one = render_accounts(ex, base_url, std::slice::from_ref(r)).await?;
+    Ok(one
+        .pop()
+        .unwrap_or_else(|| Presenter { base_url }.account(r, &[], None)))
 }
 
-/// [`render_account`] taking a connection only when the account needs a lookup (custom
-/// emojis in its texts, or a moved-to account): most renders need none.
-pub async fn render_account_in(db: &Db, base_url: &str, r: &AccountRecord) -> ApiResult<Account> {
-    if r.account.moved_to_account_id.is_none() && account_shortcodes(&r.account).is_empty() {
-        return Ok(Presenter { base_url }.account(r, &[], None));
+/// Whether rendering `r` reads anything besides its record (custom emojis in its texts, or a
+/// moved-to account): most renders read nothing.
+fn needs_lookup(r: &AccountRecord) -> bool {
+    r.account.moved_to_account_id.is_some() || !account_shortcodes(&r.account).is_empty()
+}
+
+/// [`render_accounts`] on the inline read path: a connection is taken only when some account
+/// needs a lookup.
+pub async fn render_accounts_inline(
+    db: &Db,
+    base_url: &str,
+    records: &[AccountRecord],
+) -> ApiResult<Vec<Account>> {
+    if !records.iter().any(needs_lookup) {
+        let p = Presenter { base_url };
+        return Ok(records.iter().map(|r| p.account(r, &[], None)).collect());
     }
-    render_account(&mut db.conn().await?.exec(), base_url, r).await
+    render_accounts(&mut db.conn().await?.exec(), base_url, records).await
 }
 
-/// Renders several accounts in their given order.
+/// [`render_account`] on the inline read path.
+pub async fn render_account_inline(
+    db: &Db,
+    base_url: &str,
+    r: &AccountRecord,
+) -> ApiResult<Account> {
+    let mut one = render_accounts_inline(db, base_url, std::slice::from_ref(r)).await?;
+    Ok(one
+        .pop()
+        .unwrap_or_else(|| Presenter { base_url }.account(r, &[], None)))
+}
+
+/// Renders several accounts in their given order (see [`render_account_refs`]).
 pub async fn render_accounts(
     ex: &mut Exec<'_>,
     base_url: &str,
     records: &[AccountRecord],
 ) -> ApiResult<Vec<Account>> {
-    let mut out = Vec::with_capacity(records.len());
-    for r in records {
-        out.push(render_account(ex, base_url, r).await?);
-    }
-    Ok(out)
+    let refs: Vec<&AccountRecord> = records.iter().collect();
+    render_account_refs(ex, base_url, &refs).await
 }
 
-async fn load_emojis(ex: &mut Exec<'_>, a: &AccountRow) -> ApiResult<Vec<EmojiRow>> {
-    let codes = account_shortcodes(a);
-    if codes.is_empty() {
-        return Ok(Vec::new());
+/// Renders several accounts in their given order, in at most two queries whatever their
+/// number: one for the accounts they moved to, one for the custom emojis of all of them.
+pub async fn render_account_refs(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    records: &[&AccountRecord],
+) -> ApiResult<Vec<Account>> {
+    let mut moved_ids: Vec<i64> = records
+        .iter()
+        .filter_map(|r| r.account.moved_to_account_id)
+        .collect();
+    moved_ids.sort_unstable();
+    moved_ids.dedup();
+    let moved: HashMap<i64, AccountRecord> = accounts::find_many(ex, &moved_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.account.id, r))
+        .collect();
+    let emojis = Emojis::load(ex, records.iter().copied().chain(moved.values())).await?;
+    let p = Presenter { base_url };
+    Ok(records
+        .iter()
+        .map(|r| {
+            let target = r.account.moved_to_account_id.and_then(|id| moved.get(&id));
+            let moved = target.map(|t| {
+                let mut rendered = p.account(t, &emojis.of(&t.account), None);
+                rendered.moved = None;
+                rendered
+            });
+            p.account(r, &emojis.of(&r.account), moved)
+        })
+        .collect())
+}
+
+/// The enabled custom emojis used by a set of accounts, read in one query.
+struct Emojis(Vec<DomainEmojiRow>);
+
+impl Emojis {
+    async fn load(
+        ex: &mut Exec<'_>,
+        records: impl Iterator<Item = &AccountRecord>,
+    ) -> ApiResult<Self> {
+        let mut domains: Vec<String> = Vec::new();
+        let mut codes: Vec<String> = Vec::new();
+        for r in records {
+            let used = account_shortcodes(&r.account);
+            if !used.is_empty() {
+                domains.push(r.account.domain.clone().unwrap_or_default());
+                codes.extend(used);
+            }
+        }
+        domains.sort();
+        domains.dedup();
+        codes.sort();
+        codes.dedup();
+        Ok(Self(
+            admin_accounts::emojis_batch(ex, &domains, &codes).await?,
+        ))
     }
-    Ok(accounts::emojis(ex, a.domain.as_deref(), &codes).await?)
+
+    /// The emojis of `a`'s texts, by shortcode.
+    fn of(&self, a: &AccountRow) -> Vec<EmojiRow> {
+        let domain = a.domain.as_deref().unwrap_or_default();
+        let used = account_shortcodes(a);
+        self.0
+            .iter()
+            .filter(|e| e.domain_key == domain && used.contains(&e.emoji.shortcode))
+            .map(|e| e.emoji.clone())
+            .collect()
+    }
 }
 
 /// The Role entity of a role row (or the everyone role when None).
@@ -330,16 +404,6 @@ pub fn role_entity(role: Option<&RoleRow>, everyone_bits: i64) -> Role {
             collection_limit: 10,
         },
     }
-}
-
-/// The user's role as a Role entity.
-pub async fn user_role(ex: &mut Exec<'_>, user: &UserRow) -> ApiResult<Role> {
-    let everyone = roles::everyone_permissions(ex).await?;
-    let role = match user.role_id {
-        Some(id) => roles::find(ex, id).await?,
-        None => None,
-    };
-    Ok(role_entity(role.as_ref(), everyone))
 }
 
 /// The Role entity of a local account's user, from the role columns of its record.
@@ -371,13 +435,13 @@ pub async fn render_credential_account(
 }
 
 /// [`render_credential_account`] on the inline read path (`verify_credentials`).
-pub async fn render_credential_account_in(
+pub async fn render_credential_account_inline(
     db: &Db,
     base_url: &str,
     r: &AccountRecord,
     user: &UserRow,
 ) -> ApiResult<CredentialAccount> {
-    let account = render_account_in(db, base_url, r).await?;
+    let account = render_account_inline(db, base_url, r).await?;
     let requests = follows::follow_requests_count_in(db, r.account.id).await?;
     Ok(credential_account(account, r, user, requests))
 }

@@ -1,18 +1,20 @@
 //! `POST /api/v1/accounts`: the registrations gate, upstream's validations, the user and
 //! account in one transaction, a token for the new user, and the confirmation mail.
 
-mod rules;
-
-pub use rules::{canonical_email_hash, email_domains, email_is_valid, normalize_email};
+pub use crate::domain::registration_rules::{
+    canonical_email_hash, email_domains, email_is_valid, normalize_email,
+};
 
 use crate::api_types::Token;
 use crate::config::RegistrationsMode;
 use crate::db::Exec;
 use crate::db::repo::registrations::{self, InviteRow};
 use crate::db::repo::{accounts, oauth, users};
+use crate::domain::registration_rules as rules;
 use crate::domain::{password, permissions, secrets, time};
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::services::accounts::{LocalAccountSpec, insert_local_account};
+use crate::services::email_policy::{EmailStanding, check_email, email_standing};
 use crate::services::{confirmation, moderation, viewer};
 use crate::state::AppState;
 
@@ -33,68 +35,6 @@ pub struct SignUp {
 pub struct Requester {
     pub application_id: i64,
     pub ip: std::net::IpAddr,
-}
-
-/// How an e-mail address fares against the domain and canonical blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailStanding {
-    Allowed,
-    RequiresApproval,
-    Blocked,
-}
-
-/// Domain blocks (the domain or a parent): a plain block refuses, an allow-with-approval one
-/// forces approval.
-pub async fn email_standing(ex: &mut Exec<'_>, email: &str) -> ApiResult<EmailStanding> {
-    let flags = registrations::email_domain_blocks(ex, &email_domains(email)).await?;
-    Ok(if flags.iter().any(|allow| !allow) {
-        EmailStanding::Blocked
-    } else if flags.is_empty() {
-        EmailStanding::Allowed
-    } else {
-        EmailStanding::RequiresApproval
-    })
-}
-
-/// Validates a new e-mail address (format, length, taken, blocked); `check_blocks` is off
-/// when a valid invite was used.
-pub async fn check_email(
-    ex: &mut Exec<'_>,
-    v: &mut Validation,
-    email: &str,
-    check_blocks: bool,
-) -> ApiResult<EmailStanding> {
-    if email.is_empty() {
-        // Upstream's presence check and its EmailAddressValidator both refuse a blank.
-        rules::blank(v, rules::EMAIL);
-        v.add(rules::EMAIL.0, rules::EMAIL.1, "invalid", "is invalid");
-        return Ok(EmailStanding::Allowed);
-    }
-    if !email_is_valid(email) {
-        v.add(rules::EMAIL.0, rules::EMAIL.1, "invalid", "is invalid");
-    }
-    if email.chars().count() > rules::EMAIL_MAX {
-        rules::too_long(v, rules::EMAIL, rules::EMAIL_MAX);
-    }
-    if users::email_taken(ex, email).await?
-        || (check_blocks
-            && registrations::canonical_email_blocked(ex, &canonical_email_hash(email)).await?)
-    {
-        rules::taken(v, rules::EMAIL);
-    }
-    if !check_blocks {
-        return Ok(EmailStanding::Allowed);
-    }
-    let standing = email_standing(ex, email).await?;
-    if standing == EmailStanding::Blocked {
-        v.add(
-            rules::EMAIL.0,
-            rules::EMAIL.1,
-            "blocked",
-            "uses a disallowed e-mail provider",
-        );
-    }
-    Ok(standing)
 }
 
 /// Everything validated, ready to insert.

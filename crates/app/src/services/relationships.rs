@@ -2,12 +2,13 @@
 //! graph facts (a fixed number of queries whatever the number of targets).
 
 use crate::api_types::Relationship;
+use crate::db::Exec;
 use crate::db::repo::follows::FollowRow;
 use crate::db::repo::relationships::{self, GraphFacts, TargetCheck};
-use crate::db::{Db, Exec};
 use crate::domain::params::ruby_to_i;
 use crate::domain::time;
 use crate::error::ApiResult;
+use crate::state::AppState;
 
 /// The optimistic `follow` answer: what a just-created follow claims before it exists.
 #[derive(Debug, Clone)]
@@ -101,7 +102,7 @@ pub async fn optimistic(
 /// `GET /api/v1/accounts/relationships`: `id[]` (or `id`) cast to integers, duplicates
 /// collapsed, unknown and deleted ones dropped, suspended ones unless `with_suspended`.
 pub async fn lookup(
-    db: &Db,
+    state: &AppState,
     viewer: i64,
     raw_ids: &[String],
     with_suspended: bool,
@@ -114,7 +115,8 @@ pub async fn lookup(
     // bounded IN lists: both drivers cap bound parameters
     for chunk in ids.chunks(CHUNK) {
         let facts =
-            relationships::facts_of_existing_in(db, viewer, chunk, check, time::now()).await?;
+            relationships::facts_of_existing_in(state.db(), viewer, chunk, check, time::now())
+                .await?;
         out.extend(
             facts
                 .targets

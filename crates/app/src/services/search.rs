@@ -25,6 +25,7 @@ use crate::domain::name_words;
 use crate::domain::search_rank;
 use crate::error::ApiResult;
 use crate::services::present;
+use crate::state::AppState;
 
 use super::graph::collections::records_in_order;
 
@@ -181,7 +182,16 @@ fn ranked(plan: &Plan, candidates: &[Candidate], following: bool) -> Vec<i64> {
     scored.into_iter().map(|s| s.2).collect()
 }
 
-pub async fn search(
+/// `GET /api/v1/accounts/search`.
+pub async fn search(state: &AppState, viewer: i64, sq: &SearchQuery) -> ApiResult<Vec<Account>> {
+    let mut conn = state.db().conn().await?;
+    let base = state.base_url();
+    let local_domain = &state.config().domain;
+    find_accounts(&mut conn.exec(), &base, local_domain, viewer, sq).await
+}
+
+/// The accounts matching `sq` on the caller's connection (v1 and v2 search).
+pub async fn find_accounts(
     ex: &mut Exec<'_>,
     base: &str,
     local_domain: &str,

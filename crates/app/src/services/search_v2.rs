@@ -135,7 +135,8 @@ async fn search_with(
         };
         // Anonymous searches rank as a viewer who follows no one (no account has id 0).
         let viewer = cx.viewer.unwrap_or(0);
-        results.accounts = search::search(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
+        results.accounts =
+            search::find_accounts(ex, cx.base_url, cx.local_domain, viewer, &sq).await?;
     }
     if kind.includes(SearchType::Hashtags) && !q.contains('@') {
         results.hashtags = hashtags(ex, cx, &q, p.limit, offset).await?;

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use axum::http::Method;
 use sqlx::postgres::PgConnectOptions;
 use tower::ServiceExt;
+use woolly::config::Config;
 use woolly::db::Db;
 use woolly::mail::Mailer;
 use woolly::ratelimit::{RateLimiter, RedisLimiter};
 use woolly::state::AppState;
-use woolly_testkit::{Backend, TestApp, db_test, test_config};
+use woolly_testkit::{Backend, TestApp, db_test};
 
 /// `TEST_REDIS_URL` (e.g. `redis://127.0.0.1:6379/5`), or None with a note that the test
 /// is skipped.
@@ -39,7 +40,14 @@ fn unique(prefix: &str) -> String {
 /// listener), caches and `limiter`.
 async fn second_process(app: &TestApp, limiter: Option<Arc<dyn RateLimiter>>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let config = test_config(dir.path());
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        domain: "woolly.test".into(),
+        scheme: "https".into(),
+        database_pool_size: 4,
+        verify_profile_links: false,
+        ..Config::default()
+    };
     let db = match app.state.db() {
         Db::Pg(..) => {
             let url = std::env::var("TEST_DATABASE_URL").unwrap();
@@ -63,6 +71,16 @@ async fn second_process(app: &TestApp, limiter: Option<Arc<dyn RateLimiter>>) ->
         router,
         backend: app.backend,
         dir,
+    }
+}
+
+/// A PostgreSQL app, or None with a note that the test is skipped.
+async fn postgres() -> Option<TestApp> {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        Some(TestApp::postgres_with(|_| {}).await)
+    } else {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        None
     }
 }
 
@@ -167,35 +185,52 @@ async fn an_unreachable_redis_is_refused_at_start_within_seconds() {
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
-db_test!(async fn the_301st_request_is_refused_whichever_process_serves_it(app) {
+#[db_test]
+async fn the_301st_request_is_refused_whichever_process_serves_it(app: TestApp) {
     let Some(url) = redis_url("the_301st_request_is_refused_whichever_process_serves_it") else {
         return;
     };
     let prefix = unique("woolly:test:");
     let limiter = |prefix: String, url: String| async move {
-        Arc::new(RedisLimiter::connect_with_prefix(&url, &prefix).await.unwrap()) as Arc<dyn RateLimiter>
+        Arc::new(
+            RedisLimiter::connect_with_prefix(&url, &prefix)
+                .await
+                .unwrap(),
+        ) as Arc<dyn RateLimiter>
     };
     let one = second_process(&app, Some(limiter(prefix.clone(), url.clone()).await)).await;
     let two = second_process(&app, Some(limiter(prefix.clone(), url.clone()).await)).await;
     let alice = app.user("alice").await;
     for i in 0..300 {
         let by = if i % 2 == 0 { &one } else { &two };
-        let res = by.get("/api/v1/accounts/verify_credentials", Some(&alice.token)).await;
+        let res = by
+            .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
+            .await;
         assert_eq!(res.status, 200, "request {}", i + 1);
-        assert_eq!(res.header("x-ratelimit-remaining"), Some((299 - i).to_string()));
+        assert_eq!(
+            res.header("x-ratelimit-remaining"),
+            Some((299 - i).to_string())
+        );
     }
     for by in [&one, &two] {
-        let res = by.get("/api/v1/accounts/verify_credentials", Some(&alice.token)).await;
+        let res = by
+            .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
+            .await;
         assert_eq!(res.status, 429);
         assert_eq!(res.error(), "Too many requests");
         assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("300"));
         assert_eq!(res.header("x-ratelimit-remaining").as_deref(), Some("0"));
     }
     let m = metrics(&two).await;
-    assert_eq!(sample(&m, "woolly_rate_limited_total{throttle=\"per_token_api\"}"), 1.0, "{m}");
-});
+    assert_eq!(
+        sample(&m, "woolly_rate_limited_total{throttle=\"per_token_api\"}"),
+        1.0,
+        "{m}"
+    );
+}
 
-db_test!(async fn metrics_count_requests_by_route_template_and_status(app) {
+#[db_test]
+async fn metrics_count_requests_by_route_template_and_status(app: TestApp) {
     let alice = app.user("alice").await;
     let path = format!("/api/v1/accounts/{}", alice.account_id);
     for _ in 0..3 {
@@ -204,28 +239,57 @@ db_test!(async fn metrics_count_requests_by_route_template_and_status(app) {
     assert_eq!(app.get("/api/v1/accounts/1", None).await.status, 404);
     let m = metrics(&app).await;
     let route = "route=\"/api/v1/accounts/{id}\"";
-    assert_eq!(sample(&m, &format!("woolly_http_requests_total{{method=\"GET\",{route},status=\"200\"}}")), 3.0, "{m}");
-    assert_eq!(sample(&m, &format!("woolly_http_requests_total{{method=\"GET\",{route},status=\"404\"}}")), 1.0, "{m}");
-    assert_eq!(sample(&m, &format!("woolly_http_request_duration_seconds_count{{method=\"GET\",{route},status=\"200\"}}")), 3.0, "{m}");
+    assert_eq!(
+        sample(
+            &m,
+            &format!("woolly_http_requests_total{{method=\"GET\",{route},status=\"200\"}}")
+        ),
+        3.0,
+        "{m}"
+    );
+    assert_eq!(
+        sample(
+            &m,
+            &format!("woolly_http_requests_total{{method=\"GET\",{route},status=\"404\"}}")
+        ),
+        1.0,
+        "{m}"
+    );
+    assert_eq!(
+        sample(
+            &m,
+            &format!(
+                "woolly_http_request_duration_seconds_count{{method=\"GET\",{route},status=\"200\"}}"
+            )
+        ),
+        3.0,
+        "{m}"
+    );
     assert!(m.contains("woolly_db_pool_max_connections 4"), "{m}");
     assert!(m.contains("woolly_db_pool_connections "), "{m}");
-    assert!(m.contains("woolly_cache_misses_total{cache=\"accounts\"}"), "{m}");
-    assert!(!m.contains(&alice.account_id), "raw paths never become labels");
+    assert!(
+        m.contains("woolly_cache_misses_total{cache=\"accounts\"}"),
+        "{m}"
+    );
+    assert!(
+        !m.contains(&alice.account_id),
+        "raw paths never become labels"
+    );
     assert!(m.ends_with("# EOF\n"));
-});
+}
 
-db_test!(async fn health_answers_ok_while_the_database_answers(app) {
+#[db_test]
+async fn health_answers_ok_while_the_database_answers(app: TestApp) {
     let res = app.get("/health", None).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.text(), "OK");
-});
+}
 
 /// PostgreSQL only: SQLite processes share a file and see commits by `PRAGMA data_version`
 /// (db/data_version.rs, tested there).
 #[tokio::test]
 async fn a_write_through_one_process_is_seen_through_another_on_postgres() {
-    let Some(app) = TestApp::postgres().await else {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
+    let Some(app) = postgres().await else {
         return;
     };
     assert_eq!(app.backend, Backend::Postgres);
@@ -278,8 +342,7 @@ async fn a_write_through_one_process_is_seen_through_another_on_postgres() {
 
 #[tokio::test]
 async fn every_table_notifies_its_commits_on_postgres() {
-    let Some(app) = TestApp::postgres().await else {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
+    let Some(app) = postgres().await else {
         return;
     };
     let Db::Pg(pool, _) = app.state.db() else {
@@ -304,25 +367,34 @@ async fn every_table_notifies_its_commits_on_postgres() {
     );
 }
 
-db_test!(async fn a_fresh_process_answers_instance_counts_from_the_stored_ones(app) {
+#[db_test]
+async fn a_fresh_process_answers_instance_counts_from_the_stored_ones(app: TestApp) {
     app.user("alice").await;
-    assert_eq!(app.get("/api/v1/instance", None).await.json()["stats"]["user_count"], 1);
+    assert_eq!(
+        app.get("/api/v1/instance", None).await.json()["stats"]["user_count"],
+        1
+    );
     app.user("bob").await;
     // A process that starts now takes the stored counts (no full count before answering)...
     let fresh = second_process(&app, None).await;
-    assert_eq!(fresh.get("/api/v1/instance", None).await.json()["stats"]["user_count"], 1);
+    assert_eq!(
+        fresh.get("/api/v1/instance", None).await.json()["stats"]["user_count"],
+        1
+    );
     // ...and the counts a refresh stores are what the next process starts from.
     woolly::services::instance_stats::refresh(app.state.clone()).await;
     let next = second_process(&app, None).await;
-    assert_eq!(next.get("/api/v1/instance", None).await.json()["stats"]["user_count"], 2);
-});
+    assert_eq!(
+        next.get("/api/v1/instance", None).await.json()["stats"]["user_count"],
+        2
+    );
+}
 
 /// The fence alone (no listener): a commit anywhere that finished before it moves the
 /// generation on; nothing committed keeps it.
 #[tokio::test]
 async fn a_fence_sees_every_commit_that_finished_before_it() {
-    let Some(app) = TestApp::postgres().await else {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
+    let Some(app) = postgres().await else {
         return;
     };
     let Db::Pg(pool, _) = app.state.db() else {

@@ -1,120 +1,74 @@
 //! `account_domain_blocks`: the domains a user blocks, and the rows a new block cleans up.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all, id_bounds};
+use crate::db::repo::pairs::{DOMAIN_BLOCKS, pair_fns};
+use crate::domain::page::Cursor;
 
-/// Creates the block unless it exists.
-pub async fn insert(
-    ex: &mut Exec<'_>,
-    id: i64,
-    account_id: i64,
-    domain: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let sql = "INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES ($1, $2, $3, $4) \
-               ON CONFLICT (account_id, domain) DO NOTHING";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(domain)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn delete(ex: &mut Exec<'_>, account_id: i64, domain: &str) -> Result<(), sqlx::Error> {
-    let sql = "DELETE FROM account_domain_blocks WHERE account_id = $1 AND domain = $2";
-    on!(ex, c => sqlx::query(sql)
-        .bind(account_id)
-        .bind(domain)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
+pair_fns!(DOMAIN_BLOCKS, &str; insert, delete -> ());
 
 /// A page of `account_id`'s blocked domains: (block id, domain), newest first, through the
 /// `(account_id, domain)` index's account prefix.
 pub async fn page(
     ex: &mut Exec<'_>,
     account_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: i64,
+    cursor: &Cursor,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let sql = "SELECT id, domain FROM account_domain_blocks \
                WHERE account_id = $1 AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4";
-    on!(ex, c => sqlx::query_as(sql)
-        .bind(account_id)
-        .bind(max_id.unwrap_or(i64::MAX))
-        .bind(since_id.unwrap_or(i64::MIN))
-        .bind(limit)
-        .fetch_all(c)
-        .await)
-}
-
-/// Accounts of `domain` that `account_id` follows.
-pub async fn followed_in(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    domain: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
-    ids(
+    let (upper, lower) = id_bounds(cursor);
+    fetch_all(
         ex,
-        "SELECT f.target_account_id FROM follows f JOIN accounts a ON a.id = f.target_account_id \
-             WHERE f.account_id = $1 AND a.domain = $2",
-        account_id,
-        domain,
+        sql,
+        &args![account_id, upper, lower, cursor.limit_i64()],
     )
     .await
 }
 
-/// Accounts of `domain` that follow `account_id`.
-pub async fn followers_in(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    domain: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
-    ids(
-        ex,
-        "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id \
-             WHERE f.target_account_id = $1 AND a.domain = $2",
-        account_id,
-        domain,
-    )
-    .await
+/// The follow graph between `account_id` and the accounts of one domain.
+#[derive(Debug, Default)]
+pub struct DomainGraph {
+    /// Accounts of the domain that `account_id` follows.
+    pub followed: Vec<i64>,
+    /// Accounts of the domain that follow `account_id`.
+    pub followers: Vec<i64>,
+    /// Accounts of the domain with a pending request to `account_id`.
+    pub requesters: Vec<i64>,
 }
 
-/// Accounts of `domain` with a pending request to `account_id`.
-pub async fn requesters_in(
+/// [`DomainGraph`] in one statement.
+pub async fn graph_with(
     ex: &mut Exec<'_>,
     account_id: i64,
     domain: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
-    ids(
-        ex,
-        "SELECT f.account_id FROM follow_requests f JOIN accounts a ON a.id = f.account_id \
-             WHERE f.target_account_id = $1 AND a.domain = $2",
-        account_id,
-        domain,
-    )
-    .await
-}
-
-async fn ids(
-    ex: &mut Exec<'_>,
-    sql: &'static str,
-    account_id: i64,
-    domain: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql)
-        .bind(account_id)
-        .bind(domain)
-        .fetch_all(c)
-        .await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+) -> Result<DomainGraph, sqlx::Error> {
+    let part = |kind: &str, table: &str, own: &str, other: &str| {
+        format!(
+            "SELECT '{kind}', f.{other} FROM {table} f JOIN accounts a ON a.id = f.{other} \
+             WHERE f.{own} = $1 AND a.domain = $2"
+        )
+    };
+    let sql = [
+        part("followed", "follows", "account_id", "target_account_id"),
+        part("follower", "follows", "target_account_id", "account_id"),
+        part(
+            "requester",
+            "follow_requests",
+            "target_account_id",
+            "account_id",
+        ),
+    ]
+    .join(" UNION ALL ");
+    let rows: Vec<(String, i64)> = fetch_all(ex, &sql, &args![account_id, domain]).await?;
+    let mut graph = DomainGraph::default();
+    for (kind, id) in rows {
+        match kind.as_str() {
+            "followed" => graph.followed.push(id),
+            "follower" => graph.followers.push(id),
+            _ => graph.requesters.push(id),
+        }
+    }
+    Ok(graph)
 }
 
 /// Deletes `account_id`'s notifications from accounts of `domain`.
@@ -125,11 +79,6 @@ pub async fn clear_notifications(
 ) -> Result<(), sqlx::Error> {
     let sql = "DELETE FROM notifications WHERE account_id = $1 \
                AND from_account_id IN (SELECT id FROM accounts WHERE domain = $2)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(account_id)
-        .bind(domain)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id, domain]).await?;
     Ok(())
 }

@@ -2,11 +2,15 @@
 
 use sqlx::FromRow;
 
-use crate::db::sqlite_reads::{Columns, query_optional, query_rows};
-use crate::db::{Db, Exec};
-use crate::on;
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args, execute, fetch_all, fetch_optional, fetch_scalars};
+use std::sync::LazyLock;
 
-#[derive(Debug, Clone, FromRow)]
+use crate::db::row::db_row;
+use crate::db::sqlite_reads::{query_optional, query_rows};
+use crate::db::{Db, Exec};
+
+db_row! {
 pub struct AccountRow {
     pub id: i64,
     pub username: String,
@@ -48,70 +52,66 @@ pub struct AccountRow {
     pub created_at: i64,
     pub updated_at: i64,
 }
+}
 
+db_row! {
 /// An account with what rendering it needs from its user and role (NULL for remote ones).
-#[derive(Debug, Clone, FromRow)]
 pub struct AccountRecord {
-    #[sqlx(flatten)]
-    pub account: AccountRow,
-    pub user_id: Option<i64>,
-    pub user_approved: Option<bool>,
-    pub user_confirmed_at: Option<i64>,
-    pub user_disabled: Option<bool>,
-    pub user_noindex: Option<bool>,
-    pub role_id: Option<i64>,
-    pub role_name: Option<String>,
-    pub role_color: Option<String>,
-    pub role_highlighted: Option<bool>,
-    pub role_position: Option<i64>,
-    pub role_permissions: Option<i64>,
+    ..account: AccountRow,
+    pub user_id: Option<i64> = "u.id",
+    pub user_approved: Option<bool> = "u.approved",
+    pub user_confirmed_at: Option<i64> = "u.confirmed_at",
+    pub user_disabled: Option<bool> = "u.disabled",
+    pub user_noindex: Option<bool> = "u.setting_noindex",
+    pub role_id: Option<i64> = "r.id",
+    pub role_name: Option<String> = "r.name",
+    pub role_color: Option<String> = "r.color",
+    pub role_highlighted: Option<bool> = "r.highlighted",
+    pub role_position: Option<i64> = "r.position",
+    pub role_permissions: Option<i64> = "r.permissions",
     /// The everyone role's bits, so a viewer's standing needs no second query.
-    pub everyone_permissions: Option<i64>,
-    pub deletion_requested: Option<i64>,
+    pub everyone_permissions: Option<i64> = "(SELECT e.permissions FROM user_roles e WHERE e.id = -99)",
+    pub deletion_requested: Option<i64> = "d.created_at",
+}
 }
 
-/// The columns of an [`AccountRecord`] over aliases `a` (account), `u` (its user), `r` (role)
-/// and `d` (deletion request), as a literal both constants below are built from.
-macro_rules! record_columns {
-    () => {
-        "a.*, u.id AS user_id, u.approved AS user_approved, \
-        u.confirmed_at AS user_confirmed_at, u.disabled AS user_disabled, u.setting_noindex AS user_noindex, \
-        r.id AS role_id, r.name AS role_name, r.color AS role_color, r.highlighted AS role_highlighted, \
-        r.position AS role_position, r.permissions AS role_permissions, \
-        (SELECT e.permissions FROM user_roles e WHERE e.id = -99) AS everyone_permissions, \
-        d.created_at AS deletion_requested"
-    };
-}
-
-pub const SELECT_RECORD_COLUMNS: &str = record_columns!();
-
-/// The select list every account lookup shares; append a WHERE clause.
-pub const SELECT_RECORD: &str = concat!(
-    "SELECT ",
-    record_columns!(),
-    " FROM accounts a LEFT JOIN users u ON u.account_id = a.id \
+/// The joins of [`AccountRecord::select_list`] over alias `a` of `accounts`: its user `u`,
+/// role `r` and deletion request `d`.
+pub const RECORD_JOINS: &str = "LEFT JOIN users u ON u.account_id = a.id \
     LEFT JOIN user_roles r ON r.id = u.role_id \
-    LEFT JOIN account_deletion_requests d ON d.account_id = a.id "
-);
+    LEFT JOIN account_deletion_requests d ON d.account_id = a.id";
+
+/// The select of every account lookup, one text for both drivers and both read paths;
+/// append a WHERE clause.
+pub fn select_record() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM accounts a {RECORD_JOINS} ",
+            AccountRecord::select_list("a")
+        )
+    });
+    &SQL
+}
+
+/// One account by id (both read paths).
+fn find_sql() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| format!("{} WHERE a.id = $1", select_record()));
+    &SQL
+}
+
+/// Accounts among a list of ids, the list as `{list}` (both read paths).
+fn find_many_sql() -> &'static str {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE a.id IN ({{list}})", select_record()));
+    &SQL
+}
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
-    let sql = format!("{SELECT_RECORD} WHERE a.id = $1");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, find_sql(), &args![id]).await
 }
 
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<AccountRecord>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("{SELECT_RECORD} WHERE a.id IN ({})", placeholders.join(","));
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_in(ex, find_many_sql(), Args::new(), ids).await
 }
 
 /// Case-insensitive lookup by username and domain (None = local).
@@ -123,15 +123,19 @@ pub async fn find_by_username(
     let lower = username.to_lowercase();
     match domain {
         None => {
-            let sql = format!("{SELECT_RECORD} WHERE a.username_lower = $1 AND a.domain IS NULL");
-            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).fetch_optional(c).await)
+            let sql = format!(
+                "{} WHERE a.username_lower = $1 AND a.domain IS NULL",
+                select_record()
+            );
+            fetch_optional(ex, &sql, &args![&lower]).await
         }
         Some(d) => {
             let sql = format!(
-                "{SELECT_RECORD} WHERE a.username_lower = $1 AND COALESCE(a.domain, '') = $2"
+                "{} WHERE a.username_lower = $1 AND COALESCE(a.domain, '') = $2",
+                select_record()
             );
             let d = d.to_lowercase();
-            on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&lower).bind(&d).fetch_optional(c).await)
+            fetch_optional(ex, &sql, &args![&lower, &d]).await
         }
     }
 }
@@ -154,21 +158,25 @@ pub async fn insert(ex: &mut Exec<'_>, a: &NewAccount<'_>) -> Result<(), sqlx::E
     let sql = "INSERT INTO accounts (id, username, username_lower, domain, display_name, display_name_lower, \
         uri, url, locked, discoverable, indexable, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(a.id)
-        .bind(a.username)
-        .bind(a.username.to_lowercase())
-        .bind(a.domain)
-        .bind(a.display_name)
-        .bind(a.display_name.to_lowercase())
-        .bind(a.uri)
-        .bind(a.url)
-        .bind(a.locked)
-        .bind(a.discoverable)
-        .bind(a.indexable)
-        .bind(a.now)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            a.id,
+            a.username,
+            a.username.to_lowercase(),
+            a.domain,
+            a.display_name,
+            a.display_name.to_lowercase(),
+            a.uri,
+            a.url,
+            a.locked,
+            a.discoverable,
+            a.indexable,
+            a.now
+        ],
+    )
+    .await?;
     crate::db::repo::search::index_name(ex, a.id, a.display_name).await?;
     Ok(())
 }
@@ -191,23 +199,19 @@ pub async fn lock(ex: &mut Exec<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
-        super::placeholders(1, ids.len())
+        args.list(ids)
     );
-    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut **c).await?;
+    let _: Vec<i64> = fetch_scalars(&mut Exec::Pg(c), &sql, &args).await?;
     Ok(())
 }
 
 pub async fn username_taken(ex: &mut Exec<'_>, username: &str) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM accounts WHERE username_lower = $1 AND domain IS NULL";
     let lower = username.to_lowercase();
-    let row: Option<(i64,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(&lower).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![&lower]).await?;
     Ok(row.is_some())
 }
 
@@ -226,23 +230,9 @@ pub async fn emojis(
     domain: Option<&str>,
     shortcodes: &[String],
 ) -> Result<Vec<EmojiRow>, sqlx::Error> {
-    if shortcodes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (2..shortcodes.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category FROM custom_emojis \
-         WHERE COALESCE(domain, '') = $1 AND disabled = FALSE AND shortcode IN ({}) ORDER BY shortcode",
-        placeholders.join(",")
-    );
-    let domain = domain.unwrap_or("").to_owned();
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&domain);
-        for s in shortcodes {
-            q = q.bind(s);
-        }
-        q.fetch_all(c).await
-    })
+    let sql = "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category FROM custom_emojis \
+         WHERE COALESCE(domain, '') = $1 AND disabled = FALSE AND shortcode IN ({list}) ORDER BY shortcode";
+    fetch_in(ex, sql, args![domain.unwrap_or("")], shortcodes).await
 }
 
 /// The local, enabled emojis shown in pickers, oldest first.
@@ -250,141 +240,7 @@ pub async fn listed_local_emojis(ex: &mut Exec<'_>) -> Result<Vec<EmojiRow>, sql
     let sql = "SELECT shortcode, image_key, image_remote_url, visible_in_picker, category \
                FROM custom_emojis WHERE domain IS NULL AND disabled = FALSE \
                AND visible_in_picker = TRUE ORDER BY id";
-    on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)
-}
-
-/// [`AccountRow`]'s columns in field order: the inline SQLite reads decode by position.
-const ACCOUNT_COLUMNS: &[&str] = &[
-    "id",
-    "username",
-    "domain",
-    "display_name",
-    "note",
-    "note_html",
-    "fields",
-    "attribution_domains",
-    "uri",
-    "url",
-    "actor_type",
-    "locked",
-    "discoverable",
-    "indexable",
-    "hide_collections",
-    "show_media",
-    "show_media_replies",
-    "show_featured",
-    "memorial",
-    "avatar_key",
-    "avatar_static_key",
-    "avatar_description",
-    "header_key",
-    "header_static_key",
-    "header_description",
-    "avatar_remote_url",
-    "header_remote_url",
-    "moved_to_account_id",
-    "followers_count",
-    "following_count",
-    "statuses_count",
-    "last_status_at",
-    "silenced_at",
-    "suspended_at",
-    "suspension_origin",
-    "sensitized_at",
-    "deleted_at",
-    "created_at",
-    "updated_at",
-];
-
-/// [`SELECT_RECORD_COLUMNS`] with the account's columns spelled out in [`ACCOUNT_COLUMNS`]
-/// order, for [`AccountRecord::from_columns`].
-pub fn record_columns_in_order() -> &'static str {
-    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    LIST.get_or_init(|| {
-        let account = ACCOUNT_COLUMNS
-            .iter()
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rest = SELECT_RECORD_COLUMNS
-            .strip_prefix("a.*, ")
-            .unwrap_or(SELECT_RECORD_COLUMNS);
-        format!("{account}, {rest}")
-    })
-}
-
-/// [`SELECT_RECORD`] with [`record_columns_in_order`]; append a WHERE clause.
-pub fn select_record_in_order() -> &'static str {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| SELECT_RECORD.replacen(SELECT_RECORD_COLUMNS, record_columns_in_order(), 1))
-}
-
-impl AccountRow {
-    fn from_columns(c: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: c.take()?,
-            username: c.take()?,
-            domain: c.take()?,
-            display_name: c.take()?,
-            note: c.take()?,
-            note_html: c.take()?,
-            fields: c.take()?,
-            attribution_domains: c.take()?,
-            uri: c.take()?,
-            url: c.take()?,
-            actor_type: c.take()?,
-            locked: c.take()?,
-            discoverable: c.take()?,
-            indexable: c.take()?,
-            hide_collections: c.take()?,
-            show_media: c.take()?,
-            show_media_replies: c.take()?,
-            show_featured: c.take()?,
-            memorial: c.take()?,
-            avatar_key: c.take()?,
-            avatar_static_key: c.take()?,
-            avatar_description: c.take()?,
-            header_key: c.take()?,
-            header_static_key: c.take()?,
-            header_description: c.take()?,
-            avatar_remote_url: c.take()?,
-            header_remote_url: c.take()?,
-            moved_to_account_id: c.take()?,
-            followers_count: c.take()?,
-            following_count: c.take()?,
-            statuses_count: c.take()?,
-            last_status_at: c.take()?,
-            silenced_at: c.take()?,
-            suspended_at: c.take()?,
-            suspension_origin: c.take()?,
-            sensitized_at: c.take()?,
-            deleted_at: c.take()?,
-            created_at: c.take()?,
-            updated_at: c.take()?,
-        })
-    }
-}
-
-impl AccountRecord {
-    /// Decodes the columns of [`record_columns_in_order`], from the current position.
-    pub fn from_columns(c: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            account: AccountRow::from_columns(c)?,
-            user_id: c.take()?,
-            user_approved: c.take()?,
-            user_confirmed_at: c.take()?,
-            user_disabled: c.take()?,
-            user_noindex: c.take()?,
-            role_id: c.take()?,
-            role_name: c.take()?,
-            role_color: c.take()?,
-            role_highlighted: c.take()?,
-            role_position: c.take()?,
-            role_permissions: c.take()?,
-            everyone_permissions: c.take()?,
-            deletion_requested: c.take()?,
-        })
-    }
+    fetch_all(ex, sql, &args![]).await
 }
 
 /// [`find_many`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
@@ -394,11 +250,8 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
     }
     match db {
         Db::Sqlite(_, _, reads) => {
-            let sql = format!(
-                "{} WHERE a.id IN ({})",
-                select_record_in_order(),
-                super::placeholders(1, ids.len())
-            );
+            let list = crate::db::query::placeholders(1, ids.len());
+            let sql = find_many_sql().replacen("{list}", &list, 1);
             let values: Vec<&dyn rusqlite::ToSql> =
                 ids.iter().map(|id| id as &dyn rusqlite::ToSql).collect();
             reads.with(|c| query_rows(c, &sql, &values, AccountRecord::from_columns))
@@ -411,9 +264,7 @@ pub async fn find_many_in(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>, sq
 pub async fn find_in(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx::Error> {
     match db {
         Db::Sqlite(_, _, reads) => {
-            static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let sql = SQL.get_or_init(|| format!("{} WHERE a.id = $1", select_record_in_order()));
-            reads.with(|c| query_optional(c, sql, &[&id], AccountRecord::from_columns))
+            reads.with(|c| query_optional(c, find_sql(), &[&id], AccountRecord::from_columns))
         }
         Db::Pg(..) => find(&mut db.conn().await?.exec(), id).await,
     }

@@ -3,8 +3,10 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows};
-use crate::on;
+use crate::db::query::rows::page_rows;
+use crate::db::query::{Conditions, args, execute};
+use crate::domain::admin_filters::LogFilter;
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ActionLogRow {
@@ -20,59 +22,35 @@ pub struct ActionLogRow {
 }
 
 pub async fn insert(ex: &mut Exec<'_>, r: &ActionLogRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO admin_action_logs (id, account_id, action, target_type, target_id, \
          target_account_id, human_identifier, text, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(r.id)
-        .bind(r.account_id)
-        .bind(&r.action)
-        .bind(&r.target_type)
-        .bind(r.target_id)
-        .bind(r.target_account_id)
-        .bind(&r.human_identifier)
-        .bind(&r.text)
-        .bind(r.created_at)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &args![
+            r.id,
+            r.account_id,
+            &r.action,
+            &r.target_type,
+            r.target_id,
+            r.target_account_id,
+            &r.human_identifier,
+            &r.text,
+            r.created_at
+        ],
+    )
+    .await?;
     Ok(())
-}
-
-/// Filters of the trail; each is served by an `(x, id)` index.
-#[derive(Debug, Clone, Default)]
-pub struct LogFilter {
-    pub account_id: Option<i64>,
-    pub target_account_id: Option<i64>,
-    pub action: Option<String>,
 }
 
 pub async fn list(
     ex: &mut Exec<'_>,
     f: &LogFilter,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<ActionLogRow>, sqlx::Error> {
     let mut conds = Conditions::default();
-    if let Some(id) = f.account_id {
-        let p = conds.arg(Arg::Int(id));
-        conds.push(format!("account_id = {p}"));
-    }
-    if let Some(id) = f.target_account_id {
-        let p = conds.arg(Arg::Int(id));
-        conds.push(format!("target_account_id = {p}"));
-    }
-    if let Some(action) = &f.action {
-        let p = conds.arg(Arg::Text(action.clone()));
-        conds.push(format!("action = {p}"));
-    }
-    page_rows(
-        ex,
-        "admin_action_logs",
-        conds,
-        (max_id, since_id, min_id, limit),
-    )
-    .await
+    conds.eq_some("account_id", f.account_id);
+    conds.eq_some("target_account_id", f.target_account_id);
+    conds.eq_some("action", f.action.as_deref());
+    page_rows(ex, "admin_action_logs", conds, cursor).await
 }

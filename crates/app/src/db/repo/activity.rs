@@ -2,12 +2,12 @@
 //! statuses and registrations counted from their rows.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all};
 
 /// Counts `user_id` as active in the week starting at `week` (milliseconds).
 pub async fn record_login(ex: &mut Exec<'_>, week: i64, user_id: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO weekly_logins (week, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(week).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![week, user_id]).await?;
     Ok(())
 }
 
@@ -33,12 +33,11 @@ pub async fn weekly_counts(
                          WHERE u.created_at >= $1 GROUP BY w";
     let logins = "SELECT (week - $1) / $2 AS w, COUNT(*) FROM weekly_logins \
                   WHERE week >= $1 GROUP BY w";
-    let statuses: Vec<(i64, i64)> = on!(ex, c => sqlx::query_as(statuses)
-        .bind(since).bind(week_ms).bind(first_status_id).fetch_all(c).await)?;
-    let registrations: Vec<(i64, i64)> = on!(ex, c => sqlx::query_as(registrations)
-        .bind(since).bind(week_ms).fetch_all(c).await)?;
-    let logins: Vec<(i64, i64)> = on!(ex, c => sqlx::query_as(logins)
-        .bind(since).bind(week_ms).fetch_all(c).await)?;
+    let statuses: Vec<(i64, i64)> =
+        fetch_all(ex, statuses, &args![since, week_ms, first_status_id]).await?;
+    let registrations: Vec<(i64, i64)> =
+        fetch_all(ex, registrations, &args![since, week_ms]).await?;
+    let logins: Vec<(i64, i64)> = fetch_all(ex, logins, &args![since, week_ms]).await?;
     Ok(WeeklyCounts {
         statuses,
         logins,

@@ -3,110 +3,30 @@
 
 use sqlx::FromRow;
 
-use crate::db::repo::placeholders;
+use crate::db::query::rows::fetch_in;
+use crate::db::query::rows::{rows_where_in, select_ids};
+use crate::db::query::{Args, Conditions, args, fetch_all, fetch_one, paginate};
 use crate::db::repo::users::UserRow;
 use crate::db::{Backend, Exec};
-use crate::on;
+use crate::domain::page::Cursor;
 
-/// A bound value of a dynamically built query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg {
-    Int(i64),
-    Text(String),
-}
-
-/// A WHERE clause under construction: `$n` placeholders numbered as values are pushed.
+/// The conditions of an account filter (on alias `a` of `accounts`, `u` of `users`).
 #[derive(Debug, Default, Clone)]
-pub struct Conditions {
-    pub parts: Vec<String>,
-    pub args: Vec<Arg>,
+pub struct AccountConditions {
+    pub conds: Conditions,
     /// Drive an account page from `users u` (a user-side status filter): the page then walks
     /// that filter's index by `u.account_id` instead of collecting every matching user.
     pub from_users: bool,
 }
 
-impl Conditions {
-    /// Adds a value and returns its placeholder.
-    pub fn arg(&mut self, a: Arg) -> String {
-        self.args.push(a);
-        format!("${}", self.args.len())
-    }
-
-    pub fn push(&mut self, sql: impl Into<String>) {
-        self.parts.push(sql.into());
-    }
-
-    pub fn sql(&self) -> String {
-        if self.parts.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.parts.join(" AND "))
-        }
-    }
-}
-
-/// Runs `SELECT <i64 column> …` built from `conds` and returns the ids in row order.
-///
-/// Unprepared: these filter statements are parameter-sensitive (a prefix that matches ten
-/// rows or a million), and PostgreSQL would switch a prepared one to a generic plan after
-/// five runs, planned without the values (seen as 55 ms p99 spikes at 1M accounts).
-pub async fn select_ids(
-    ex: &mut Exec<'_>,
-    sql: &str,
-    args: &[Arg],
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for a in args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-/// Cursor conditions and ordering of an id-paginated query over `col`; returns the
-/// ORDER BY … LIMIT tail. With `min_id` the rows come ascending (the caller reverses them).
-pub fn paginate(
-    conds: &mut Conditions,
-    col: &str,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
-) -> String {
-    if let Some(max) = max_id {
-        let p = conds.arg(Arg::Int(max));
-        conds.push(format!("{col} < {p}"));
-    }
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let p_limit = conds.arg(Arg::Int(limit));
-    if let Some(min) = min_id {
-        let p = conds.arg(Arg::Int(min));
-        conds.push(format!("{col} > {p}"));
-        format!(" ORDER BY {col} ASC LIMIT {p_limit}")
-    } else {
-        if let Some(since) = since_id {
-            let p = conds.arg(Arg::Int(since));
-            conds.push(format!("{col} > {p}"));
-        }
-        format!(" ORDER BY {col} DESC LIMIT {p_limit}")
-    }
-}
-
 /// The statement of one page of accounts matching `conds` (on alias `a` of `accounts`) and
 /// its bound values: what [`page_ids`] runs, and what `woolly admin explain-accounts` shows.
-pub fn page_query(
-    mut conds: Conditions,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
-) -> (String, Vec<Arg>) {
-    let (from, col) = if conds.from_users {
+pub fn page_query(filter: AccountConditions, cursor: &Cursor) -> (String, Args) {
+    let AccountConditions {
+        mut conds,
+        from_users,
+    } = filter;
+    let (from, col) = if from_users {
         (
             "users u JOIN accounts a ON a.id = u.account_id",
             "u.account_id",
@@ -114,87 +34,22 @@ pub fn page_query(
     } else {
         ("accounts a", "a.id")
     };
-    let tail = paginate(&mut conds, col, max_id, since_id, min_id, limit);
+    let tail = paginate(&mut conds, col, cursor);
     (
         format!("SELECT a.id FROM {from}{}{tail}", conds.sql()),
         conds.args,
     )
 }
 
-/// One id-paginated page of `table`'s rows matching `conds`, newest first (a `min_id` page
-/// is selected ascending and turned around): the admin lists of reports, the audit trail
-/// and strikes.
-pub async fn page_rows<T>(
-    ex: &mut Exec<'_>,
-    table: &str,
-    mut conds: Conditions,
-    page: (Option<i64>, Option<i64>, Option<i64>, usize),
-) -> Result<Vec<T>, sqlx::Error>
-where
-    T: Send
-        + Unpin
-        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    let (max_id, since_id, min_id, limit) = page;
-    let tail = paginate(&mut conds, "id", max_id, since_id, min_id, limit);
-    let sql = format!("SELECT * FROM {table}{}{tail}", conds.sql());
-    let mut rows: Vec<T> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in &conds.args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.fetch_all(c).await
-    })?;
-    if min_id.is_some() {
-        rows.reverse();
-    }
-    Ok(rows)
-}
-
-/// Every row of `table` whose `id` is among `ids`, in no particular order.
-pub async fn rows_by_id<T>(
-    ex: &mut Exec<'_>,
-    table: &str,
-    ids: &[i64],
-) -> Result<Vec<T>, sqlx::Error>
-where
-    T: Send
-        + Unpin
-        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT * FROM {table} WHERE id IN ({})",
-        placeholders(1, ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
-}
-
 /// Ids of accounts matching `conds` (built on alias `a` of `accounts`), one page.
 pub async fn page_ids(
     ex: &mut Exec<'_>,
-    conds: Conditions,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    filter: AccountConditions,
+    cursor: &Cursor,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let (sql, args) = page_query(conds, max_id, since_id, min_id, limit);
+    let (sql, args) = page_query(filter, cursor);
     let mut ids = select_ids(ex, &sql, &args).await?;
-    if min_id.is_some() {
+    if cursor.min_id.is_some() {
         ids.reverse();
     }
     Ok(ids)
@@ -204,20 +59,7 @@ pub async fn users_of_accounts(
     ex: &mut Exec<'_>,
     account_ids: &[i64],
 ) -> Result<Vec<UserRow>, sqlx::Error> {
-    if account_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT * FROM users WHERE account_id IN ({})",
-        placeholders(1, account_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in account_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    rows_where_in(ex, "users", "account_id", account_ids).await
 }
 
 /// Per user: the invite request text and the inviting user's account id.
@@ -232,23 +74,11 @@ pub async fn user_extras(
     ex: &mut Exec<'_>,
     user_ids: &[i64],
 ) -> Result<Vec<UserExtras>, sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT u.id AS user_id, r.text AS invite_request, iu.account_id AS invited_by_account_id \
+    let sql = "SELECT u.id AS user_id, r.text AS invite_request, iu.account_id AS invited_by_account_id \
          FROM users u LEFT JOIN user_invite_requests r ON r.user_id = u.id \
          LEFT JOIN invites i ON i.id = u.invite_id LEFT JOIN users iu ON iu.id = i.user_id \
-         WHERE u.id IN ({})",
-        placeholders(1, user_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in user_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+         WHERE u.id IN ({list})";
+    fetch_in(ex, sql, Args::new(), user_ids).await
 }
 
 /// User ids (with their account ids) whose role is one of `role_ids`.
@@ -256,20 +86,8 @@ pub async fn users_with_roles(
     ex: &mut Exec<'_>,
     role_ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if role_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id, account_id FROM users WHERE role_id IN ({})",
-        placeholders(1, role_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in role_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    let sql = "SELECT id, account_id FROM users WHERE role_id IN ({list})";
+    fetch_in(ex, sql, Args::new(), role_ids).await
 }
 
 /// `origin` of the shared filter model.
@@ -326,12 +144,8 @@ pub async fn plan_for(ex: &mut Exec<'_>, f: &AccountFilter) -> Result<FilterPlan
         Some(Some((lo, hi))) => {
             let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM user_ips i \
                        WHERE i.ip_key BETWEEN $1 AND $2 LIMIT $3) m";
-            let matches: i64 = on!(ex, c => sqlx::query_scalar(sql)
-                .bind(lo)
-                .bind(hi)
-                .bind(IP_MATCHES_WALK_FROM)
-                .fetch_one(c)
-                .await)?;
+            let (matches,): (i64,) =
+                fetch_one(ex, sql, &args![lo, hi, IP_MATCHES_WALK_FROM]).await?;
             matches >= IP_MATCHES_WALK_FROM
         }
         _ => false,
@@ -365,14 +179,14 @@ pub fn prefix_range(pattern: &str) -> Option<(String, Option<String>)> {
 fn prefix_condition(conds: &mut Conditions, col: &str, value: &str) -> String {
     let mut parts = Vec::new();
     if let Some((lo, hi)) = prefix_range(value) {
-        let p = conds.arg(Arg::Text(lo));
+        let p = conds.arg(lo);
         parts.push(format!("{col} >= {p}"));
         if let Some(hi) = hi {
-            let p = conds.arg(Arg::Text(hi));
+            let p = conds.arg(hi);
             parts.push(format!("{col} < {p}"));
         }
     }
-    let p = conds.arg(Arg::Text(format!("{value}%")));
+    let p = conds.arg(format!("{value}%"));
     parts.push(format!("{col} LIKE {p}"));
     parts.join(" AND ")
 }
@@ -382,7 +196,12 @@ const NOT_DELETED: &str = "a.suspended_at IS NULL AND a.deleted_at IS NULL AND N
 
 /// The WHERE conditions of a filter, on alias `a` of `accounts`; every key is served by an
 /// index (see BENCHMARKS.md / the moderation report for the plans).
-pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) -> Conditions {
+pub fn filter_conditions(
+    f: &AccountFilter,
+    plan: FilterPlan,
+    backend: Backend,
+) -> AccountConditions {
+    let mut from_users = false;
     let mut c = Conditions::default();
     c.push("a.id <> -99");
     match (f.origin, &f.by_domain) {
@@ -390,8 +209,7 @@ pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) 
             if f.origin == Some(Origin::Local) {
                 c.push("a.domain IS NULL");
             }
-            let p = c.arg(Arg::Text(d.clone()));
-            c.push(format!("a.domain = {p}"));
+            c.eq("a.domain", d);
         }
         (Some(Origin::Local), None) => c.push("a.domain IS NULL"),
         (Some(Origin::Remote), None) => c.push("a.domain IS NOT NULL"),
@@ -400,11 +218,11 @@ pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) 
     match f.status {
         Some(Status::Active) => c.push(NOT_DELETED),
         Some(Status::Pending) => {
-            c.from_users = true;
+            from_users = true;
             c.push("u.approved = FALSE");
         }
         Some(Status::Disabled) => {
-            c.from_users = true;
+            from_users = true;
             c.push("u.disabled = TRUE");
             c.push(NOT_DELETED);
         }
@@ -417,15 +235,14 @@ pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) 
         if ids.is_empty() {
             c.push("1 = 0");
         } else {
-            let ps: Vec<String> = ids.iter().map(|id| c.arg(Arg::Int(*id))).collect();
+            let list = c.args.list(ids);
             c.push(format!(
-                "a.id IN (SELECT u.account_id FROM users u WHERE u.role_id IN ({}))",
-                ps.join(",")
+                "a.id IN (SELECT u.account_id FROM users u WHERE u.role_id IN ({list}))"
             ));
         }
     }
     if let Some(user_id) = f.invited_by {
-        let p = c.arg(Arg::Int(user_id));
+        let p = c.arg(user_id);
         // From the inviter's invites to the users who used them, never a walk of accounts:
         // PostgreSQL gets the (small) list first as an array, since with few invites its
         // estimates otherwise pick a backward walk of every account (1.2 s at 1M).
@@ -454,7 +271,7 @@ pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) 
     }
     match &f.ip {
         Some(Some((lo, hi))) => {
-            let (plo, phi) = (c.arg(Arg::Text(lo.clone())), c.arg(Arg::Text(hi.clone())));
+            let (plo, phi) = (c.arg(lo), c.arg(hi));
             c.push(if plan.walk_ip {
                 // A correlated scalar subquery, probed per account: as EXISTS, SQLite
                 // would first build a bloom filter over every row of user_ips.
@@ -472,7 +289,10 @@ pub fn filter_conditions(f: &AccountFilter, plan: FilterPlan, backend: Backend) 
         Some(None) => c.push("1 = 0"),
         None => {}
     }
-    c
+    AccountConditions {
+        conds: c,
+        from_users,
+    }
 }
 
 #[cfg(test)]
@@ -510,22 +330,14 @@ pub async fn emojis_batch(
     if domains.is_empty() || shortcodes.is_empty() {
         return Ok(Vec::new());
     }
+    let mut args = Args::new();
     let sql = format!(
         "SELECT COALESCE(domain, '') AS domain_key, shortcode, image_key, image_remote_url, \
          visible_in_picker, category FROM custom_emojis \
          WHERE disabled = FALSE AND COALESCE(domain, '') IN ({}) AND shortcode IN ({}) \
          ORDER BY shortcode",
-        placeholders(1, domains.len()),
-        placeholders(domains.len() + 1, shortcodes.len())
+        args.list(domains),
+        args.list(shortcodes)
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for d in domains {
-            q = q.bind(d.clone());
-        }
-        for s in shortcodes {
-            q = q.bind(s.clone());
-        }
-        q.fetch_all(c).await
-    })
+    fetch_all(ex, &sql, &args).await
 }

@@ -2,7 +2,7 @@
 //! scopes).
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, fetch_scalars};
 
 /// What one directory page asks for.
 #[derive(Debug, Clone, Copy)]
@@ -67,14 +67,9 @@ pub async fn page(ex: &mut Exec<'_>, q: DirectoryQuery) -> Result<Vec<i64>, sqlx
         " ORDER BY a.last_status_at DESC NULLS LAST, a.id DESC"
     });
     sql.push_str(" LIMIT $1 OFFSET $2");
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(q.limit)
-            .bind(q.offset);
-        if let Some(v) = q.viewer {
-            query = query.bind(v).bind(q.now);
-        }
-        query.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let mut args = args![q.limit, q.offset];
+    if let Some(v) = q.viewer {
+        args = args.with(v).with(q.now);
+    }
+    fetch_scalars(ex, &sql, &args).await
 }

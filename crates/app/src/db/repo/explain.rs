@@ -4,34 +4,23 @@
 use std::collections::HashMap;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::Arg;
+use crate::db::query::Arg;
+use crate::db::query::run::bind_args;
 
 /// The plan of `sql` with `args` bound, one line per plan node (indented by depth).
 pub async fn plan(ex: &mut Exec<'_>, sql: &str, args: &[Arg]) -> Result<Vec<String>, sqlx::Error> {
     match ex {
         Exec::Sqlite(c) => {
             let text = format!("EXPLAIN QUERY PLAN {sql}");
-            let mut q =
+            let q =
                 sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(text.as_str()));
-            for a in args {
-                q = match a {
-                    Arg::Int(v) => q.bind(*v),
-                    Arg::Text(s) => q.bind(s.clone()),
-                };
-            }
-            let rows = q.fetch_all(&mut **c).await?;
+            let rows = bind_args!(q, args).fetch_all(&mut **c).await?;
             Ok(sqlite_tree(&rows))
         }
         Exec::Pg(c) => {
             let text = format!("EXPLAIN (ANALYZE, BUFFERS) {sql}");
-            let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(text.as_str()));
-            for a in args {
-                q = match a {
-                    Arg::Int(v) => q.bind(*v),
-                    Arg::Text(s) => q.bind(s.clone()),
-                };
-            }
-            let rows = q.fetch_all(&mut **c).await?;
+            let q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(text.as_str()));
+            let rows = bind_args!(q, args).fetch_all(&mut **c).await?;
             Ok(rows.into_iter().map(|r| r.0).collect())
         }
     }

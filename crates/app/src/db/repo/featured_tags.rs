@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FeaturedTagRow {
@@ -23,7 +23,7 @@ pub async fn of_account(
     account_id: i64,
 ) -> Result<Vec<FeaturedTagRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM featured_tags WHERE account_id = $1 ORDER BY id");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).fetch_all(c).await)
+    fetch_all(ex, &sql, &args![account_id]).await
 }
 
 pub async fn find(
@@ -32,27 +32,12 @@ pub async fn find(
     id: i64,
 ) -> Result<Option<FeaturedTagRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM featured_tags WHERE account_id = $1 AND id = $2");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![account_id, id]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM featured_tags WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, "DELETE FROM featured_tags WHERE id = $1", &args![id]).await?;
     Ok(())
-}
-
-/// The tag with this normalised name, created if missing: its id.
-pub async fn find_or_create_tag(
-    ex: &mut Exec<'_>,
-    new_id: i64,
-    name: &str,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let lower = name.to_lowercase();
-    let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
-               ON CONFLICT (name_lower) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(new_id).bind(name).bind(&lower).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1").bind(&lower).fetch_one(c).await)?;
-    Ok(row.0)
 }
 
 /// Public and unlisted statuses of `account_id` tagged with `tag_id`: count and latest time.
@@ -63,23 +48,26 @@ pub async fn usage(
 ) -> Result<(i64, Option<i64>), sqlx::Error> {
     let sql = "SELECT COUNT(*), MAX(s.created_at) FROM statuses_tags st JOIN statuses s ON s.id = st.status_id \
                WHERE st.tag_id = $1 AND s.account_id = $2 AND s.visibility IN (0, 1) AND s.deleted_at IS NULL";
-    on!(ex, c => sqlx::query_as(sql).bind(tag_id).bind(account_id).fetch_one(c).await)
+    fetch_one(ex, sql, &args![tag_id, account_id]).await
 }
 
 pub async fn insert(ex: &mut Exec<'_>, r: &FeaturedTagRow, now: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO featured_tags (id, account_id, tag_id, name, statuses_count, last_status_at, created_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(r.id)
-        .bind(r.account_id)
-        .bind(r.tag_id)
-        .bind(&r.name)
-        .bind(r.statuses_count)
-        .bind(r.last_status_at)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            r.id,
+            r.account_id,
+            r.tag_id,
+            &r.name,
+            r.statuses_count,
+            r.last_status_at,
+            now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -94,9 +82,7 @@ pub async fn suggestions(
                ORDER BY id DESC LIMIT 200) s JOIN statuses_tags st ON st.status_id = s.id JOIN tags t ON t.id = st.tag_id \
                WHERE NOT EXISTS (SELECT 1 FROM featured_tags f WHERE f.account_id = $1 AND f.tag_id = t.id) \
                GROUP BY t.id, t.name ORDER BY MAX(s.id) DESC LIMIT $2";
-    let rows: Vec<(String,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(limit).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    fetch_scalars(ex, sql, &args![account_id, limit]).await
 }
 
 /// Daily use of a tag since `from` (ms, a day start): (day start, uses, distinct accounts).
@@ -110,7 +96,7 @@ pub async fn history(
                FROM tags t JOIN statuses_tags st ON st.tag_id = t.id JOIN statuses s ON s.id = st.status_id \
                WHERE t.name_lower = $1 AND st.status_id >= $3 AND s.created_at >= $2 AND s.deleted_at IS NULL \
                GROUP BY (s.created_at / 86400000) * 86400000";
-    on!(ex, c => sqlx::query_as(sql).bind(name.to_lowercase()).bind(from).bind(from << 16).fetch_all(c).await)
+    fetch_all(ex, sql, &args![name.to_lowercase(), from, from << 16]).await
 }
 
 /// A new public or unlisted status of `account_id` tagged with `tag_ids`: the matching featured
@@ -124,7 +110,7 @@ pub async fn count_new_status(
     for tag_id in tag_ids {
         let sql = "UPDATE featured_tags SET statuses_count = statuses_count + 1, last_status_at = $3 \
                    WHERE account_id = $1 AND tag_id = $2";
-        on!(ex, c => sqlx::query(sql).bind(account_id).bind(*tag_id).bind(created_at).execute(c).await.map(|r| r.rows_affected()))?;
+        execute(ex, sql, &args![account_id, *tag_id, created_at]).await?;
     }
     Ok(())
 }
@@ -140,7 +126,7 @@ pub async fn recount(
         let (count, last) = usage(ex, account_id, *tag_id).await?;
         let sql = "UPDATE featured_tags SET statuses_count = $3, last_status_at = $4 \
                    WHERE account_id = $1 AND tag_id = $2";
-        on!(ex, c => sqlx::query(sql).bind(account_id).bind(*tag_id).bind(count).bind(last).execute(c).await.map(|r| r.rows_affected()))?;
+        execute(ex, sql, &args![account_id, *tag_id, count, last]).await?;
     }
     Ok(())
 }

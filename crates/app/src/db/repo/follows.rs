@@ -3,9 +3,12 @@
 
 use sqlx::FromRow;
 
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, id_bounds};
+use crate::db::repo::pairs::{self, OnConflict, Pair};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
-use crate::on;
+use crate::domain::page::Cursor;
 
 /// Which of the two tables: a follow or a pending follow request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,11 +18,15 @@ pub enum FollowKind {
 }
 
 impl FollowKind {
-    fn table(self) -> &'static str {
+    fn pair(self) -> Pair {
         match self {
-            Self::Follow => "follows",
-            Self::Request => "follow_requests",
+            Self::Follow => pairs::FOLLOWS,
+            Self::Request => pairs::FOLLOW_REQUESTS,
         }
+    }
+
+    fn table(self) -> &'static str {
+        self.pair().table
     }
 }
 
@@ -49,11 +56,7 @@ pub async fn find(
         "SELECT {COLUMNS} FROM {} WHERE account_id = $1 AND target_account_id = $2",
         kind.table()
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id)
-        .bind(target_account_id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(ex, &sql, &args![account_id, target_account_id]).await
 }
 
 /// Inserts a follow or request from `row` (its id and times included). A follow also bumps
@@ -64,23 +67,19 @@ pub async fn insert(
     kind: FollowKind,
     row: &FollowRow,
 ) -> Result<bool, sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO {} (id, account_id, target_account_id, show_reblogs, notify, languages, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING",
-        kind.table()
+    let extra = [
+        ("show_reblogs", row.show_reblogs.into()),
+        ("notify", row.notify.into()),
+        ("languages", row.languages.as_deref().into()),
+    ];
+    let (id, a, t, at) = (
+        row.id,
+        row.account_id,
+        row.target_account_id,
+        row.created_at,
     );
-    let inserted = on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(row.id)
-        .bind(row.account_id)
-        .bind(row.target_account_id)
-        .bind(row.show_reblogs)
-        .bind(row.notify)
-        .bind(row.languages.as_deref())
-        .bind(row.created_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?
-        == 1;
+    let keep = OnConflict::Keep;
+    let inserted = pairs::insert(ex, kind.pair(), id, a, t, at, &extra, keep).await?;
     if inserted && kind == FollowKind::Follow {
         adjust_counters(ex, row.account_id, row.target_account_id, 1).await?;
     }
@@ -97,14 +96,17 @@ pub async fn update_options(
         "UPDATE {} SET show_reblogs = $1, notify = $2, languages = $3 WHERE id = $4",
         kind.table()
     );
-    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(row.show_reblogs)
-        .bind(row.notify)
-        .bind(row.languages.as_deref())
-        .bind(row.id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        &sql,
+        &args![
+            row.show_reblogs,
+            row.notify,
+            row.languages.as_deref(),
+            row.id
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -116,20 +118,11 @@ pub async fn delete(
     account_id: i64,
     target_account_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let sql = format!(
-        "DELETE FROM {} WHERE account_id = $1 AND target_account_id = $2",
-        kind.table()
-    );
-    let n = on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id)
-        .bind(target_account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if n > 0 && kind == FollowKind::Follow {
+    let deleted = pairs::delete(ex, kind.pair(), account_id, target_account_id).await?;
+    if deleted && kind == FollowKind::Follow {
         adjust_counters(ex, account_id, target_account_id, -1).await?;
     }
-    Ok(n > 0)
+    Ok(deleted)
 }
 
 async fn adjust_counters(
@@ -139,9 +132,9 @@ async fn adjust_counters(
     delta: i64,
 ) -> Result<(), sqlx::Error> {
     let following = "UPDATE accounts SET following_count = following_count + $1 WHERE id = $2";
-    on!(ex, c => sqlx::query(following).bind(delta).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, following, &args![delta, account_id]).await?;
     let followers = "UPDATE accounts SET followers_count = followers_count + $1 WHERE id = $2";
-    on!(ex, c => sqlx::query(followers).bind(delta).bind(target_account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, followers, &args![delta, target_account_id]).await?;
     Ok(())
 }
 
@@ -159,14 +152,6 @@ pub enum Side {
     Requesters,
 }
 
-/// The cursors of one page: follow-row ids, exclusive bounds.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Cursor {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub limit: i64,
-}
-
 /// A page of followers / following / requesters of `target`, ordered by follow-row id
 /// descending, through the `(target_account_id, id)` / `(account_id, id)` indexes. Suspended and
 /// deleted accounts are skipped; with `viewer` set, so are accounts the viewer blocks, that block
@@ -176,21 +161,16 @@ pub async fn page(
     side: Side,
     target: i64,
     viewer: Option<i64>,
-    cursor: Cursor,
+    cursor: &Cursor,
     now: i64,
 ) -> Result<PageRows, sqlx::Error> {
     let sql = page_sql(side, viewer.is_some());
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(target)
-            .bind(cursor.max_id.unwrap_or(i64::MAX))
-            .bind(cursor.since_id.unwrap_or(i64::MIN))
-            .bind(cursor.limit);
-        if let Some(v) = viewer {
-            q = q.bind(v).bind(now);
-        }
-        q.fetch_all(c).await
-    })
+    let (upper, lower) = id_bounds(cursor);
+    let mut args = args![target, upper, lower, cursor.limit_i64()];
+    if let Some(v) = viewer {
+        args = args.with(v).with(now);
+    }
+    fetch_all(ex, &sql, &args).await
 }
 
 /// [`page`] without a connection of the caller's: inline on SQLite, pooled on PostgreSQL.
@@ -199,7 +179,7 @@ pub async fn page_in(
     side: Side,
     target: i64,
     viewer: Option<i64>,
-    cursor: Cursor,
+    cursor: &Cursor,
     now: i64,
 ) -> Result<PageRows, sqlx::Error> {
     let Db::Sqlite(_, _, reads) = db else {
@@ -214,12 +194,17 @@ pub async fn page_in(
         .await;
     };
     let sql = page_sql(side, viewer.is_some());
-    let max_id = cursor.max_id.unwrap_or(i64::MAX);
-    let since_id = cursor.since_id.unwrap_or(i64::MIN);
-    let viewer = viewer.unwrap_or_default();
-    let values: [&dyn rusqlite::ToSql; 6] =
-        [&target, &max_id, &since_id, &cursor.limit, &viewer, &now];
-    reads.with(|c| query_rows(c, &sql, &values, |r| Ok((r.take()?, r.take()?))))
+    let (upper, lower) = id_bounds(cursor);
+    let limit = cursor.limit_i64();
+    let values: [&dyn rusqlite::ToSql; 6];
+    let values: &[&dyn rusqlite::ToSql] = match &viewer {
+        Some(v) => {
+            values = [&target, &upper, &lower, &limit, v, &now];
+            &values
+        }
+        None => &[&target, &upper, &lower, &limit],
+    };
+    reads.with(|c| query_rows(c, &sql, values, |r| Ok((r.take()?, r.take()?))))
 }
 
 /// The page query text (exposed for plan checks in tests and reports).
@@ -253,25 +238,13 @@ pub async fn familiar_followers(
     viewer: i64,
     targets: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if targets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT f2.target_account_id, f2.account_id FROM follows f1 \
+    let sql = "SELECT f2.target_account_id, f2.account_id FROM follows f1 \
          JOIN follows f2 ON f2.account_id = f1.target_account_id \
          JOIN accounts a ON a.id = f2.account_id \
-         WHERE f1.account_id = $1 AND f2.target_account_id IN ({}) \
+         WHERE f1.account_id = $1 AND f2.target_account_id IN ({list}) \
          AND (a.hide_collections IS NULL OR a.hide_collections = FALSE) \
-         AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC",
-        super::placeholders(2, targets.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
-        for t in targets {
-            q = q.bind(*t);
-        }
-        q.fetch_all(c).await
-    })
+         AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY f2.id DESC";
+    fetch_in(ex, sql, args![viewer], targets).await
 }
 
 /// Pending follow requests to `account_id` from non-suspended accounts, capped at 40 as
@@ -281,8 +254,7 @@ const FOLLOW_REQUESTS_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM follow_
     WHERE fr.target_account_id = $1 AND a.suspended_at IS NULL LIMIT 40) t";
 
 pub async fn follow_requests_count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) =
-        on!(ex, c => sqlx::query_as(FOLLOW_REQUESTS_COUNT).bind(account_id).fetch_one(c).await)?;
+    let row: (i64,) = fetch_one(ex, FOLLOW_REQUESTS_COUNT, &args![account_id]).await?;
     Ok(row.0)
 }
 

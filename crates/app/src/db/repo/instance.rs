@@ -2,33 +2,33 @@
 //! keep the result (`services::instance_stats`).
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_one, fetch_optional, fetch_scalars};
 
 /// (confirmed, approved, unsuspended local users; local undeleted statuses; known domains).
 pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {
-    let users: (i64,) = on!(ex, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.confirmed_at IS NOT NULL AND u.approved = TRUE AND a.suspended_at IS NULL",
-    ).fetch_one(c).await)?;
-    let statuses: (i64,) = on!(ex, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND s.deleted_at IS NULL",
-    ).fetch_one(c).await)?;
-    let domains: (i64,) = on!(ex, c => sqlx::query_as(
+    let sql = "SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.confirmed_at IS NOT NULL AND u.approved = TRUE AND a.suspended_at IS NULL";
+    let users: (i64,) = fetch_one(ex, sql, &args![]).await?;
+    let sql = "SELECT COUNT(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND s.deleted_at IS NULL";
+    let statuses: (i64,) = fetch_one(ex, sql, &args![]).await?;
+    let domains: (i64,) = fetch_one(
+        ex,
         "SELECT COUNT(DISTINCT domain) FROM accounts WHERE domain IS NOT NULL",
-    ).fetch_one(c).await)?;
+        &args![],
+    )
+    .await?;
     Ok((users.0, statuses.0, domains.0))
 }
 
 /// The domains of every remote account this server knows, sorted.
 pub async fn peer_domains(ex: &mut Exec<'_>) -> Result<Vec<String>, sqlx::Error> {
     let sql = "SELECT DISTINCT domain FROM accounts WHERE domain IS NOT NULL ORDER BY domain";
-    let rows: Vec<(String,)> = on!(ex, c => sqlx::query_as(sql).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    fetch_scalars(ex, sql, &args![]).await
 }
 
 /// The last stored counts and when they were taken: (users, statuses, domains, counted_at).
 pub async fn stored_counts(ex: &mut Exec<'_>) -> Result<Option<(i64, i64, i64, i64)>, sqlx::Error> {
     let sql = "SELECT user_count, status_count, domain_count, counted_at FROM instance_counts WHERE id = 1";
-    on!(ex, c => sqlx::query_as(sql).fetch_optional(c).await)
+    fetch_optional(ex, sql, &args![]).await
 }
 
 /// Keeps counts taken at `counted_at` unless newer ones are stored already.
@@ -42,5 +42,7 @@ pub async fn store_counts(
                user_count = excluded.user_count, status_count = excluded.status_count, \
                domain_count = excluded.domain_count, counted_at = excluded.counted_at \
                WHERE instance_counts.counted_at < excluded.counted_at";
-    on!(ex, c => sqlx::query(sql).bind(users).bind(statuses).bind(domains).bind(counted_at).execute(c).await.map(|_| ()))
+    execute(ex, sql, &args![users, statuses, domains, counted_at])
+        .await
+        .map(|_| ())
 }

@@ -3,7 +3,11 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::rows::execute_in;
+use crate::db::query::{
+    args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars, id_bounds,
+};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ListRow {
@@ -19,14 +23,16 @@ const COLUMNS: &str = "l.id, l.account_id, l.title, l.replies_policy, l.exclusiv
 /// All lists of an account (at most 50 exist), oldest first.
 pub async fn of_account(ex: &mut Exec<'_>, account_id: i64) -> Result<Vec<ListRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 ORDER BY l.id");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).fetch_all(c).await)
+    fetch_all(ex, &sql, &args![account_id]).await
 }
 
 pub async fn count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT COUNT(*) FROM lists WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_one(c)
-        .await)?;
+    let row: (i64,) = fetch_one(
+        ex,
+        "SELECT COUNT(*) FROM lists WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     Ok(row.0)
 }
 
@@ -37,7 +43,7 @@ pub async fn find(
     id: i64,
 ) -> Result<Option<ListRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM lists l WHERE l.account_id = $1 AND l.id = $2");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![account_id, id]).await
 }
 
 /// The lists of `account_id` that contain `member`.
@@ -50,40 +56,46 @@ pub async fn containing(
         "SELECT {COLUMNS} FROM lists l JOIN list_accounts la ON la.list_id = l.id \
          WHERE l.account_id = $1 AND la.account_id = $2 ORDER BY l.id"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(member).fetch_all(c).await)
+    fetch_all(ex, &sql, &args![account_id, member]).await
 }
 
 pub async fn insert(ex: &mut Exec<'_>, l: &ListRow, now: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO lists (id, account_id, title, replies_policy, exclusive, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(l.id)
-        .bind(l.account_id)
-        .bind(&l.title)
-        .bind(&l.replies_policy)
-        .bind(l.exclusive)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            l.id,
+            l.account_id,
+            &l.title,
+            &l.replies_policy,
+            l.exclusive,
+            now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn update(ex: &mut Exec<'_>, l: &ListRow) -> Result<(), sqlx::Error> {
     let sql = "UPDATE lists SET title = $1, replies_policy = $2, exclusive = $3 WHERE id = $4";
-    on!(ex, c => sqlx::query(sql)
-        .bind(&l.title)
-        .bind(&l.replies_policy)
-        .bind(l.exclusive)
-        .bind(l.id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![&l.title, &l.replies_policy, l.exclusive, l.id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM list_accounts WHERE list_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-    on!(ex, c => sqlx::query("DELETE FROM lists WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM list_accounts WHERE list_id = $1",
+        &args![id],
+    )
+    .await?;
+    execute(ex, "DELETE FROM lists WHERE id = $1", &args![id]).await?;
     Ok(())
 }
 
@@ -92,11 +104,12 @@ pub async fn has_member(
     list_id: i64,
     account_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM list_accounts WHERE list_id = $1 AND account_id = $2")
-        .bind(list_id)
-        .bind(account_id)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
+        "SELECT id FROM list_accounts WHERE list_id = $1 AND account_id = $2",
+        &args![list_id, account_id],
+    )
+    .await?;
     Ok(row.is_some())
 }
 
@@ -109,14 +122,7 @@ pub async fn add_member(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "INSERT INTO list_accounts (id, list_id, account_id, follow_id) VALUES ($1, $2, $3, $4)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(list_id)
-        .bind(account_id)
-        .bind(follow_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, list_id, account_id, follow_id]).await?;
     Ok(())
 }
 
@@ -125,41 +131,22 @@ pub async fn remove_members(
     list_id: i64,
     account_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    if account_ids.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({})",
-        super::placeholders(2, account_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(list_id);
-        for a in account_ids {
-            q = q.bind(*a);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    let sql = "DELETE FROM list_accounts WHERE list_id = $1 AND account_id IN ({list})";
+    execute_in(ex, sql, args![list_id], account_ids).await?;
     Ok(())
 }
 
 /// A page of a list's members by account id descending, through the unique
-/// `(list_id, account_id)` index; suspended accounts skipped. `limit` None means all.
+/// `(list_id, account_id)` index; suspended accounts skipped. `usize::MAX` as the limit
+/// reads them all.
 pub async fn members_page(
     ex: &mut Exec<'_>,
     list_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: Option<i64>,
+    cursor: &Cursor,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let sql = "SELECT la.account_id FROM list_accounts la JOIN accounts a ON a.id = la.account_id \
                WHERE la.list_id = $1 AND la.account_id < $2 AND la.account_id > $3 AND a.suspended_at IS NULL \
                ORDER BY la.account_id DESC LIMIT $4";
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql)
-        .bind(list_id)
-        .bind(max_id.unwrap_or(i64::MAX))
-        .bind(since_id.unwrap_or(i64::MIN))
-        .bind(limit.unwrap_or(i64::MAX))
-        .fetch_all(c)
-        .await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let (upper, lower) = id_bounds(cursor);
+    fetch_scalars(ex, sql, &args![list_id, upper, lower, cursor.limit_i64()]).await
 }

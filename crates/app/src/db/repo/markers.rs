@@ -2,9 +2,9 @@
 
 use sqlx::FromRow;
 
-use super::placeholders;
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{args, execute};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MarkerRow {
@@ -22,20 +22,9 @@ pub async fn of_user(
     user_id: i64,
     timelines: &[&str],
 ) -> Result<Vec<MarkerRow>, sqlx::Error> {
-    if timelines.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM markers WHERE user_id = $1 AND timeline IN ({})",
-        placeholders(2, timelines.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id);
-        for t in timelines {
-            q = q.bind(*t);
-        }
-        q.fetch_all(c).await
-    })
+    let sql =
+        format!("SELECT {COLUMNS} FROM markers WHERE user_id = $1 AND timeline IN ({{list}})");
+    fetch_in(ex, &sql, args![user_id], timelines).await
 }
 
 /// Creates the marker, or moves it: a change of `last_read_id` bumps `lock_version` and
@@ -53,14 +42,6 @@ pub async fn upsert(
                ON CONFLICT (user_id, timeline) DO UPDATE SET last_read_id = excluded.last_read_id, \
                lock_version = markers.lock_version + 1, updated_at = excluded.updated_at \
                WHERE markers.last_read_id <> excluded.last_read_id";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(user_id)
-        .bind(timeline)
-        .bind(last_read_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, user_id, timeline, last_read_id, now]).await?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::placeholders;
-use crate::on;
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args, execute, fetch_all, fetch_optional};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MediaRow {
@@ -43,19 +43,22 @@ pub async fn insert(ex: &mut Exec<'_>, m: &NewMedia<'_>) -> Result<(), sqlx::Err
     let sql = "INSERT INTO media_attachments (id, account_id, media_type, file_key, preview_key, content_type, \
                description, blurhash, meta, created_at, updated_at) \
                VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9, $9)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(m.id)
-        .bind(m.account_id)
-        .bind(m.file_key)
-        .bind(m.preview_key)
-        .bind(m.content_type)
-        .bind(m.description)
-        .bind(m.blurhash)
-        .bind(m.meta)
-        .bind(m.now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            m.id,
+            m.account_id,
+            m.file_key,
+            m.preview_key,
+            m.content_type,
+            m.description,
+            m.blurhash,
+            m.meta,
+            m.now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -66,7 +69,7 @@ pub async fn find_own(
     id: i64,
 ) -> Result<Option<MediaRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM media_attachments WHERE id = $1 AND account_id = $2");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(account_id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![id, account_id]).await
 }
 
 pub async fn update(
@@ -78,7 +81,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "UPDATE media_attachments SET description = $2, meta = $3, updated_at = $4 WHERE id = $1";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(description).bind(meta).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, description, meta, now]).await?;
     Ok(())
 }
 
@@ -88,26 +91,16 @@ pub async fn unattached(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<MediaRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({})",
-        placeholders(2, ids.len())
+        "SELECT {COLUMNS} FROM media_attachments WHERE account_id = $1 AND status_id IS NULL AND id IN ({{list}})"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_in(ex, &sql, args![account_id], ids).await
 }
 
 /// Attaches an attachment to a status, if still unattached; the number of rows changed.
 pub async fn attach(ex: &mut Exec<'_>, id: i64, status_id: i64) -> Result<u64, sqlx::Error> {
     let sql = "UPDATE media_attachments SET status_id = $2 WHERE id = $1 AND status_id IS NULL";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(status_id).execute(c).await.map(|r| r.rows_affected()))
+    execute(ex, sql, &args![id, status_id]).await
 }
 
 /// The attachments of `status_ids`, in upload order.
@@ -115,20 +108,10 @@ pub async fn of_statuses(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<MediaRow>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({}) ORDER BY id",
-        placeholders(1, status_ids.len())
+        "SELECT {COLUMNS} FROM media_attachments WHERE status_id IN ({{list}}) ORDER BY id"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_in(ex, &sql, Args::new(), status_ids).await
 }
 
 /// Deletes the attachments of a status; returns their stored keys.
@@ -137,8 +120,7 @@ pub async fn delete_of_status(
     status_id: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     let sql = "DELETE FROM media_attachments WHERE status_id = $1 RETURNING file_key, preview_key";
-    let rows: Vec<(Option<String>, Option<String>)> =
-        on!(ex, c => sqlx::query_as(sql).bind(status_id).fetch_all(c).await)?;
+    let rows: Vec<(Option<String>, Option<String>)> = fetch_all(ex, sql, &args![status_id]).await?;
     Ok(rows
         .into_iter()
         .flat_map(|(a, b)| [a, b])
@@ -149,6 +131,6 @@ pub async fn delete_of_status(
 /// Detaches the attachments of a status (kept for a re-draft, as upstream).
 pub async fn detach_from_status(ex: &mut Exec<'_>, status_id: i64) -> Result<(), sqlx::Error> {
     let sql = "UPDATE media_attachments SET status_id = NULL WHERE status_id = $1";
-    on!(ex, c => sqlx::query(sql).bind(status_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![status_id]).await?;
     Ok(())
 }

@@ -27,6 +27,7 @@ pub mod markers;
 pub mod mutes;
 pub mod notes;
 pub mod notifications;
+pub mod pairs;
 pub mod profile;
 pub mod registrations;
 pub mod relationships;
@@ -38,11 +39,3 @@ pub mod media_attachments;
 pub mod statuses;
 pub mod suggestions;
 pub mod tags;
-
-/// `$start, $start+1, …` for `n` bound values (an `IN (…)` list).
-pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_optional};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct LeaseRow {
@@ -21,19 +21,11 @@ pub async fn try_take(
     now: i64,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let taken = on!(ex, c => sqlx::query(
-        "INSERT INTO node_leases (node_id, holder, acquired_at, expires_at) VALUES ($1, $2, $3, $4) \
+    let sql = "INSERT INTO node_leases (node_id, holder, acquired_at, expires_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (node_id) DO UPDATE SET holder = excluded.holder, \
          acquired_at = excluded.acquired_at, expires_at = excluded.expires_at \
-         WHERE node_leases.expires_at <= $3 OR node_leases.holder = excluded.holder",
-    )
-    .bind(node_id)
-    .bind(holder)
-    .bind(now)
-    .bind(expires_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE node_leases.expires_at <= $3 OR node_leases.holder = excluded.holder";
+    let taken = execute(ex, sql, &args![node_id, holder, now, expires_at]).await?;
     Ok(taken == 1)
 }
 
@@ -47,18 +39,13 @@ pub async fn take_over(
     now: i64,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let moved = on!(ex, c => sqlx::query(
+    let moved = execute(
+        ex,
         "UPDATE node_leases SET holder = $3, acquired_at = $4, expires_at = $5 \
          WHERE node_id = $1 AND holder = $2",
+        &args![node_id, previous, holder, now, expires_at],
     )
-    .bind(node_id)
-    .bind(previous)
-    .bind(holder)
-    .bind(now)
-    .bind(expires_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(moved == 1)
 }
 
@@ -69,33 +56,30 @@ pub async fn renew(
     holder: &str,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let renewed = on!(ex, c => sqlx::query(
+    let renewed = execute(
+        ex,
         "UPDATE node_leases SET expires_at = $3 WHERE node_id = $1 AND holder = $2",
+        &args![node_id, holder, expires_at],
     )
-    .bind(node_id)
-    .bind(holder)
-    .bind(expires_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     Ok(renewed == 1)
 }
 
 pub async fn release(ex: &mut Exec<'_>, node_id: i64, holder: &str) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM node_leases WHERE node_id = $1 AND holder = $2")
-        .bind(node_id)
-        .bind(holder)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM node_leases WHERE node_id = $1 AND holder = $2",
+        &args![node_id, holder],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn find(ex: &mut Exec<'_>, node_id: i64) -> Result<Option<LeaseRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
+    fetch_optional(
+        ex,
         "SELECT node_id, holder, expires_at FROM node_leases WHERE node_id = $1",
+        &args![node_id],
     )
-    .bind(node_id)
-    .fetch_optional(c)
-    .await)
+    .await
 }

@@ -3,7 +3,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all, fetch_optional};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct NotificationRow {
@@ -30,15 +31,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO notifications (id, account_id, from_account_id, type, created_at) VALUES ($1, $2, $3, $4, $5)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(from_account_id)
-        .bind(kind)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, account_id, from_account_id, kind, now]).await?;
     Ok(())
 }
 
@@ -47,10 +40,7 @@ pub async fn insert(
 pub struct Query {
     pub types: Vec<String>,
     pub from_account_id: Option<i64>,
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: i64,
+    pub cursor: Cursor,
 }
 
 /// A page of `account_id`'s notifications (from non-suspended accounts) through
@@ -63,36 +53,25 @@ pub async fn page(
     if q.types.is_empty() {
         return Ok(Vec::new());
     }
-    let ascending = q.min_id.is_some();
-    let lower = q.min_id.or(q.since_id).unwrap_or(i64::MIN);
+    let ascending = q.cursor.min_id.is_some();
+    let upper = q.cursor.max_id.unwrap_or(i64::MAX);
+    let lower = q.cursor.min_id.or(q.cursor.since_id).unwrap_or(i64::MIN);
+    let mut args = args![account_id, upper, lower, q.cursor.limit_i64()];
     let mut sql = format!(
         "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
          WHERE n.account_id = $1 AND n.id < $2 AND n.id > $3 AND a.suspended_at IS NULL \
          AND n.type IN ({})",
-        super::placeholders(5, q.types.len())
+        args.list(&q.types)
     );
-    if q.from_account_id.is_some() {
-        sql.push_str(&format!(" AND n.from_account_id = ${}", 5 + q.types.len()));
+    if let Some(from) = q.from_account_id {
+        sql.push_str(&format!(" AND n.from_account_id = {}", args.push(from)));
     }
     sql.push_str(if ascending {
         " ORDER BY n.id ASC LIMIT $4"
     } else {
         " ORDER BY n.id DESC LIMIT $4"
     });
-    let mut rows: Vec<NotificationRow> = on!(ex, c => {
-        let mut qq = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(account_id)
-            .bind(q.max_id.unwrap_or(i64::MAX))
-            .bind(lower)
-            .bind(q.limit);
-        for t in &q.types {
-            qq = qq.bind(t);
-        }
-        if let Some(from) = q.from_account_id {
-            qq = qq.bind(from);
-        }
-        qq.fetch_all(c).await
-    })?;
+    let mut rows: Vec<NotificationRow> = fetch_all(ex, &sql, &args).await?;
     if ascending {
         rows.reverse();
     }
@@ -115,22 +94,18 @@ pub async fn find(
         "SELECT {COLUMNS} FROM notifications n JOIN accounts a ON a.id = n.from_account_id \
          WHERE n.account_id = $1 AND n.id = $2{extra}"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(ex, &sql, &args![account_id, id]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
     let sql = "DELETE FROM notifications WHERE account_id = $1 AND id = $2";
-    let n = on!(ex, c => sqlx::query(sql).bind(account_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = execute(ex, sql, &args![account_id, id]).await?;
     Ok(n > 0)
 }
 
 pub async fn clear(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
     let sql = "DELETE FROM notifications WHERE account_id = $1";
-    on!(ex, c => sqlx::query(sql).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id]).await?;
     Ok(())
 }
 
@@ -144,6 +119,6 @@ pub async fn delete_activity(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3";
-    on!(ex, c => sqlx::query(sql).bind(account_id).bind(from).bind(kind).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![account_id, from, kind]).await?;
     Ok(())
 }

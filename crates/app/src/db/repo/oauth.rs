@@ -1,10 +1,13 @@
 //! OAuth applications, authorization codes (grants) and access tokens. Secrets are stored
 //! as SHA-256 digests only.
 
+use std::sync::LazyLock;
+
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all, fetch_optional};
+use crate::db::row::db_row;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AppRow {
@@ -31,27 +34,30 @@ impl AppRow {
 const APP_COLUMNS: &str = "id, name, website, redirect_uri, scopes, client_id, client_secret_digest, superapp, created_at";
 
 pub async fn insert_app(ex: &mut Exec<'_>, app: &AppRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO oauth_applications (id, name, website, redirect_uri, scopes, client_id, client_secret_digest, superapp, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    let sql = "INSERT INTO oauth_applications (id, name, website, redirect_uri, scopes, client_id, client_secret_digest, superapp, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+    execute(
+        ex,
+        sql,
+        &args![
+            app.id,
+            &app.name,
+            &app.website,
+            &app.redirect_uri,
+            &app.scopes,
+            &app.client_id,
+            &app.client_secret_digest,
+            app.superapp,
+            app.created_at
+        ],
     )
-    .bind(app.id)
-    .bind(&app.name)
-    .bind(&app.website)
-    .bind(&app.redirect_uri)
-    .bind(&app.scopes)
-    .bind(&app.client_id)
-    .bind(&app.client_secret_digest)
-    .bind(app.superapp)
-    .bind(app.created_at)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
 pub async fn find_app(ex: &mut Exec<'_>, id: i64) -> Result<Option<AppRow>, sqlx::Error> {
     let sql = format!("SELECT {APP_COLUMNS} FROM oauth_applications WHERE id = $1");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![id]).await
 }
 
 pub async fn find_app_by_client_id(
@@ -59,10 +65,10 @@ pub async fn find_app_by_client_id(
     client_id: &str,
 ) -> Result<Option<AppRow>, sqlx::Error> {
     let sql = format!("SELECT {APP_COLUMNS} FROM oauth_applications WHERE client_id = $1");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(client_id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![client_id]).await
 }
 
-#[derive(Debug, Clone, FromRow)]
+db_row! {
 pub struct TokenRow {
     pub id: i64,
     pub application_id: Option<i64>,
@@ -73,9 +79,7 @@ pub struct TokenRow {
     pub last_used_at: Option<i64>,
     pub created_at: i64,
 }
-
-const TOKEN_COLUMNS: &str =
-    "id, application_id, resource_owner_id, scopes, grant_id, revoked_at, last_used_at, created_at";
+}
 
 pub struct NewToken<'a> {
     pub id: i64,
@@ -88,33 +92,42 @@ pub struct NewToken<'a> {
 }
 
 pub async fn insert_token(ex: &mut Exec<'_>, t: &NewToken<'_>) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO oauth_access_tokens (id, token_digest, application_id, resource_owner_id, scopes, grant_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let sql = "INSERT INTO oauth_access_tokens (id, token_digest, application_id, resource_owner_id, scopes, grant_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    execute(
+        ex,
+        sql,
+        &args![
+            t.id,
+            t.digest,
+            t.application_id,
+            t.resource_owner_id,
+            t.scopes,
+            t.grant_id,
+            t.now
+        ],
     )
-    .bind(t.id)
-    .bind(t.digest)
-    .bind(t.application_id)
-    .bind(t.resource_owner_id)
-    .bind(t.scopes)
-    .bind(t.grant_id)
-    .bind(t.now)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
 pub async fn find_token(ex: &mut Exec<'_>, digest: &str) -> Result<Option<TokenRow>, sqlx::Error> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM oauth_access_tokens WHERE token_digest = $1");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(digest).fetch_optional(c).await)
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM oauth_access_tokens t WHERE t.token_digest = $1",
+            TokenRow::select_list("t")
+        )
+    });
+    fetch_optional(ex, &SQL, &args![digest]).await
 }
 
 pub async fn revoke_token(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE oauth_access_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        &args![now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -123,11 +136,12 @@ pub async fn revoke_tokens_of_grant(
     grant_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(grant_id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE oauth_access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL",
+        &args![now, grant_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -136,11 +150,8 @@ pub async fn revoke_tokens_of_user(
     user_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET revoked_at = $1 WHERE resource_owner_id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    let sql = "UPDATE oauth_access_tokens SET revoked_at = $1 WHERE resource_owner_id = $2 AND revoked_at IS NULL";
+    execute(ex, sql, &args![now, user_id]).await?;
     Ok(())
 }
 
@@ -150,12 +161,12 @@ pub async fn touch_token(
     ip: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE oauth_access_tokens SET last_used_at = $1, last_used_ip = $2 WHERE id = $3")
-        .bind(now)
-        .bind(ip)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE oauth_access_tokens SET last_used_at = $1, last_used_ip = $2 WHERE id = $3",
+        &args![now, ip, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -186,42 +197,42 @@ pub struct NewGrant<'a> {
 }
 
 pub async fn insert_grant(ex: &mut Exec<'_>, g: &NewGrant<'_>) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO oauth_access_grants (id, token_digest, application_id, resource_owner_id, redirect_uri, scopes, \
-         code_challenge, code_challenge_method, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    let sql = "INSERT INTO oauth_access_grants (id, token_digest, application_id, resource_owner_id, redirect_uri, scopes, \
+         code_challenge, code_challenge_method, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    execute(
+        ex,
+        sql,
+        &args![
+            g.id,
+            g.digest,
+            g.application_id,
+            g.resource_owner_id,
+            g.redirect_uri,
+            g.scopes,
+            g.code_challenge,
+            g.code_challenge_method,
+            g.expires_at,
+            g.now
+        ],
     )
-    .bind(g.id)
-    .bind(g.digest)
-    .bind(g.application_id)
-    .bind(g.resource_owner_id)
-    .bind(g.redirect_uri)
-    .bind(g.scopes)
-    .bind(g.code_challenge)
-    .bind(g.code_challenge_method)
-    .bind(g.expires_at)
-    .bind(g.now)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await?;
     Ok(())
 }
 
 pub async fn find_grant(ex: &mut Exec<'_>, digest: &str) -> Result<Option<GrantRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT id, application_id, resource_owner_id, redirect_uri, scopes, code_challenge, code_challenge_method, \
-         expires_at, revoked_at FROM oauth_access_grants WHERE token_digest = $1",
-    )
-    .bind(digest)
-    .fetch_optional(c)
-    .await)
+    let sql = "SELECT id, application_id, resource_owner_id, redirect_uri, scopes, code_challenge, code_challenge_method, \
+         expires_at, revoked_at FROM oauth_access_grants WHERE token_digest = $1";
+    fetch_optional(ex, sql, &args![digest]).await
 }
 
 /// Marks a grant used; false if it already was (a replayed code).
 pub async fn revoke_grant(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = on!(ex, c => sqlx::query("UPDATE oauth_access_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    let done = execute(
+        ex,
+        "UPDATE oauth_access_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        &args![now, id],
+    )
+    .await?;
     Ok(done == 1)
 }
 
@@ -240,15 +251,14 @@ pub async fn live_app_tokens(
     application_id: i64,
     limit: i64,
 ) -> Result<Vec<AppTokenRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
+    fetch_all(
+        ex,
         "SELECT id, token_digest, scopes, created_at FROM oauth_access_tokens \
          WHERE application_id = $1 AND resource_owner_id IS NULL AND grant_id IS NULL \
          AND revoked_at IS NULL ORDER BY id DESC LIMIT $2",
+        &args![application_id, limit],
     )
-    .bind(application_id)
-    .bind(limit)
-    .fetch_all(c)
-    .await)
+    .await
 }
 
 /// The scopes of a user's live tokens for an app (at most 100), to skip a repeated consent.
@@ -257,13 +267,8 @@ pub async fn active_token_scopes(
     application_id: i64,
     user_id: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = on!(ex, c => sqlx::query_as(
-        "SELECT scopes FROM oauth_access_tokens WHERE resource_owner_id = $1 AND application_id = $2 \
-         AND revoked_at IS NULL ORDER BY id DESC LIMIT 100",
-    )
-    .bind(user_id)
-    .bind(application_id)
-    .fetch_all(c)
-    .await)?;
+    let sql = "SELECT scopes FROM oauth_access_tokens WHERE resource_owner_id = $1 AND application_id = $2 \
+         AND revoked_at IS NULL ORDER BY id DESC LIMIT 100";
+    let rows: Vec<(String,)> = fetch_all(ex, sql, &args![user_id, application_id]).await?;
     Ok(rows.into_iter().map(|(s,)| s).collect())
 }

@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all};
 
 /// Every profile column `update_credentials` may change, as they will be stored.
 #[derive(Debug, Clone)]
@@ -40,29 +40,32 @@ pub async fn update_account(
         indexable = $10, hide_collections = $11, avatar_key = $12, avatar_static_key = $13, \
         avatar_description = $14, header_key = $15, header_static_key = $16, header_description = $17, \
         updated_at = $18 WHERE id = $19";
-    on!(ex, c => sqlx::query(sql)
-        .bind(&p.display_name)
-        .bind(p.display_name.to_lowercase())
-        .bind(&p.note)
-        .bind(&p.note_html)
-        .bind(&p.fields)
-        .bind(&p.attribution_domains)
-        .bind(&p.actor_type)
-        .bind(p.locked)
-        .bind(p.discoverable)
-        .bind(p.indexable)
-        .bind(p.hide_collections)
-        .bind(&p.avatar_key)
-        .bind(&p.avatar_static_key)
-        .bind(&p.avatar_description)
-        .bind(&p.header_key)
-        .bind(&p.header_static_key)
-        .bind(&p.header_description)
-        .bind(now)
-        .bind(account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            &p.display_name,
+            p.display_name.to_lowercase(),
+            &p.note,
+            &p.note_html,
+            &p.fields,
+            &p.attribution_domains,
+            &p.actor_type,
+            p.locked,
+            p.discoverable,
+            p.indexable,
+            p.hide_collections,
+            &p.avatar_key,
+            &p.avatar_static_key,
+            &p.avatar_description,
+            &p.header_key,
+            &p.header_static_key,
+            &p.header_description,
+            now,
+            account_id
+        ],
+    )
+    .await?;
     crate::db::repo::search::index_name(ex, account_id, &p.display_name).await?;
     Ok(())
 }
@@ -84,16 +87,19 @@ pub async fn update_posting_defaults(
 ) -> Result<(), sqlx::Error> {
     let sql = "UPDATE users SET setting_default_privacy = $1, setting_default_sensitive = $2, \
         setting_default_language = $3, setting_default_quote_policy = $4, updated_at = $5 WHERE id = $6";
-    on!(ex, c => sqlx::query(sql)
-        .bind(&d.privacy)
-        .bind(d.sensitive)
-        .bind(&d.language)
-        .bind(&d.quote_policy)
-        .bind(now)
-        .bind(user_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            &d.privacy,
+            d.sensitive,
+            &d.language,
+            &d.quote_policy,
+            now,
+            user_id
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -116,7 +122,7 @@ pub async fn acceptable_requests(
     let sql = "SELECT fr.id, fr.account_id, fr.show_reblogs, fr.notify, fr.languages, fr.uri \
         FROM follow_requests fr JOIN accounts a ON a.id = fr.account_id \
         WHERE fr.target_account_id = $1 AND a.silenced_at IS NULL ORDER BY fr.id";
-    on!(ex, c => sqlx::query_as(sql).bind(target_id).fetch_all(c).await)
+    fetch_all(ex, sql, &args![target_id]).await
 }
 
 /// Turns one request into a follow (`follow_id` is the new row's id) and counts it.
@@ -127,37 +133,42 @@ pub async fn accept_request(
     follow_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let inserted = on!(ex, c => sqlx::query(
-        "INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+    let sql = "INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING";
+    let inserted = execute(
+        ex,
+        sql,
+        &args![
+            follow_id,
+            r.account_id,
+            target_id,
+            r.show_reblogs,
+            r.notify,
+            &r.languages,
+            &r.uri,
+            now
+        ],
     )
-    .bind(follow_id)
-    .bind(r.account_id)
-    .bind(target_id)
-    .bind(r.show_reblogs)
-    .bind(r.notify)
-    .bind(&r.languages)
-    .bind(&r.uri)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    on!(ex, c => sqlx::query("DELETE FROM follow_requests WHERE id = $1")
-        .bind(r.id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    .await?;
+    execute(
+        ex,
+        "DELETE FROM follow_requests WHERE id = $1",
+        &args![r.id],
+    )
+    .await?;
     if inserted == 1 {
-        on!(ex, c => sqlx::query("UPDATE accounts SET following_count = following_count + 1 WHERE id = $1")
-            .bind(r.account_id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        on!(ex, c => sqlx::query("UPDATE accounts SET followers_count = followers_count + 1 WHERE id = $1")
-            .bind(target_id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute(
+            ex,
+            "UPDATE accounts SET following_count = following_count + 1 WHERE id = $1",
+            &args![r.account_id],
+        )
+        .await?;
+        execute(
+            ex,
+            "UPDATE accounts SET followers_count = followers_count + 1 WHERE id = $1",
+            &args![target_id],
+        )
+        .await?;
     }
     Ok(())
 }
@@ -174,12 +185,7 @@ pub async fn clear_image(
     } else {
         "UPDATE accounts SET avatar_key = NULL, avatar_static_key = NULL, updated_at = $1 WHERE id = $2"
     };
-    on!(ex, c => sqlx::query(sql)
-        .bind(now)
-        .bind(account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![now, account_id]).await?;
     Ok(())
 }
 
@@ -193,13 +199,6 @@ pub async fn replace_fields_if_unchanged(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let sql = "UPDATE accounts SET fields = $1, updated_at = $2 WHERE id = $3 AND fields = $4";
-    let n = on!(ex, c => sqlx::query(sql)
-        .bind(fields)
-        .bind(now)
-        .bind(account_id)
-        .bind(expected)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = execute(ex, sql, &args![fields, now, account_id, expected]).await?;
     Ok(n == 1)
 }

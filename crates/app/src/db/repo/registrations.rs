@@ -4,7 +4,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::rows::scalars_in;
+use crate::db::query::{Args, args, execute, fetch_optional};
 
 /// An invite with what decides whether it is usable (its inviter's standing).
 #[derive(Debug, Clone, FromRow)]
@@ -44,16 +45,17 @@ pub async fn find_invite(ex: &mut Exec<'_>, code: &str) -> Result<Option<InviteR
         u.role_id AS inviter_role_id \
         FROM invites i JOIN users u ON u.id = i.user_id JOIN accounts a ON a.id = u.account_id \
         WHERE i.code = $1";
-    on!(ex, c => sqlx::query_as(sql).bind(code).fetch_optional(c).await)
+    fetch_optional(ex, sql, &args![code]).await
 }
 
 /// Counts one use of an invite (upstream's counter cache).
 pub async fn use_invite(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE invites SET uses = uses + 1 WHERE id = $1")
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE invites SET uses = uses + 1 WHERE id = $1",
+        &args![id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -62,31 +64,17 @@ pub async fn email_domain_blocks(
     ex: &mut Exec<'_>,
     domains: &[String],
 ) -> Result<Vec<bool>, sqlx::Error> {
-    if domains.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=domains.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT allow_with_approval FROM email_domain_blocks WHERE domain IN ({})",
-        placeholders.join(",")
-    );
-    let rows: Vec<(bool,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for d in domains {
-            q = q.bind(d);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT allow_with_approval FROM email_domain_blocks WHERE domain IN ({list})";
+    scalars_in(ex, sql, Args::new(), domains).await
 }
 
 pub async fn canonical_email_blocked(ex: &mut Exec<'_>, hash: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
         "SELECT id FROM canonical_email_blocks WHERE canonical_email_hash = $1",
+        &args![hash],
     )
-    .bind(hash)
-    .fetch_optional(c)
-    .await)?;
+    .await?;
     Ok(row.is_some())
 }
 
@@ -104,27 +92,15 @@ pub async fn set_pending_email(
     } else {
         "UPDATE users SET email = $1, updated_at = $2 WHERE id = $3"
     };
-    on!(ex, c => sqlx::query(sql)
-        .bind(email)
-        .bind(now)
-        .bind(user_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![email, now, user_id]).await?;
     Ok(())
 }
 
 /// Confirms a user: a pending address change takes effect, the token is spent.
 pub async fn confirm_user(ex: &mut Exec<'_>, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "UPDATE users SET confirmed_at = COALESCE(confirmed_at, $1), email = COALESCE(unconfirmed_email, email), \
-         unconfirmed_email = NULL, confirmation_token_digest = NULL, updated_at = $1 WHERE id = $2",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let sql = "UPDATE users SET confirmed_at = COALESCE(confirmed_at, $1), email = COALESCE(unconfirmed_email, email), \
+         unconfirmed_email = NULL, confirmation_token_digest = NULL, updated_at = $1 WHERE id = $2";
+    execute(ex, sql, &args![now, user_id]).await?;
     Ok(())
 }
 
@@ -133,22 +109,8 @@ pub async fn emails_of_roles(
     ex: &mut Exec<'_>,
     role_ids: &[i64],
 ) -> Result<Vec<String>, sqlx::Error> {
-    if role_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=role_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT email FROM users WHERE disabled = FALSE AND role_id IN ({}) ORDER BY id",
-        placeholders.join(",")
-    );
-    let rows: Vec<(String,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in role_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT email FROM users WHERE disabled = FALSE AND role_id IN ({list}) ORDER BY id";
+    scalars_in(ex, sql, Args::new(), role_ids).await
 }
 
 /// The reason a user gave when signing up, if any.
@@ -156,11 +118,11 @@ pub async fn invite_request_text(
     ex: &mut Exec<'_>,
     user_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = on!(ex, c => sqlx::query_as(
+    let row: Option<(String,)> = fetch_optional(
+        ex,
         "SELECT text FROM user_invite_requests WHERE user_id = $1",
+        &args![user_id],
     )
-    .bind(user_id)
-    .fetch_optional(c)
-    .await)?;
+    .await?;
     Ok(row.map(|r| r.0))
 }

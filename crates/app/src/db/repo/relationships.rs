@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::db::query::rows::{fetch_in, scalars_in};
+use crate::db::query::{Args, args, fetch_all, placeholders, value_rows};
 use crate::db::repo::follows::FollowRow;
-use crate::db::repo::placeholders;
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Backend, Db, Exec};
-use crate::on;
 
 /// The viewer's graph around a set of targets, keyed by target id.
 #[derive(Debug, Default)]
@@ -172,13 +172,15 @@ fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
     match list {
         TargetList::InList => union,
         TargetList::Rows => {
-            let values = (2..n + 2)
-                .map(|i| format!("(${i})"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = value_rows(2, n, 1);
             format!("WITH ids(id) AS NOT MATERIALIZED (VALUES {values}) {union}")
         }
     }
+}
+
+/// [`facts_sql`] as `backend` runs it (for the SQL snapshots).
+pub fn facts_sql_for(backend: Backend, n: usize, check: Option<TargetCheck>) -> String {
+    facts_sql(n, check, TargetList::of(backend))
 }
 
 /// The statement `GET /api/v1/accounts/relationships` runs for `n` distinct ids on
@@ -187,7 +189,7 @@ pub fn lookup_sql(backend: Backend, n: usize) -> String {
     let check = TargetCheck {
         with_suspended: false,
     };
-    facts_sql(n, Some(check), TargetList::of(backend))
+    facts_sql_for(backend, n, Some(check))
 }
 
 pub async fn facts(
@@ -228,13 +230,10 @@ async fn graph(
     }
     let targets = &distinct(targets);
     let sql = facts_sql(targets.len(), check, TargetList::of(ex.backend()));
-    let rows: Vec<FactRow> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
-        for t in targets {
-            q = q.bind(*t);
-        }
-        q.bind(now).fetch_all(c).await
-    })?;
+    let mut args = args![viewer];
+    args.list(targets);
+    args.push(now);
+    let rows: Vec<FactRow> = fetch_all(ex, &sql, &args).await?;
     Ok(collect(viewer, rows))
 }
 
@@ -332,21 +331,22 @@ pub async fn facts_of_existing_in(
         if !domains.is_empty() {
             let mut values: Vec<&dyn rusqlite::ToSql> = vec![&viewer];
             values.extend(domains.iter().map(|d| d as &dyn rusqlite::ToSql));
-            f.domain_blocking =
-                query_rows(c, &domain_blocks_sql(domains.len()), &values, |r| r.take())?
-                    .into_iter()
-                    .collect();
+            f.domain_blocking = query_rows(
+                c,
+                &DOMAIN_BLOCKS.replacen("{list}", &placeholders(2, domains.len()), 1),
+                &values,
+                |r| r.take(),
+            )?
+            .into_iter()
+            .collect();
         }
         Ok(f)
     })
 }
 
-fn domain_blocks_sql(n: usize) -> String {
-    format!(
-        "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({})",
-        placeholders(2, n)
-    )
-}
+/// The viewer's (`$1`) blocks among a list of domains.
+const DOMAIN_BLOCKS: &str =
+    "SELECT domain FROM account_domain_blocks WHERE account_id = $1 AND domain IN ({list})";
 
 /// Of `target_domains`, the ones `viewer` blocks.
 async fn domain_blocks(
@@ -354,20 +354,8 @@ async fn domain_blocks(
     viewer: i64,
     target_domains: &[String],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    if target_domains.is_empty() {
-        return Ok(HashSet::new());
-    }
-    {
-        let sql = domain_blocks_sql(target_domains.len());
-        let rows: Vec<(String,)> = on!(ex, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
-            for d in target_domains {
-                q = q.bind(d);
-            }
-            q.fetch_all(c).await
-        })?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
-    }
+    let rows: Vec<String> = scalars_in(ex, DOMAIN_BLOCKS, args![viewer], target_domains).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Which targets count as suspended for `with_suspended`: as upstream, `with_suspended`
@@ -388,19 +376,9 @@ pub async fn existing_targets(
     ids: &[i64],
     with_suspended: bool,
 ) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let suspended = suspended_clause(with_suspended);
     let sql = format!(
-        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({}) AND a.deleted_at IS NULL{suspended}",
-        placeholders(1, ids.len())
+        "SELECT a.id, a.domain FROM accounts a WHERE a.id IN ({{list}}) AND a.deleted_at IS NULL{suspended}"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_in(ex, &sql, Args::new(), ids).await
 }

@@ -3,8 +3,11 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
-use crate::on;
+use crate::db::query::rows::scalars_in;
+use crate::db::query::rows::{page_rows, rows_by_id};
+use crate::db::query::{Conditions, args, execute, fetch_all, fetch_optional};
+use crate::domain::admin_filters::ReportFilter;
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportRow {
@@ -24,29 +27,30 @@ pub struct ReportRow {
 }
 
 pub async fn insert(ex: &mut Exec<'_>, r: &ReportRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO reports (id, account_id, target_account_id, status_ids, rule_ids, comment, \
-         forwarded, category, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
-        .bind(r.id)
-        .bind(r.account_id)
-        .bind(r.target_account_id)
-        .bind(&r.status_ids)
-        .bind(&r.rule_ids)
-        .bind(&r.comment)
-        .bind(r.forwarded)
-        .bind(&r.category)
-        .bind(r.created_at)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    let sql = "INSERT INTO reports (id, account_id, target_account_id, status_ids, rule_ids, comment, \
+         forwarded, category, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+    execute(
+        ex,
+        sql,
+        &args![
+            r.id,
+            r.account_id,
+            r.target_account_id,
+            &r.status_ids,
+            &r.rule_ids,
+            &r.comment,
+            r.forwarded,
+            &r.category,
+            r.created_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<ReportRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    let sql = "SELECT * FROM reports WHERE id = $1";
+    fetch_optional(ex, sql, &args![id]).await
 }
 
 /// The reports with these ids (any order).
@@ -54,21 +58,10 @@ pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<ReportRow>,
     rows_by_id(ex, "reports", ids).await
 }
 
-/// Upstream's ReportFilter: unresolved unless `resolved` is given; by reporter / target.
-#[derive(Debug, Clone, Default)]
-pub struct ReportFilter {
-    pub resolved: bool,
-    pub account_id: Option<i64>,
-    pub target_account_id: Option<i64>,
-}
-
 pub async fn list(
     ex: &mut Exec<'_>,
     f: &ReportFilter,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<ReportRow>, sqlx::Error> {
     let mut conds = Conditions::default();
     conds.push(if f.resolved {
@@ -76,15 +69,9 @@ pub async fn list(
     } else {
         "action_taken_at IS NULL"
     });
-    if let Some(id) = f.account_id {
-        let p = conds.arg(Arg::Int(id));
-        conds.push(format!("account_id = {p}"));
-    }
-    if let Some(id) = f.target_account_id {
-        let p = conds.arg(Arg::Int(id));
-        conds.push(format!("target_account_id = {p}"));
-    }
-    page_rows(ex, "reports", conds, (max_id, since_id, min_id, limit)).await
+    conds.eq_some("account_id", f.account_id);
+    conds.eq_some("target_account_id", f.target_account_id);
+    page_rows(ex, "reports", conds, cursor).await
 }
 
 /// Unresolved reports against an account (bounded: the moderation queue of one account).
@@ -92,11 +79,8 @@ pub async fn unresolved_against(
     ex: &mut Exec<'_>,
     target_account_id: i64,
 ) -> Result<Vec<ReportRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT * FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL ORDER BY id LIMIT 1000")
-        .bind(target_account_id)
-        .fetch_all(c)
-        .await)
+    let sql = "SELECT * FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL ORDER BY id LIMIT 1000";
+    fetch_all(ex, sql, &args![target_account_id]).await
 }
 
 /// Whether another unresolved report against the same account exists.
@@ -105,12 +89,8 @@ pub async fn has_unresolved_sibling(
     target_account_id: i64,
     except_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
-        "SELECT id FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL AND id <> $2 LIMIT 1")
-        .bind(target_account_id)
-        .bind(except_id)
-        .fetch_optional(c)
-        .await)?;
+    let sql = "SELECT id FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL AND id <> $2 LIMIT 1";
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![target_account_id, except_id]).await?;
     Ok(row.is_some())
 }
 
@@ -120,13 +100,12 @@ pub async fn set_assigned(
     assigned: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE reports SET assigned_account_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(assigned)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE reports SET assigned_account_id = $1, updated_at = $2 WHERE id = $3",
+        &args![assigned, now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -138,15 +117,8 @@ pub async fn set_resolved(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let at = by.map(|_| now);
-    on!(ex, c => sqlx::query(
-        "UPDATE reports SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $3 WHERE id = $4")
-        .bind(at)
-        .bind(by)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|x| x.rows_affected()))?;
+    let sql = "UPDATE reports SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $3 WHERE id = $4";
+    execute(ex, sql, &args![at, by, now, id]).await?;
     Ok(())
 }
 
@@ -156,20 +128,6 @@ pub async fn statuses_of(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({}) ORDER BY id",
-        list.join(",")
-    );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT id FROM statuses WHERE account_id = $1 AND id IN ({list}) ORDER BY id";
+    scalars_in(ex, sql, args![account_id], ids).await
 }

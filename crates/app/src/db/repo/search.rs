@@ -19,8 +19,9 @@
 //! fewer matching rows than its cap; past that, the capped sources hold the lowest words
 //! (an exact word before its longer extensions) and an arbitrary part of a big domain.
 
+use crate::db::query::run::fetch_all_unprepared;
+use crate::db::query::{Arg, args, execute, fetch_optional, values};
 use crate::db::{Backend, Exec};
-use crate::on;
 
 /// Rows read from each of the word and domain ranges.
 pub const SOURCE_CAP: i64 = 500;
@@ -190,33 +191,18 @@ pub async fn candidates(
     let [lo, lo_hi, dom_lo, dom_hi] = search_args(terms);
     // Unprepared, like the admin filters: a prefix's selectivity decides the plan, and a
     // generic PostgreSQL plan would not know it.
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).persistent(false)
-        .bind(&lo)
-        .bind(&lo_hi)
-        .bind(&dom_lo)
-        .bind(&dom_hi)
-        .bind(viewer)
-        .fetch_all(c)
-        .await)
+    let args = args![lo, lo_hi, dom_lo, dom_hi, viewer];
+    fetch_all_unprepared(ex, &sql, &args).await
 }
 
 async fn insert_words(ex: &mut Exec<'_>, rows: &[(String, i64)]) -> Result<(), sqlx::Error> {
     // bounded statements: both drivers cap bound parameters
     for chunk in rows.chunks(400) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (list, args) = values(chunk.iter().map(|(w, id)| [Arg::from(w), Arg::from(id)]));
         let sql = format!(
-            "INSERT INTO account_name_words (word, account_id) VALUES {values} ON CONFLICT DO NOTHING"
+            "INSERT INTO account_name_words (word, account_id) VALUES {list} ON CONFLICT DO NOTHING"
         );
-        on!(ex, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for (w, id) in chunk {
-                q = q.bind(w.clone()).bind(*id);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+        execute(ex, &sql, &args).await?;
     }
     Ok(())
 }
@@ -239,15 +225,18 @@ pub async fn index_name(
     account_id: i64,
     display_name: &str,
 ) -> Result<(), sqlx::Error> {
-    let username: Option<(String,)> = on!(ex, c => sqlx::query_as("SELECT username_lower FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_optional(c)
-        .await)?;
-    on!(ex, c => sqlx::query("DELETE FROM account_name_words WHERE account_id = $1")
-        .bind(account_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let username: Option<(String,)> = fetch_optional(
+        ex,
+        "SELECT username_lower FROM accounts WHERE id = $1",
+        &args![account_id],
+    )
+    .await?;
+    execute(
+        ex,
+        "DELETE FROM account_name_words WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     let username = username.map(|u| u.0).unwrap_or_default();
     insert_words(ex, &account_words(account_id, &username, display_name)).await
 }

@@ -1,7 +1,8 @@
 //! Bulk inserts for the benchmark seeder: multi-row INSERTs inside large transactions.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::on;
+use crate::db::query::{Arg, execute, values};
 
 /// One seeded account (and its user when local).
 #[derive(Debug, Clone)]
@@ -31,25 +32,6 @@ pub struct SeedUser {
     pub ip: std::net::IpAddr,
 }
 
-fn placeholders(rows: usize, cols: usize) -> String {
-    let mut out = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            out.push(',');
-        }
-        out.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                out.push(',');
-            }
-            out.push('$');
-            out.push_str(&(r * cols + c + 1).to_string());
-        }
-        out.push(')');
-    }
-    out
-}
-
 /// Rows per statement. Small on purpose: SQLite resolves `$N` parameters by name, a scan per
 /// bind, so the cost of a statement grows with the square of its parameter count.
 pub const BATCH: usize = 100;
@@ -63,46 +45,43 @@ pub async fn insert_accounts(
     if rows.is_empty() {
         return Ok(());
     }
+    let (list, args) = values(rows.iter().map(|a| {
+        let uri = match &a.domain {
+            None => format!("{base_url}/users/{}", a.username),
+            Some(d) => format!("https://{d}/users/{}", a.username),
+        };
+        let url = match &a.domain {
+            None => format!("{base_url}/@{}", a.username),
+            Some(d) => format!("https://{d}/@{}", a.username),
+        };
+        [
+            a.id.into(),
+            (&a.username).into(),
+            a.username.to_lowercase().into(),
+            a.domain.clone().into(),
+            (&a.display_name).into(),
+            a.display_name.to_lowercase().into(),
+            uri.into(),
+            url.into(),
+            a.followers_count.into(),
+            a.following_count.into(),
+            a.statuses_count.into(),
+            a.last_status_at.into(),
+            a.silenced_at.into(),
+            a.suspended_at.into(),
+            a.suspended_at.map(|_| "local").into(),
+            true.into(),
+            true.into(),
+            a.created_at.into(),
+            a.created_at.into(),
+        ]
+    }));
     let sql = format!(
         "INSERT INTO accounts (id, username, username_lower, domain, display_name, display_name_lower, uri, url, \
          followers_count, following_count, statuses_count, last_status_at, silenced_at, suspended_at, \
-         suspension_origin, discoverable, indexable, created_at, updated_at) VALUES {}",
-        placeholders(rows.len(), 19)
+         suspension_origin, discoverable, indexable, created_at, updated_at) VALUES {list}"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in rows {
-            let uri = match &a.domain {
-                None => format!("{base_url}/users/{}", a.username),
-                Some(d) => format!("https://{d}/users/{}", a.username),
-            };
-            let url = match &a.domain {
-                None => format!("{base_url}/@{}", a.username),
-                Some(d) => format!("https://{d}/@{}", a.username),
-            };
-            q = q
-                .bind(a.id)
-                .bind(a.username.clone())
-                .bind(a.username.to_lowercase())
-                .bind(a.domain.clone())
-                .bind(a.display_name.clone())
-                .bind(a.display_name.to_lowercase())
-                .bind(uri)
-                .bind(url)
-                .bind(a.followers_count)
-                .bind(a.following_count)
-                .bind(a.statuses_count)
-                .bind(a.last_status_at)
-                .bind(a.silenced_at)
-                .bind(a.suspended_at)
-                .bind(a.suspended_at.map(|_| "local"))
-                .bind(true)
-                .bind(true)
-                .bind(a.created_at)
-                .bind(a.created_at);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    execute(ex, &sql, &args).await?;
     let names: Vec<(i64, &str, &str)> = rows
         .iter()
         .map(|a| (a.id, a.username.as_str(), a.display_name.as_str()))
@@ -115,45 +94,38 @@ pub async fn insert_accounts(
     if users.is_empty() {
         return Ok(());
     }
+    let (list, args) = values(users.iter().map(|(a, u)| {
+        [
+            u.id.into(),
+            a.id.into(),
+            (&u.email).into(),
+            password_hash.into(),
+            u.role_id.into(),
+            u.approved.into(),
+            u.disabled.into(),
+            u.confirmed.then_some(a.created_at).into(),
+            u.ip.to_string().into(),
+            a.created_at.into(),
+            a.created_at.into(),
+        ]
+    }));
     let sql = format!(
         "INSERT INTO users (id, account_id, email, encrypted_password, role_id, approved, disabled, confirmed_at, \
-         sign_up_ip, created_at, updated_at) VALUES {}",
-        placeholders(users.len(), 11)
+         sign_up_ip, created_at, updated_at) VALUES {list}"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for (a, u) in &users {
-            q = q
-                .bind(u.id)
-                .bind(a.id)
-                .bind(u.email.clone())
-                .bind(password_hash.to_owned())
-                .bind(u.role_id)
-                .bind(u.approved)
-                .bind(u.disabled)
-                .bind(u.confirmed.then_some(a.created_at))
-                .bind(u.ip.to_string())
-                .bind(a.created_at)
-                .bind(a.created_at);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    let sql = format!(
-        "INSERT INTO user_ips (user_id, account_id, ip, ip_key, used_at) VALUES {}",
-        placeholders(users.len(), 5)
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for (a, u) in &users {
-            q = q
-                .bind(u.id)
-                .bind(a.id)
-                .bind(crate::domain::ip::display(u.ip))
-                .bind(crate::domain::ip::key(u.ip))
-                .bind(a.created_at);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    execute(ex, &sql, &args).await?;
+    let (list, args) = values(users.iter().map(|(a, u)| {
+        [
+            u.id.into(),
+            a.id.into(),
+            crate::domain::ip::display(u.ip).into(),
+            crate::domain::ip::key(u.ip).into(),
+            a.created_at.into(),
+        ]
+    }));
+    let sql =
+        format!("INSERT INTO user_ips (user_id, account_id, ip, ip_key, used_at) VALUES {list}");
+    execute(ex, &sql, &args).await?;
     Ok(())
 }
 
@@ -165,17 +137,14 @@ pub async fn insert_follows(
     if rows.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES {}",
-        placeholders(rows.len(), 4)
+    let (list, args) = values(
+        rows.iter()
+            .map(|&(id, a, t, at)| [id, a, t, at].map(Arg::Int)),
     );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for (id, a, t, at) in rows {
-            q = q.bind(*id).bind(*a).bind(*t).bind(*at);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    let sql = format!(
+        "INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES {list}"
+    );
+    execute(ex, &sql, &args).await?;
     Ok(())
 }
 
@@ -188,25 +157,22 @@ pub async fn insert_statuses(
     if rows.is_empty() {
         return Ok(());
     }
+    let (list, args) = values(rows.iter().map(|(id, a, text, vis, at)| {
+        [
+            id.into(),
+            a.into(),
+            format!("{base_url}/statuses/{id}").into(),
+            text.into(),
+            format!("<p>{text}</p>").into(),
+            vis.into(),
+            at.into(),
+            at.into(),
+        ]
+    }));
     let sql = format!(
-        "INSERT INTO statuses (id, account_id, uri, text, content_html, visibility, created_at, updated_at) VALUES {}",
-        placeholders(rows.len(), 8)
+        "INSERT INTO statuses (id, account_id, uri, text, content_html, visibility, created_at, updated_at) VALUES {list}"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for (id, a, text, vis, at) in rows {
-            q = q
-                .bind(*id)
-                .bind(*a)
-                .bind(format!("{base_url}/statuses/{id}"))
-                .bind(text.clone())
-                .bind(format!("<p>{text}</p>"))
-                .bind(*vis)
-                .bind(*at)
-                .bind(*at);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    execute(ex, &sql, &args).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_optional};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
@@ -21,17 +21,8 @@ pub async fn insert(
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO web_sessions (id, session_digest, user_id, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(digest)
-    .bind(user_id)
-    .bind(ip)
-    .bind(now)
-    .bind(expires_at)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    let sql = "INSERT INTO web_sessions (id, session_digest, user_id, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    execute(ex, sql, &args![id, digest, user_id, ip, now, expires_at]).await?;
     Ok(())
 }
 
@@ -40,16 +31,16 @@ pub async fn find(
     digest: &str,
     now: i64,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as(
-        "SELECT id, user_id, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2",
-    )
-    .bind(digest)
-    .bind(now)
-    .fetch_optional(c)
-    .await)
+    let sql = "SELECT id, user_id, expires_at FROM web_sessions WHERE session_digest = $1 AND expires_at > $2";
+    fetch_optional(ex, sql, &args![digest, now]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, digest: &str) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM web_sessions WHERE session_digest = $1").bind(digest).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM web_sessions WHERE session_digest = $1",
+        &args![digest],
+    )
+    .await?;
     Ok(())
 }

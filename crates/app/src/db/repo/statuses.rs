@@ -10,8 +10,8 @@ pub use visibility::{Facts, blocks, excluded, facts};
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::placeholders;
-use crate::on;
+use crate::db::query::rows::{fetch_in, scalars_in};
+use crate::db::query::{Args, args, execute, fetch_all, fetch_one, fetch_optional};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StatusRow {
@@ -64,49 +64,42 @@ pub async fn insert(ex: &mut Exec<'_>, s: &NewStatus<'_>) -> Result<(), sqlx::Er
     let sql = "INSERT INTO statuses (id, account_id, text, content_html, spoiler_text, visibility, sensitive, \
                language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, has_media, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(s.id)
-        .bind(s.account_id)
-        .bind(s.text)
-        .bind(s.content_html)
-        .bind(s.spoiler_text)
-        .bind(s.visibility)
-        .bind(s.sensitive)
-        .bind(s.language)
-        .bind(s.in_reply_to_id)
-        .bind(s.in_reply_to_account_id)
-        .bind(s.reblog_of_id)
-        .bind(s.application_id)
-        .bind(s.has_media)
-        .bind(s.now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            s.id,
+            s.account_id,
+            s.text,
+            s.content_html,
+            s.spoiler_text,
+            s.visibility,
+            s.sensitive,
+            s.language,
+            s.in_reply_to_id,
+            s.in_reply_to_account_id,
+            s.reblog_of_id,
+            s.application_id,
+            s.has_media,
+            s.now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// A status that is not deleted.
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<StatusRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM statuses s WHERE s.id = $1 AND s.deleted_at IS NULL");
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![id]).await
 }
 
 /// The statuses of `ids` (any order; deleted ones skipped).
 pub async fn find_many(ex: &mut Exec<'_>, ids: &[i64]) -> Result<Vec<StatusRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM statuses s WHERE s.id IN ({}) AND s.deleted_at IS NULL",
-        placeholders(1, ids.len())
+        "SELECT {COLUMNS} FROM statuses s WHERE s.id IN ({{list}}) AND s.deleted_at IS NULL"
     );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    fetch_in(ex, &sql, Args::new(), ids).await
 }
 
 /// `account_id`'s reblog of `original`, if any.
@@ -118,7 +111,7 @@ pub async fn find_reblog(
     let sql = format!(
         "SELECT {COLUMNS} FROM statuses s WHERE s.account_id = $1 AND s.reblog_of_id = $2 AND s.deleted_at IS NULL"
     );
-    on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id).bind(original).fetch_optional(c).await)
+    fetch_optional(ex, &sql, &args![account_id, original]).await
 }
 
 /// Ids (and authors) of the reblogs of a status, for deleting them with it.
@@ -127,11 +120,12 @@ pub async fn reblogs_of(
     original: i64,
 ) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
     let sql = "SELECT id, account_id, visibility FROM statuses WHERE reblog_of_id = $1 AND deleted_at IS NULL";
-    on!(ex, c => sqlx::query_as(sql).bind(original).fetch_all(c).await)
+    fetch_all(ex, sql, &args![original]).await
 }
 
 pub async fn delete(ex: &mut Exec<'_>, id: i64) -> Result<u64, sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM statuses WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))
+    let sql = "DELETE FROM statuses WHERE id = $1";
+    execute(ex, sql, &args![id]).await
 }
 
 /// Adds `delta` to the author's `statuses_count`; a positive delta also sets `last_status_at`.
@@ -143,11 +137,11 @@ pub async fn bump_account(
 ) -> Result<(), sqlx::Error> {
     if delta > 0 {
         let sql = "UPDATE accounts SET statuses_count = statuses_count + $2, last_status_at = $3 WHERE id = $1";
-        on!(ex, c => sqlx::query(sql).bind(account_id).bind(delta).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        execute(ex, sql, &args![account_id, delta, now]).await?;
     } else {
         let sql = "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 \
                    ELSE statuses_count + $2 END WHERE id = $1";
-        on!(ex, c => sqlx::query(sql).bind(account_id).bind(delta).execute(c).await.map(|r| r.rows_affected()))?;
+        execute(ex, sql, &args![account_id, delta]).await?;
     }
     Ok(())
 }
@@ -173,7 +167,7 @@ pub async fn bump_counter(
             "UPDATE statuses SET reblogs_count = CASE WHEN reblogs_count + $2 < 0 THEN 0 ELSE reblogs_count + $2 END WHERE id = $1"
         }
     };
-    on!(ex, c => sqlx::query(sql).bind(id).bind(delta).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, delta]).await?;
     Ok(())
 }
 
@@ -185,7 +179,7 @@ pub async fn insert_mention(
 ) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO mentions (id, status_id, account_id, silent) VALUES ($1, $2, $3, FALSE) \
                ON CONFLICT (account_id, status_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(status_id).bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, status_id, account_id]).await?;
     Ok(())
 }
 
@@ -194,20 +188,8 @@ pub async fn mentions_of(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT status_id, account_id FROM mentions WHERE status_id IN ({}) AND silent = FALSE ORDER BY id",
-        placeholders(1, status_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    let sql = "SELECT status_id, account_id FROM mentions WHERE status_id IN ({list}) AND silent = FALSE ORDER BY id";
+    fetch_in(ex, sql, Args::new(), status_ids).await
 }
 
 pub async fn mentions(
@@ -216,8 +198,7 @@ pub async fn mentions(
     account_id: i64,
 ) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM mentions WHERE account_id = $1 AND status_id = $2";
-    let row: Option<(i64,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(status_id).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![account_id, status_id]).await?;
     Ok(row.is_some())
 }
 
@@ -227,21 +208,8 @@ pub async fn reblogged_by(
     viewer: i64,
     originals: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if originals.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({}) AND deleted_at IS NULL",
-        placeholders(2, originals.len())
-    );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(viewer);
-        for id in originals {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({list}) AND deleted_at IS NULL";
+    scalars_in(ex, sql, args![viewer], originals).await
 }
 
 /// The ids among `ids` that `account_id` has pinned.
@@ -250,27 +218,14 @@ pub async fn pinned_among(
     account_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT status_id FROM status_pins WHERE account_id = $1 AND status_id IN ({})",
-        placeholders(2, ids.len())
-    );
-    let rows: Vec<(i64,)> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(account_id);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT status_id FROM status_pins WHERE account_id = $1 AND status_id IN ({list})";
+    scalars_in(ex, sql, args![account_id], ids).await
 }
 
 pub async fn pin_count(ex: &mut Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
     // At most a handful of rows per account (the pin limit), through the unique index.
     let sql = "SELECT COUNT(*) FROM status_pins WHERE account_id = $1";
-    let row: (i64,) = on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_one(c).await)?;
+    let row: (i64,) = fetch_one(ex, sql, &args![account_id]).await?;
     Ok(row.0)
 }
 
@@ -283,7 +238,7 @@ pub async fn insert_pin(
 ) -> Result<(), sqlx::Error> {
     let sql =
         "INSERT INTO status_pins (id, account_id, status_id, created_at) VALUES ($1, $2, $3, $4)";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(account_id).bind(status_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, account_id, status_id, now]).await?;
     Ok(())
 }
 
@@ -293,7 +248,7 @@ pub async fn delete_pin(
     status_id: i64,
 ) -> Result<u64, sqlx::Error> {
     let sql = "DELETE FROM status_pins WHERE account_id = $1 AND status_id = $2";
-    on!(ex, c => sqlx::query(sql).bind(account_id).bind(status_id).execute(c).await.map(|r| r.rows_affected()))
+    execute(ex, sql, &args![account_id, status_id]).await
 }
 
 /// A notification about a status (`mention`, `reblog`).
@@ -307,16 +262,12 @@ pub async fn notify(
 ) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at) \
                VALUES ($1, $2, $3, $4, $5, $6)";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(from_account_id)
-        .bind(kind)
-        .bind(status_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![id, account_id, from_account_id, kind, status_id, now],
+    )
+    .await?;
     Ok(())
 }
 
@@ -325,18 +276,6 @@ pub async fn applications(
     ex: &mut Exec<'_>,
     ids: &[i64],
 ) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id, name, website FROM oauth_applications WHERE id IN ({})",
-        placeholders(1, ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    let sql = "SELECT id, name, website FROM oauth_applications WHERE id IN ({list})";
+    fetch_in(ex, sql, Args::new(), ids).await
 }

@@ -1,7 +1,7 @@
 //! The audiences of streaming events: local followers, lists and mentioned accounts.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, fetch_all, fetch_scalars};
 
 /// `(follower id, show_reblogs)` of the local accounts following `account_id`.
 pub async fn local_followers(
@@ -11,7 +11,7 @@ pub async fn local_followers(
     let sql = "SELECT f.account_id, f.show_reblogs FROM follows f \
                JOIN accounts a ON a.id = f.account_id \
                WHERE f.target_account_id = $1 AND a.domain IS NULL";
-    on!(ex, c => sqlx::query_as(sql).bind(account_id).fetch_all(c).await)
+    fetch_all(ex, sql, &args![account_id]).await
 }
 
 /// `(list id, owner id)` of the lists that contain `member`.
@@ -21,13 +21,12 @@ pub async fn lists_with_member(
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     let sql = "SELECT l.id, l.account_id FROM lists l \
                JOIN list_accounts la ON la.list_id = l.id WHERE la.account_id = $1";
-    on!(ex, c => sqlx::query_as(sql).bind(member).fetch_all(c).await)
+    fetch_all(ex, sql, &args![member]).await
 }
 
 /// The local accounts mentioned by `status_id`.
 pub async fn mentioned_local(ex: &mut Exec<'_>, status_id: i64) -> Result<Vec<i64>, sqlx::Error> {
     let sql = "SELECT m.account_id FROM mentions m JOIN accounts a ON a.id = m.account_id \
                WHERE m.status_id = $1 AND a.domain IS NULL";
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(sql).bind(status_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    fetch_scalars(ex, sql, &args![status_id]).await
 }

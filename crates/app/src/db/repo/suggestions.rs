@@ -3,7 +3,7 @@
 
 use super::directory::{LISTED, not_domain_blocked_by, not_excluded_by};
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, execute, fetch_all};
 
 /// Upstream's `base_account_scope` for viewer `$1` at `$2`: a listed account that is not the
 /// viewer, not followed or requested by them, not excluded by them, not of a domain they
@@ -30,16 +30,11 @@ async fn scored(
     limit: i64,
     since: Option<i64>,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(viewer)
-            .bind(now)
-            .bind(limit);
-        if let Some(since) = since {
-            q = q.bind(since);
-        }
-        q.fetch_all(c).await
-    })
+    let mut args = args![viewer, now, limit];
+    if let Some(since) = since {
+        args.push(since);
+    }
+    fetch_all(ex, sql, &args).await
 }
 
 /// Accounts followed by the accounts the viewer follows (those not hiding their
@@ -113,13 +108,6 @@ pub async fn dismiss(
     let sql = "INSERT INTO follow_recommendation_mutes (id, account_id, target_account_id, created_at) \
                SELECT $1, $2, a.id, $4 FROM accounts a WHERE a.id = $3 \
                ON CONFLICT (account_id, target_account_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql)
-        .bind(id)
-        .bind(account_id)
-        .bind(target_account_id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![id, account_id, target_account_id, now]).await?;
     Ok(())
 }

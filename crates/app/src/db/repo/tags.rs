@@ -1,7 +1,8 @@
 //! `tags` (hashtags, by normalised name) and `statuses_tags`.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args, execute, fetch_all, fetch_one, fetch_optional};
 
 /// The id of the tag `name_lower`, creating it with the display `name` if new.
 pub async fn find_or_create(
@@ -13,23 +14,30 @@ pub async fn find_or_create(
     let lower = name.to_lowercase();
     let sql = "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
                ON CONFLICT (name_lower) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(id).bind(name).bind(&lower).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
-    let row: (i64,) = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1").bind(&lower).fetch_one(c).await)?;
+    execute(ex, sql, &args![id, name, &lower, now]).await?;
+    let row: (i64,) = fetch_one(
+        ex,
+        "SELECT id FROM tags WHERE name_lower = $1",
+        &args![&lower],
+    )
+    .await?;
     Ok(row.0)
 }
 
 /// A tag id by its (already normalised) name.
 pub async fn find_by_name(ex: &mut Exec<'_>, name_lower: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM tags WHERE name_lower = $1")
-        .bind(name_lower)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
+        "SELECT id FROM tags WHERE name_lower = $1",
+        &args![name_lower],
+    )
+    .await?;
     Ok(row.map(|r| r.0))
 }
 
 pub async fn link(ex: &mut Exec<'_>, status_id: i64, tag_id: i64) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO statuses_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT (tag_id, status_id) DO NOTHING";
-    on!(ex, c => sqlx::query(sql).bind(status_id).bind(tag_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![status_id, tag_id]).await?;
     Ok(())
 }
 
@@ -38,32 +46,19 @@ pub async fn of_statuses(
     ex: &mut Exec<'_>,
     status_ids: &[i64],
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = (1..=status_ids.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
-         WHERE st.status_id IN ({list}) ORDER BY t.name_lower"
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in status_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    let sql = "SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id \
+         WHERE st.status_id IN ({list}) ORDER BY t.name_lower";
+    fetch_in(ex, sql, Args::new(), status_ids).await
 }
 
 /// The tag ids of one status.
 pub async fn ids_of_status(ex: &mut Exec<'_>, status_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as("SELECT tag_id FROM statuses_tags WHERE status_id = $1")
-        .bind(status_id)
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<(i64,)> = fetch_all(
+        ex,
+        "SELECT tag_id FROM statuses_tags WHERE status_id = $1",
+        &args![status_id],
+    )
+    .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -89,7 +84,7 @@ pub async fn search_prefix(
     let pattern = format!("{escaped}%");
     let sql = "SELECT id, name FROM tags WHERE name_lower LIKE $1 ESCAPE '\\' \
                ORDER BY LENGTH(name_lower), name_lower LIMIT $2 OFFSET $3";
-    on!(ex, c => sqlx::query_as(sql).bind(&pattern).bind(limit).bind(offset).fetch_all(c).await)
+    fetch_all(ex, sql, &args![&pattern, limit, offset]).await
 }
 
 /// `(tag_id, status created_at, author)` of the statuses of `tag_ids` made since `since`
@@ -99,20 +94,8 @@ pub async fn uses_since(
     tag_ids: &[i64],
     since: i64,
 ) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
-    if tag_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
+    let sql = "SELECT st.tag_id, s.created_at, s.account_id FROM statuses_tags st \
          JOIN statuses s ON s.id = st.status_id \
-         WHERE st.tag_id IN ({}) AND s.created_at >= $1",
-        super::placeholders(2, tag_ids.len())
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(since);
-        for id in tag_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+         WHERE st.tag_id IN ({list}) AND s.created_at >= $1";
+    fetch_in(ex, sql, args![since], tag_ids).await
 }

@@ -2,10 +2,12 @@
 
 use sqlx::FromRow;
 
+use crate::db::query::rows::fetch_in;
+use crate::db::query::{Args, args, execute, fetch_optional};
+use crate::db::row::db_row;
 use crate::db::{Backend, Exec};
-use crate::on;
 
-#[derive(Debug, Clone, FromRow)]
+db_row! {
 pub struct UserRow {
     pub id: i64,
     pub account_id: i64,
@@ -36,6 +38,7 @@ pub struct UserRow {
     pub created_at: i64,
     pub updated_at: i64,
 }
+}
 
 impl UserRow {
     pub fn confirmed(&self) -> bool {
@@ -44,31 +47,34 @@ impl UserRow {
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM users WHERE id = $1").bind(id).fetch_optional(c).await)
+    let sql = "SELECT * FROM users WHERE id = $1";
+    fetch_optional(ex, sql, &args![id]).await
 }
 
 pub async fn find_by_account(
     ex: &mut Exec<'_>,
     account_id: i64,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM users WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(
+        ex,
+        "SELECT * FROM users WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await
 }
 
 pub async fn find_by_email(ex: &mut Exec<'_>, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM users WHERE email = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(c)
-        .await)
+    fetch_optional(
+        ex,
+        "SELECT * FROM users WHERE email = $1",
+        &args![email.trim().to_lowercase()],
+    )
+    .await
 }
 
 pub async fn email_taken(ex: &mut Exec<'_>, email: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<(i64,)> =
+        fetch_optional(ex, "SELECT id FROM users WHERE email = $1", &args![email]).await?;
     Ok(row.is_some())
 }
 
@@ -96,25 +102,29 @@ pub async fn insert(ex: &mut Exec<'_>, u: &NewUser<'_>) -> Result<(), sqlx::Erro
         created_by_application_id, invite_id, age_verified_at, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)";
     let sent_at = u.confirmation_token_digest.map(|_| u.now);
-    on!(ex, c => sqlx::query(sql)
-        .bind(u.id)
-        .bind(u.account_id)
-        .bind(u.email)
-        .bind(u.encrypted_password)
-        .bind(u.role_id)
-        .bind(u.locale)
-        .bind(u.time_zone)
-        .bind(u.confirmed_at)
-        .bind(u.confirmation_token_digest)
-        .bind(sent_at)
-        .bind(u.approved)
-        .bind(u.sign_up_ip)
-        .bind(u.created_by_application_id)
-        .bind(u.invite_id)
-        .bind(u.age_verified_at)
-        .bind(u.now)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        sql,
+        &args![
+            u.id,
+            u.account_id,
+            u.email,
+            u.encrypted_password,
+            u.role_id,
+            u.locale,
+            u.time_zone,
+            u.confirmed_at,
+            u.confirmation_token_digest,
+            sent_at,
+            u.approved,
+            u.sign_up_ip,
+            u.created_by_application_id,
+            u.invite_id,
+            u.age_verified_at,
+            u.now
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -124,23 +134,18 @@ pub async fn set_password(
     hash: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE users SET encrypted_password = $1, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE users SET encrypted_password = $1, updated_at = $2 WHERE id = $3",
+        &args![hash, now, id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn confirm(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "UPDATE users SET confirmed_at = COALESCE(confirmed_at, $1), confirmation_token_digest = NULL, updated_at = $1 WHERE id = $2",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    let sql = "UPDATE users SET confirmed_at = COALESCE(confirmed_at, $1), confirmation_token_digest = NULL, updated_at = $1 WHERE id = $2";
+    execute(ex, sql, &args![now, id]).await?;
     Ok(())
 }
 
@@ -150,14 +155,8 @@ pub async fn set_confirmation_token(
     digest: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "UPDATE users SET confirmation_token_digest = $1, confirmation_sent_at = $2, updated_at = $2 WHERE id = $3",
-    )
-    .bind(digest)
-    .bind(now)
-    .bind(id)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    let sql = "UPDATE users SET confirmation_token_digest = $1, confirmation_sent_at = $2, updated_at = $2 WHERE id = $3";
+    execute(ex, sql, &args![digest, now, id]).await?;
     Ok(())
 }
 
@@ -165,10 +164,12 @@ pub async fn find_by_confirmation_digest(
     ex: &mut Exec<'_>,
     digest: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM users WHERE confirmation_token_digest = $1")
-        .bind(digest)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(
+        ex,
+        "SELECT * FROM users WHERE confirmation_token_digest = $1",
+        &args![digest],
+    )
+    .await
 }
 
 pub async fn set_approved(
@@ -177,12 +178,12 @@ pub async fn set_approved(
     approved: bool,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE users SET approved = $1, updated_at = $2 WHERE id = $3")
-        .bind(approved)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE users SET approved = $1, updated_at = $2 WHERE id = $3",
+        &args![approved, now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -192,12 +193,12 @@ pub async fn set_disabled(
     disabled: bool,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-        .bind(disabled)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+        &args![disabled, now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -207,23 +208,18 @@ pub async fn set_role(
     role_id: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("UPDATE users SET role_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(role_id)
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "UPDATE users SET role_id = $1, updated_at = $2 WHERE id = $3",
+        &args![role_id, now, id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn record_sign_in(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "UPDATE users SET last_sign_in_at = current_sign_in_at, current_sign_in_at = $1 WHERE id = $2",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    let sql = "UPDATE users SET last_sign_in_at = current_sign_in_at, current_sign_in_at = $1 WHERE id = $2";
+    execute(ex, sql, &args![now, id]).await?;
     Ok(())
 }
 
@@ -244,7 +240,7 @@ pub async fn touch_ip(
              ON CONFLICT (user_id, ip) DO UPDATE SET used_at = excluded.used_at"
         }
     };
-    on!(ex, c => sqlx::query(sql).bind(user_id).bind(&text).bind(&key).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, sql, &args![user_id, &text, &key, now]).await?;
     Ok(())
 }
 
@@ -256,21 +252,9 @@ pub struct IpRow {
 }
 
 pub async fn ips(ex: &mut Exec<'_>, user_ids: &[i64]) -> Result<Vec<IpRow>, sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT user_id, ip, used_at FROM user_ips WHERE user_id IN ({}) ORDER BY used_at DESC",
-        placeholders.join(",")
-    );
-    on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in user_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })
+    let sql =
+        "SELECT user_id, ip, used_at FROM user_ips WHERE user_id IN ({list}) ORDER BY used_at DESC";
+    fetch_in(ex, sql, Args::new(), user_ids).await
 }
 
 pub async fn insert_invite_request(
@@ -280,12 +264,11 @@ pub async fn insert_invite_request(
     text: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("INSERT INTO user_invite_requests (id, user_id, text, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(user_id)
-        .bind(text)
-        .bind(now)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "INSERT INTO user_invite_requests (id, user_id, text, created_at) VALUES ($1, $2, $3, $4)",
+        &args![id, user_id, text, now],
+    )
+    .await?;
     Ok(())
 }

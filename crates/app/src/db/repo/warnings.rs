@@ -5,8 +5,9 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::repo::admin_accounts::{Arg, Conditions, page_rows, rows_by_id};
-use crate::on;
+use crate::db::query::rows::{page_rows, rows_by_id};
+use crate::db::query::{Arg, Conditions, args, execute, fetch_all, fetch_optional, fetch_scalars};
+use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WarningRow {
@@ -22,21 +23,23 @@ pub struct WarningRow {
 }
 
 pub async fn insert(ex: &mut Exec<'_>, w: &WarningRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO account_warnings (id, account_id, target_account_id, action, text, report_id, \
-         status_ids, overruled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(w.id)
-        .bind(w.account_id)
-        .bind(w.target_account_id)
-        .bind(w.action)
-        .bind(&w.text)
-        .bind(w.report_id)
-        .bind(&w.status_ids)
-        .bind(w.overruled_at)
-        .bind(w.created_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+         status_ids, overruled_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &args![
+            w.id,
+            w.account_id,
+            w.target_account_id,
+            w.action,
+            &w.text,
+            w.report_id,
+            &w.status_ids,
+            w.overruled_at,
+            w.created_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -45,40 +48,31 @@ pub async fn insert(ex: &mut Exec<'_>, w: &WarningRow) -> Result<(), sqlx::Error
 pub async fn page_for_target(
     ex: &mut Exec<'_>,
     target_account_id: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    min_id: Option<i64>,
-    limit: usize,
+    cursor: &Cursor,
 ) -> Result<Vec<WarningRow>, sqlx::Error> {
     let mut conds = Conditions::default();
-    let p = conds.arg(Arg::Int(target_account_id));
-    conds.push(format!("target_account_id = {p}"));
-    page_rows(
-        ex,
-        "account_warnings",
-        conds,
-        (max_id, since_id, min_id, limit),
-    )
-    .await
+    conds.eq("target_account_id", target_account_id);
+    page_rows(ex, "account_warnings", conds, cursor).await
 }
 
 pub async fn find(ex: &mut Exec<'_>, id: i64) -> Result<Option<WarningRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM account_warnings WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(
+        ex,
+        "SELECT * FROM account_warnings WHERE id = $1",
+        &args![id],
+    )
+    .await
 }
 
 /// Sets `overruled_at` unless it is already set; true when this call set it. The condition
 /// makes concurrent calls agree: exactly one of them changes the row.
 pub async fn overrule(ex: &mut Exec<'_>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let n = on!(ex, c => sqlx::query(
-        "UPDATE account_warnings SET overruled_at = $1 WHERE id = $2 AND overruled_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = execute(
+        ex,
+        "UPDATE account_warnings SET overruled_at = $1 WHERE id = $2 AND overruled_at IS NULL",
+        &args![now, id],
+    )
+    .await?;
     Ok(n > 0)
 }
 
@@ -97,32 +91,33 @@ pub struct PresetRow {
 }
 
 pub async fn find_preset(ex: &mut Exec<'_>, id: i64) -> Result<Option<PresetRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM account_warning_presets WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+    fetch_optional(
+        ex,
+        "SELECT * FROM account_warning_presets WHERE id = $1",
+        &args![id],
+    )
+    .await
 }
 
 pub async fn insert_preset(ex: &mut Exec<'_>, p: &PresetRow) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO account_warning_presets (id, title, text, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5)")
-        .bind(p.id)
-        .bind(&p.title)
-        .bind(&p.text)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5)",
+        &args![p.id, &p.title, &p.text, p.created_at, p.updated_at],
+    )
+    .await?;
     Ok(())
 }
 
 /// Presets ordered as upstream lists them (by title).
 pub async fn presets(ex: &mut Exec<'_>) -> Result<Vec<PresetRow>, sqlx::Error> {
-    on!(ex, c => sqlx::query_as("SELECT * FROM account_warning_presets ORDER BY title, id")
-        .fetch_all(c)
-        .await)
+    fetch_all(
+        ex,
+        "SELECT * FROM account_warning_presets ORDER BY title, id",
+        &args![],
+    )
+    .await
 }
 
 /// A notification row of one of the moderation types.
@@ -141,33 +136,22 @@ pub async fn insert_notification(
     ex: &mut Exec<'_>,
     n: &NewNotification<'_>,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO notifications (id, account_id, from_account_id, type, report_id, \
-         account_warning_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(n.id)
-        .bind(n.account_id)
-        .bind(n.from_account_id)
-        .bind(n.kind)
-        .bind(n.report_id)
-        .bind(n.account_warning_id)
-        .bind(n.now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+         account_warning_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &args![
+            n.id,
+            n.account_id,
+            n.from_account_id,
+            n.kind,
+            n.report_id,
+            n.account_warning_id,
+            n.now
+        ],
+    )
+    .await?;
     Ok(())
-}
-
-async fn exec_args(ex: &mut Exec<'_>, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
-    on!(ex, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for a in args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })
 }
 
 /// Sets one of the moderation timestamps (`silenced_at`, `sensitized_at`) or clears it.
@@ -183,8 +167,7 @@ pub async fn set_flag_at(
         FlagColumn::Sensitized => "sensitized_at",
     };
     let sql = format!("UPDATE accounts SET {col} = $1, updated_at = $2 WHERE id = $3");
-    on!(ex, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(at).bind(now).bind(account_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, &sql, &args![at, now, account_id]).await?;
     Ok(())
 }
 
@@ -202,10 +185,8 @@ pub async fn set_suspended(
     origin: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "UPDATE accounts SET suspended_at = $1, suspension_origin = $2, updated_at = $3 WHERE id = $4")
-        .bind(at).bind(origin).bind(now).bind(account_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "UPDATE accounts SET suspended_at = $1, suspension_origin = $2, updated_at = $3 WHERE id = $4";
+    execute(ex, sql, &args![at, origin, now, account_id]).await?;
     Ok(())
 }
 
@@ -215,11 +196,13 @@ pub async fn insert_deletion_request(
     account_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
+    execute(
+        ex,
         "INSERT INTO account_deletion_requests (id, account_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (account_id) DO NOTHING")
-        .bind(id).bind(account_id).bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         ON CONFLICT (account_id) DO NOTHING",
+        &args![id, account_id, now],
+    )
+    .await?;
     Ok(())
 }
 
@@ -227,8 +210,12 @@ pub async fn delete_deletion_request(
     ex: &mut Exec<'_>,
     account_id: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM account_deletion_requests WHERE account_id = $1")
-        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM account_deletion_requests WHERE account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -238,11 +225,9 @@ pub async fn deletion_requests_due(
     cutoff: i64,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on!(ex, c => sqlx::query_as(
-        "SELECT d.account_id FROM account_deletion_requests d JOIN accounts a ON a.id = d.account_id \
-         WHERE d.created_at <= $1 AND a.suspended_at IS NOT NULL ORDER BY d.created_at, d.id LIMIT $2")
-        .bind(cutoff).bind(limit).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let sql = "SELECT d.account_id FROM account_deletion_requests d JOIN accounts a ON a.id = d.account_id \
+         WHERE d.created_at <= $1 AND a.suspended_at IS NOT NULL ORDER BY d.created_at, d.id LIMIT $2";
+    fetch_scalars(ex, sql, &args![cutoff, limit]).await
 }
 
 /// Claims a due deletion request by deleting it while it is still due and the account still
@@ -253,11 +238,13 @@ pub async fn claim_deletion_request(
     account_id: i64,
     cutoff: i64,
 ) -> Result<bool, sqlx::Error> {
-    let n = on!(ex, c => sqlx::query(
+    let n = execute(
+        ex,
         "DELETE FROM account_deletion_requests WHERE account_id = $1 AND created_at <= $2 \
-         AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
-        .bind(account_id).bind(cutoff)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+         AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)",
+        &args![account_id, cutoff],
+    )
+    .await?;
     Ok(n > 0)
 }
 
@@ -268,11 +255,9 @@ pub async fn insert_canonical_email_block(
     account_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query(
-        "INSERT INTO canonical_email_blocks (id, canonical_email_hash, reference_account_id, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (canonical_email_hash) DO NOTHING")
-        .bind(id).bind(hash).bind(account_id).bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "INSERT INTO canonical_email_blocks (id, canonical_email_hash, reference_account_id, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (canonical_email_hash) DO NOTHING";
+    execute(ex, sql, &args![id, hash, account_id, now]).await?;
     Ok(())
 }
 
@@ -280,22 +265,28 @@ pub async fn delete_canonical_email_blocks(
     ex: &mut Exec<'_>,
     account_id: i64,
 ) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM canonical_email_blocks WHERE reference_account_id = $1")
-        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(
+        ex,
+        "DELETE FROM canonical_email_blocks WHERE reference_account_id = $1",
+        &args![account_id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn canonical_email_blocked(ex: &mut Exec<'_>, hash: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = on!(ex, c => sqlx::query_as(
-        "SELECT id FROM canonical_email_blocks WHERE canonical_email_hash = $1")
-        .bind(hash).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(
+        ex,
+        "SELECT id FROM canonical_email_blocks WHERE canonical_email_hash = $1",
+        &args![hash],
+    )
+    .await?;
     Ok(row.is_some())
 }
 
 /// Destroys an account and (by cascade) its user and everything they own: a rejected sign-up.
 pub async fn destroy_account(ex: &mut Exec<'_>, account_id: i64) -> Result<(), sqlx::Error> {
-    on!(ex, c => sqlx::query("DELETE FROM accounts WHERE id = $1")
-        .bind(account_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute(ex, "DELETE FROM accounts WHERE id = $1", &args![account_id]).await?;
     Ok(())
 }
 
@@ -354,13 +345,14 @@ const PURGE: &[&str] = &[
 
 /// Storage keys of the account's files: its attachments and its avatar and header.
 async fn file_keys(ex: &mut Exec<'_>, account_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(Option<String>, Option<String>)> = on!(ex, c => sqlx::query_as(
+    let rows: Vec<(Option<String>, Option<String>)> = fetch_all(
+        ex,
         "SELECT file_key, preview_key FROM media_attachments WHERE account_id = $1 \
          UNION ALL SELECT avatar_key, avatar_static_key FROM accounts WHERE id = $1 \
-         UNION ALL SELECT header_key, header_static_key FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_all(c)
-        .await)?;
+         UNION ALL SELECT header_key, header_static_key FROM accounts WHERE id = $1",
+        &args![account_id],
+    )
+    .await?;
     let mut keys: Vec<String> = rows
         .into_iter()
         .flat_map(|(a, b)| [a, b])
@@ -383,9 +375,9 @@ pub async fn purge_account(
 ) -> Result<Vec<String>, sqlx::Error> {
     let keys = file_keys(ex, account_id).await?;
     for sql in PURGE_COUNTERS.iter().chain(PURGE) {
-        exec_args(ex, sql, &[Arg::Int(account_id)]).await?;
+        execute(ex, sql, &[Arg::Int(account_id)]).await?;
     }
-    exec_args(
+    execute(
         ex,
         "UPDATE accounts SET display_name = '', display_name_lower = '', note = '', note_html = '', \
          fields = '[]', avatar_key = NULL, avatar_static_key = NULL, header_key = NULL, \
@@ -395,13 +387,13 @@ pub async fn purge_account(
         &[Arg::Int(account_id), Arg::Int(now)],
     )
     .await?;
-    exec_args(
+    execute(
         ex,
         "UPDATE users SET disabled = TRUE, updated_at = $2 WHERE account_id = $1",
         &[Arg::Int(account_id), Arg::Int(now)],
     )
     .await?;
-    exec_args(
+    execute(
         ex,
         "DELETE FROM invites WHERE uses = 0 AND user_id IN (SELECT id FROM users WHERE account_id = $1)",
         &[Arg::Int(account_id)],

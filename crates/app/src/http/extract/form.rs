@@ -10,13 +10,9 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
-use super::params::{Params, insert_path, merge_form};
+use super::params::{MAX_BODY_BYTES, Params, insert_path, merge_form};
 use crate::error::ApiError;
 use crate::media::Upload;
-
-/// Text bodies (JSON, urlencoded, and the text parts of a multipart body together) above
-/// this are refused before parsing; file parts have the router's upload limit.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Parameters plus the file parts of a multipart body, by parameter name.
 #[derive(Debug, Default)]

@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::domain::params::{cast_bool, cast_json_bool};
 
-pub use super::form::MAX_BODY_BYTES;
+/// Text bodies (JSON, urlencoded, and the text parts of a multipart body together) above
+/// this are refused before parsing (by `form.rs`); file parts have the router's upload limit.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct Params(pub Map<String, Value>);

@@ -9,47 +9,28 @@ use crate::api_types::Account;
 use crate::api_types::account::MutedAccount;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
-use crate::db::repo::follows::{self, Cursor, Side};
+use crate::db::repo::follows;
 use crate::db::repo::{blocks, endorsements, mutes};
+use crate::domain::page::{Cursor, Page};
 use crate::domain::time;
 use crate::error::ApiResult;
+use crate::services::account_json;
 use crate::services::accounts as account_service;
 use crate::services::present::{self, unavailable};
 use crate::state::AppState;
 
-/// A rendered page and the cursors its Link header needs.
-#[derive(Debug)]
-pub struct AccountPage<T = Account> {
-    pub items: Vec<T>,
-    /// Cursor of the first / last item (a row id or an account id, per collection).
-    pub first: Option<i64>,
-    pub last: Option<i64>,
+/// Which follow collection of an account: the accounts following it, or those it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowSide {
+    Followers,
+    Following,
 }
 
-impl<T> Default for AccountPage<T> {
-    fn default() -> Self {
-        Self {
-            items: Vec::new(),
-            first: None,
-            last: None,
-        }
-    }
-}
-
-/// Cursors and limit as the handler parsed them.
-#[derive(Debug, Clone, Copy)]
-pub struct PageArgs {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub limit: usize,
-}
-
-impl PageArgs {
-    fn cursor(self) -> Cursor {
-        Cursor {
-            max_id: self.max_id,
-            since_id: self.since_id,
-            limit: i64::try_from(self.limit).unwrap_or(i64::MAX),
+impl FollowSide {
+    fn repo(self) -> follows::Side {
+        match self {
+            Self::Followers => follows::Side::Followers,
+            Self::Following => follows::Side::Following,
         }
     }
 }
@@ -64,91 +45,83 @@ pub async fn records_in_order(ex: &mut Exec<'_>, ids: &[i64]) -> ApiResult<Vec<A
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// The accounts of `(cursor id, account id)` pairs, rendered, paged by the cursor ids.
 async fn render_pairs(
     ex: &mut Exec<'_>,
     base: &str,
     pairs: &[(i64, i64)],
-) -> ApiResult<AccountPage> {
+    cursor: &Cursor,
+) -> ApiResult<Page<Account>> {
     let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
     let records = records_in_order(ex, &ids).await?;
-    Ok(AccountPage {
-        items: present::render_accounts(ex, base, &records).await?,
-        first: pairs.first().map(|p| p.0),
-        last: pairs.last().map(|p| p.0),
-    })
+    let cursors: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+    let items = present::render_accounts(ex, base, &records).await?;
+    Ok(Page::new(items, &cursors, cursor))
 }
 
 /// Followers or following of `target` as `viewer` may see them: empty when the target is
 /// unavailable, hides its collections from others, or blocks the viewer. The reads run
-/// inline on SQLite; each account's JSON comes from this process's rendered-accounts cache
-/// when nothing was committed since it was kept (`services::accounts::accounts_json`).
+/// inline on SQLite; each account's JSON comes from the rendered-accounts cache when nothing
+/// was committed since it was kept (`services::account_json::many`).
 pub async fn follow_page(
     state: &AppState,
-    side: Side,
+    side: FollowSide,
     target_id: i64,
     viewer: Option<i64>,
-    args: PageArgs,
-) -> ApiResult<AccountPage<Bytes>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<Bytes>> {
     let db = state.db();
     // Taken before the reads, so JSON kept from them is outdated by any commit racing them.
     let read_at = db.data_generation();
-    let target = account_service::find_for_api_in(db, target_id).await?;
+    let target = account_service::find_undeleted_inline(state, target_id).await?;
     let is_owner = viewer == Some(target_id);
     if unavailable(&target.account) || (target.account.hide_collections == Some(true) && !is_owner)
     {
-        return Ok(AccountPage::default());
+        return Ok(Page::default());
     }
     if let Some(v) = viewer
         && blocks::exists_in(db, target_id, v).await?
     {
-        return Ok(AccountPage::default());
+        return Ok(Page::default());
     }
     let exclude_for = viewer.filter(|_| !is_owner);
-    let pairs =
-        follows::page_in(db, side, target_id, exclude_for, args.cursor(), time::now()).await?;
+    let now = time::now();
+    let pairs = follows::page_in(db, side.repo(), target_id, exclude_for, cursor, now).await?;
     let ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
-    Ok(AccountPage {
-        items: account_service::accounts_json(state, read_at, &ids).await?,
-        first: pairs.first().map(|p| p.0),
-        last: pairs.last().map(|p| p.0),
-    })
+    let cursors: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+    let items = account_json::many(state, read_at, &ids).await?;
+    Ok(Page::new(items, &cursors, cursor))
 }
 
 /// Accounts with a pending request to `me`, by request id.
-pub async fn requests_page(
-    ex: &mut Exec<'_>,
-    base: &str,
-    me: i64,
-    args: PageArgs,
-) -> ApiResult<AccountPage> {
-    let pairs = follows::page(ex, Side::Requesters, me, None, args.cursor(), time::now()).await?;
-    render_pairs(ex, base, &pairs).await
+pub async fn requests_page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<Account>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let requesters = follows::Side::Requesters;
+    let pairs = follows::page(&mut ex, requesters, me, None, cursor, time::now()).await?;
+    render_pairs(&mut ex, &state.base_url(), &pairs, cursor).await
 }
 
 /// Accounts `me` blocks, by block id.
-pub async fn blocks_page(
-    ex: &mut Exec<'_>,
-    base: &str,
-    me: i64,
-    args: PageArgs,
-) -> ApiResult<AccountPage> {
-    let c = args.cursor();
-    let pairs = blocks::page(ex, me, c.max_id, c.since_id, c.limit).await?;
-    render_pairs(ex, base, &pairs).await
+pub async fn blocks_page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<Account>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let pairs = blocks::page(&mut ex, me, cursor).await?;
+    render_pairs(&mut ex, &state.base_url(), &pairs, cursor).await
 }
 
 /// Accounts `me` mutes (active mutes only), by mute id, with their expiry.
 pub async fn mutes_page(
-    ex: &mut Exec<'_>,
-    base: &str,
+    state: &AppState,
     me: i64,
-    args: PageArgs,
-) -> ApiResult<AccountPage<MutedAccount>> {
-    let c = args.cursor();
-    let rows = mutes::page(ex, me, c.max_id, c.since_id, c.limit, time::now()).await?;
+    cursor: &Cursor,
+) -> ApiResult<Page<MutedAccount>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let rows = mutes::page(&mut ex, me, cursor, time::now()).await?;
     let ids: Vec<i64> = rows.iter().map(|m| m.target_account_id).collect();
-    let records = records_in_order(ex, &ids).await?;
-    let rendered = present::render_accounts(ex, base, &records).await?;
+    let records = records_in_order(&mut ex, &ids).await?;
+    let rendered = present::render_accounts(&mut ex, &state.base_url(), &records).await?;
     let expiry: HashMap<i64, Option<i64>> = rows
         .iter()
         .map(|m| (m.target_account_id, m.expires_at))
@@ -165,45 +138,46 @@ pub async fn mutes_page(
                 .map(time::iso8601),
         })
         .collect();
-    Ok(AccountPage {
-        items,
-        first: rows.first().map(|m| m.id),
-        last: rows.last().map(|m| m.id),
-    })
+    let cursors: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    Ok(Page::new(items, &cursors, cursor))
 }
 
-/// Accounts `owner` endorses, by account id; `limit` None = all.
-pub async fn endorsements_page(
+/// Accounts `owner` endorses, by account id; no cursor = all of them.
+async fn endorsed(
     ex: &mut Exec<'_>,
     base: &str,
     owner: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: Option<usize>,
-) -> ApiResult<AccountPage> {
-    let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
-    let ids = endorsements::page(ex, owner, max_id, since_id, limit).await?;
+    cursor: Option<&Cursor>,
+) -> ApiResult<Page<Account>> {
+    let c = cursor.copied().unwrap_or(Cursor::first(usize::MAX));
+    let ids = endorsements::page(ex, owner, &c).await?;
     let records = records_in_order(ex, &ids).await?;
-    Ok(AccountPage {
-        items: present::render_accounts(ex, base, &records).await?,
-        first: ids.first().copied(),
-        last: ids.last().copied(),
-    })
+    let items = present::render_accounts(ex, base, &records).await?;
+    Ok(Page::new(items, &ids, &c))
+}
+
+/// `GET /api/v1/endorsements`: the accounts `me` features; no cursor (`limit=0`) = all.
+pub async fn my_endorsements(
+    state: &AppState,
+    me: i64,
+    cursor: Option<&Cursor>,
+) -> ApiResult<Page<Account>> {
+    let mut conn = state.db().conn().await?;
+    endorsed(&mut conn.exec(), &state.base_url(), me, cursor).await
 }
 
 /// `GET /api/v1/accounts/:id/endorsements`: 404 for unknown ids, empty when `:id` is
 /// unavailable.
 pub async fn account_endorsements(
-    ex: &mut Exec<'_>,
-    base: &str,
+    state: &AppState,
     owner: i64,
-    max_id: Option<i64>,
-    since_id: Option<i64>,
-    limit: usize,
-) -> ApiResult<AccountPage> {
-    let record = account_service::find_for_api(ex, owner).await?;
+    cursor: &Cursor,
+) -> ApiResult<Page<Account>> {
+    let mut conn = state.db().conn().await?;
+    let mut ex = conn.exec();
+    let record = account_service::find_undeleted(&mut ex, owner).await?;
     if unavailable(&record.account) {
-        return Ok(AccountPage::default());
+        return Ok(Page::default());
     }
-    endorsements_page(ex, base, owner, max_id, since_id, Some(limit)).await
+    endorsed(&mut ex, &state.base_url(), owner, Some(cursor)).await
 }

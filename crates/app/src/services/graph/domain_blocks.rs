@@ -6,24 +6,24 @@ use crate::db::repo::account_domain_blocks as repo;
 use crate::db::repo::follows::{self, FollowKind};
 use crate::db::repo::{accounts, blocks};
 use crate::domain::domain_name;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::retry::once_on_conflict;
 use crate::state::AppState;
 
-use super::collections::{AccountPage, PageArgs};
 use super::sever;
 
 /// The blocked domains, newest block first; the cursors are block ids.
-pub async fn page(state: &AppState, me: i64, args: PageArgs) -> ApiResult<AccountPage<String>> {
-    let limit = i64::try_from(args.limit).unwrap_or(i64::MAX);
+pub async fn page(state: &AppState, me: i64, cursor: &Cursor) -> ApiResult<Page<String>> {
     let mut conn = state.db().conn().await?;
-    let rows = repo::page(&mut conn.exec(), me, args.max_id, args.since_id, limit).await?;
-    Ok(AccountPage {
-        first: rows.first().map(|r| r.0),
-        last: rows.last().map(|r| r.0),
-        items: rows.into_iter().map(|r| r.1).collect(),
-    })
+    let rows = repo::page(&mut conn.exec(), me, cursor).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    Ok(Page::new(
+        rows.into_iter().map(|r| r.1).collect(),
+        &ids,
+        cursor,
+    ))
 }
 
 /// Blocks the typed domain and cleans up what the block forbids.
@@ -65,9 +65,11 @@ async fn block_once(state: &AppState, me: i64, raw: Option<&str>) -> ApiResult<(
 /// rather than a job, so the answer already reflects it.
 async fn clean_up(ex: &mut Exec<'_>, me: i64, domain: &str) -> ApiResult<()> {
     repo::clear_notifications(ex, me, domain).await?;
-    let followed = repo::followed_in(ex, me, domain).await?;
-    let followers = repo::followers_in(ex, me, domain).await?;
-    let requesters = repo::requesters_in(ex, me, domain).await?;
+    let repo::DomainGraph {
+        followed,
+        followers,
+        requesters,
+    } = repo::graph_with(ex, me, domain).await?;
     let mut all: Vec<i64> = std::iter::once(me)
         .chain(
             followed

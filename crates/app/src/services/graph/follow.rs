@@ -15,7 +15,8 @@ use crate::services::retry::once_on_conflict;
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
-use super::{action_target, languages, sever, withdraw_request};
+use super::{action_target, sever, withdraw_request};
+use crate::domain::languages;
 
 /// `MAX_FOLLOWS_THRESHOLD` and `MAX_FOLLOWS_RATIO` of upstream's follow limit validator.
 pub const MAX_FOLLOWS_THRESHOLD: i64 = 7500;

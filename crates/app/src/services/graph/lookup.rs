@@ -14,6 +14,7 @@ use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::services::accounts::visible_locally;
 use crate::services::present;
+use crate::state::AppState;
 
 use super::collections::records_in_order;
 
@@ -33,11 +34,13 @@ fn distinct_ids(raw: &[String]) -> Vec<i64> {
 
 /// The accounts among `id[]` that exist, are not deleted, and are remote or local with an
 /// approved, confirmed user. More than 40 distinct ids: 422 `Mastodon::ValidationError`.
-pub async fn by_ids(ex: &mut Exec<'_>, base: &str, raw: &[String]) -> ApiResult<Vec<Account>> {
+pub async fn by_ids(state: &AppState, raw: &[String]) -> ApiResult<Vec<Account>> {
     let ids = distinct_ids(raw);
     if ids.len() > MAX_IDS {
         return Err(ApiError::Unprocessable("Mastodon::ValidationError".into()));
     }
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
     let records: Vec<AccountRecord> = accounts::find_many(ex, &ids)
         .await?
         .into_iter()
@@ -45,35 +48,34 @@ pub async fn by_ids(ex: &mut Exec<'_>, base: &str, raw: &[String]) -> ApiResult<
             r.account.deleted_at.is_none() && r.deletion_requested.is_none() && visible_locally(r)
         })
         .collect();
-    present::render_accounts(ex, base, &records).await
+    present::render_accounts(ex, &state.base_url(), &records).await
 }
 
 /// `acct` = `user`, `@user`, `user@domain` or `@user@domain`, among known accounts only
 /// (never WebFinger). Suspended accounts are found; deleted ones are not.
-pub async fn lookup(
-    ex: &mut Exec<'_>,
-    base: &str,
-    local_domain: &str,
-    acct: Option<&str>,
-) -> ApiResult<Account> {
+pub async fn lookup(state: &AppState, acct: Option<&str>) -> ApiResult<Account> {
     let (user, domain) = acct
-        .and_then(|a| parse_acct(a, local_domain))
+        .and_then(|a| parse_acct(a, &state.config().domain))
         .ok_or(ApiError::NotFound)?;
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
     let record = accounts::find_by_username(ex, user, domain)
         .await?
         .filter(|r| r.account.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
-    present::render_account(ex, base, &record).await
+    present::render_account(ex, &state.base_url(), &record).await
 }
 
 /// For each existing, non-suspended account of `id[]`: the accounts you follow that follow it
 /// (none when it hides its collections; accounts hiding theirs are left out).
 pub async fn familiar_followers(
-    ex: &mut Exec<'_>,
-    base: &str,
+    state: &AppState,
     viewer: i64,
     raw: &[String],
 ) -> ApiResult<Vec<FamiliarFollowers>> {
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
+    let base = &state.base_url();
     let mut ids: Vec<i64> = raw.iter().map(|s| ruby_to_i(s)).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -2,13 +2,12 @@
 //! the collections built on them. Each write runs in one transaction that also keeps the
 //! accounts' follower/following counters true.
 
+pub mod blocks_and_mutes;
 pub mod collections;
 pub mod domain_blocks;
 pub mod follow;
-pub mod languages;
 pub mod lookup;
-pub mod moderation;
-pub mod profile;
+pub mod notes_and_endorsements;
 pub mod requests;
 
 use crate::db::Exec;
@@ -21,7 +20,7 @@ use crate::services::accounts;
 /// `:id` of the follow/unfollow/block/… routes: 404 when unknown, deleted, or a local account
 /// whose user is pending approval or unconfirmed.
 pub async fn action_target(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
-    let record = accounts::find_for_api(ex, id).await?;
+    let record = accounts::find_undeleted(ex, id).await?;
     if accounts::visible_locally(&record) {
         Ok(record)
     } else {

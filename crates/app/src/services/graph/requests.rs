@@ -20,7 +20,7 @@ async fn authorize_once(state: &AppState, me: i64, requester: i64) -> ApiResult<
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     accounts_repo::lock_pair(&mut ex, me, requester).await?;
-    let account = accounts::find_for_api(&mut ex, requester).await?;
+    let account = accounts::find_undeleted(&mut ex, requester).await?;
     let request = follows::find(&mut ex, FollowKind::Request, requester, me)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -49,7 +49,7 @@ async fn reject_once(state: &AppState, me: i64, requester: i64) -> ApiResult<Rel
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     accounts_repo::lock_pair(&mut ex, me, requester).await?;
-    let account = accounts::find_for_api(&mut ex, requester).await?;
+    let account = accounts::find_undeleted(&mut ex, requester).await?;
     if !withdraw_request(&mut ex, requester, me).await? {
         return Err(ApiError::NotFound);
     }

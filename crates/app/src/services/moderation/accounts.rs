@@ -9,6 +9,7 @@ use crate::db::repo::admin_accounts;
 use crate::db::repo::users::{self, UserRow};
 use crate::db::repo::warnings;
 use crate::db::repo::warnings::FlagColumn;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::permissions::{self, Standing};
 use crate::domain::{acct, time};
 use crate::error::{ApiError, ApiResult};
@@ -34,29 +35,7 @@ impl Actor {
     }
 }
 
-/// Cursors and limit of a list request.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PageReq {
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: usize,
-}
-
-/// A page of a list plus what its Link header needs.
-#[derive(Debug, Clone)]
-pub struct Listed<T> {
-    pub items: Vec<T>,
-    pub ids: Vec<i64>,
-    pub carried: Vec<(String, String)>,
-    pub full: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiVersion {
-    V1,
-    V2,
-}
+pub use super::filter::{ApiVersion, carried as carried_params};
 
 /// `GET /api/v{1,2}/admin/accounts`: the filter is parsed before the permission check.
 pub async fn list(
@@ -64,34 +43,21 @@ pub async fn list(
     actor: &Actor,
     version: ApiVersion,
     raw: &RawParams,
-    page: PageReq,
-) -> ApiResult<Listed<AdminAccount>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<AdminAccount>> {
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
     let staff = roles_that_can(&mut ex, permissions::MANAGE_REPORTS).await?;
-    let (f, carried) = match version {
+    let f = match version {
         ApiVersion::V1 => filter::v1(raw, &staff)?,
         ApiVersion::V2 => filter::v2(raw, &staff)?,
     };
     actor.require(permissions::MANAGE_USERS)?;
     let filter_plan = admin_accounts::plan_for(&mut ex, &f).await?;
     let conds = admin_accounts::filter_conditions(&f, filter_plan, ex.backend());
-    let ids = admin_accounts::page_ids(
-        &mut ex,
-        conds,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let ids = admin_accounts::page_ids(&mut ex, conds, cursor).await?;
     let items = render::admin_accounts(&mut ex, &state.base_url(), &ids).await?;
-    Ok(Listed {
-        full: page.limit > 0 && ids.len() == page.limit,
-        items,
-        ids,
-        carried,
-    })
+    Ok(Page::new(items, &ids, cursor))
 }
 
 pub(crate) async fn load(ex: &mut Exec<'_>, id: i64) -> ApiResult<AccountRecord> {
@@ -152,35 +118,23 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
     let a = load(&mut ex, id).await?;
     let now = time::now();
     match op {
-        Op::Approve | Op::Enable => {
+        Op::Approve => {
+            let u = pending_user(&mut ex, state, actor, &a, "approve").await?;
+            users::set_approved(&mut ex, u.id, true, now).await?;
+        }
+        Op::Enable => {
             let u = local_user(&mut ex, &a).await?;
             actor.require(permissions::MANAGE_USERS)?;
-            if op == Op::Approve {
-                if u.approved {
-                    return Err(ApiError::not_allowed());
-                }
-                audit(
-                    &mut ex,
-                    state,
-                    actor.account_id,
-                    "approve",
-                    &user_target(&a, &u),
-                    "",
-                )
-                .await?;
-                users::set_approved(&mut ex, u.id, true, now).await?;
-            } else {
-                audit(
-                    &mut ex,
-                    state,
-                    actor.account_id,
-                    "enable",
-                    &user_target(&a, &u),
-                    "",
-                )
-                .await?;
-                users::set_disabled(&mut ex, u.id, false, now).await?;
-            }
+            audit(
+                &mut ex,
+                state,
+                actor.account_id,
+                "enable",
+                &user_target(&a, &u),
+                "",
+            )
+            .await?;
+            users::set_disabled(&mut ex, u.id, false, now).await?;
         }
         Op::Unsilence | Op::Unsensitive => {
             actor.require(permissions::MANAGE_USERS)?;
@@ -226,25 +180,30 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
     Ok(entity)
 }
 
+/// The local user of `a` awaiting approval, audited as `action` (approve or reject): 403
+/// `Forbidden` without a user, `This action is not allowed` once it is approved.
+async fn pending_user(
+    ex: &mut Exec<'_>,
+    state: &AppState,
+    actor: &Actor,
+    a: &AccountRecord,
+    action: &str,
+) -> ApiResult<UserRow> {
+    let u = local_user(ex, a).await?;
+    actor.require(permissions::MANAGE_USERS)?;
+    if u.approved {
+        return Err(ApiError::not_allowed());
+    }
+    audit(ex, state, actor.account_id, action, &user_target(a, &u), "").await?;
+    Ok(u)
+}
+
 /// `POST /api/v1/admin/accounts/:id/reject`: destroys the pending user and its account.
 pub async fn reject(state: &AppState, actor: &Actor, id: i64) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let a = load(&mut ex, id).await?;
-    let u = local_user(&mut ex, &a).await?;
-    actor.require(permissions::MANAGE_USERS)?;
-    if u.approved {
-        return Err(ApiError::not_allowed());
-    }
-    audit(
-        &mut ex,
-        state,
-        actor.account_id,
-        "reject",
-        &user_target(&a, &u),
-        "",
-    )
-    .await?;
+    pending_user(&mut ex, state, actor, &a, "reject").await?;
     warnings::destroy_account(&mut ex, id).await?;
     tx.commit().await?;
     Ok(())

@@ -96,21 +96,7 @@ pub async fn perform(
         ),
         None => None,
     };
-    let preset_text = match req.warning_preset_id {
-        Some(pid) => Some(
-            warnings::find_preset(&mut ex, pid)
-                .await?
-                .ok_or(ApiError::NotFound)?
-                .text,
-        ),
-        None => None,
-    };
-    let text: Vec<String> = [preset_text, req.text.clone()]
-        .into_iter()
-        .flatten()
-        .filter(|t| !t.is_empty())
-        .collect();
-    let text = text.join("\n\n");
+    let text = warning_text(&mut ex, &req).await?;
     apply_type(&mut ex, state, actor, &target, kind, &text, now).await?;
     let warning = WarningRow {
         id: state.next_id(),
@@ -139,47 +125,14 @@ pub async fn perform(
     } else {
         reports::unresolved_against(&mut ex, id).await?
     };
-    for r in &to_resolve {
-        actor.require(permissions::MANAGE_REPORTS)?;
-        audit(
-            &mut ex,
-            state,
-            actor.account_id,
-            "resolve",
-            &report_target(r),
-            &text,
-        )
-        .await?;
-        reports::set_resolved(&mut ex, r.id, actor.account_id, now).await?;
-    }
+    resolve_reports(&mut ex, state, actor, &to_resolve, &text, now).await?;
     let user = users::find_by_account(&mut ex, id).await?;
     let mail = match (
-        &user,
+        user,
         req.send_email_notification && target.account.domain.is_none(),
     ) {
         (Some(u), true) => {
-            warnings::insert_notification(
-                &mut ex,
-                &NewNotification {
-                    id: state.next_id(),
-                    account_id: id,
-                    from_account_id: id,
-                    kind: "moderation_warning",
-                    report_id: None,
-                    account_warning_id: Some(warning.id),
-                    now,
-                },
-            )
-            .await?;
-            Some(Mail {
-                to: u.email.clone(),
-                subject: kind.mail_subject(&acct),
-                body: if text.is_empty() {
-                    kind.mail_subject(&acct)
-                } else {
-                    text
-                },
-            })
+            Some(warning_mail(&mut ex, state, &warning, kind, &acct, u.email).await?)
         }
         _ => None,
     };
@@ -188,6 +141,85 @@ pub async fn perform(
         state.send_mail(m);
     }
     Ok(())
+}
+
+/// The warning's text: the preset's (404 for an unknown preset) and the given one, in that
+/// order, blank ones left out.
+async fn warning_text(ex: &mut Exec<'_>, req: &ActionRequest) -> ApiResult<String> {
+    let preset_text = match req.warning_preset_id {
+        Some(pid) => Some(
+            warnings::find_preset(ex, pid)
+                .await?
+                .ok_or(ApiError::NotFound)?
+                .text,
+        ),
+        None => None,
+    };
+    let text: Vec<String> = [preset_text, req.text.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .collect();
+    Ok(text.join("\n\n"))
+}
+
+/// Resolves `reports` (each needs manage_reports), with an audit entry each.
+async fn resolve_reports(
+    ex: &mut Exec<'_>,
+    state: &AppState,
+    actor: &Actor,
+    to_resolve: &[ReportRow],
+    text: &str,
+    now: i64,
+) -> ApiResult<()> {
+    for r in to_resolve {
+        actor.require(permissions::MANAGE_REPORTS)?;
+        audit(
+            ex,
+            state,
+            actor.account_id,
+            "resolve",
+            &report_target(r),
+            text,
+        )
+        .await?;
+        reports::set_resolved(ex, r.id, actor.account_id, now).await?;
+    }
+    Ok(())
+}
+
+/// Notifies the warned local user of `warning` and writes the mail to send them at `to`.
+async fn warning_mail(
+    ex: &mut Exec<'_>,
+    state: &AppState,
+    warning: &WarningRow,
+    kind: ActionType,
+    acct: &str,
+    to: String,
+) -> ApiResult<Mail> {
+    let target = warning.target_account_id;
+    warnings::insert_notification(
+        ex,
+        &NewNotification {
+            id: state.next_id(),
+            account_id: target,
+            from_account_id: target,
+            kind: "moderation_warning",
+            report_id: None,
+            account_warning_id: Some(warning.id),
+            now: warning.created_at,
+        },
+    )
+    .await?;
+    Ok(Mail {
+        to,
+        subject: kind.mail_subject(acct),
+        body: if warning.text.is_empty() {
+            kind.mail_subject(acct)
+        } else {
+            warning.text.clone()
+        },
+    })
 }
 
 /// The report as an audit target.

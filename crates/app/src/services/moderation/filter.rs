@@ -24,7 +24,7 @@ impl RawParams {
     }
 
     /// `limit` and the given keys, as they came, for the Link header.
-    fn carried(&self, keys: &[&str]) -> Vec<(String, String)> {
+    fn carried_keys(&self, keys: &[&str]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = keys
             .iter()
             .chain(std::iter::once(&"limit"))
@@ -64,14 +64,27 @@ const V2_KEYS: &[&str] = &[
     "invited_by",
 ];
 
+/// Which admin accounts API a request came through: its parameters and defaults differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    V1,
+    V2,
+}
+
+/// The params of a list request carried into its Link header: `limit` and the filter keys of
+/// `version`, as they came.
+pub fn carried(raw: &RawParams, version: ApiVersion) -> Vec<(String, String)> {
+    raw.carried_keys(match version {
+        ApiVersion::V1 => V1_KEYS,
+        ApiVersion::V2 => V2_KEYS,
+    })
+}
+
 /// Role ids whose computed permissions include manage_reports (upstream's `staff`).
 pub type StaffRoles = Vec<i64>;
 
 /// v1: defaults `origin=local`, `status=active`; flags translated as upstream.
-pub fn v1(
-    raw: &RawParams,
-    staff_roles: &StaffRoles,
-) -> ApiResult<(AccountFilter, Vec<(String, String)>)> {
+pub fn v1(raw: &RawParams, staff_roles: &StaffRoles) -> ApiResult<AccountFilter> {
     let mut f = AccountFilter {
         origin: Some(Origin::Local),
         status: Some(Status::Active),
@@ -95,14 +108,11 @@ pub fn v1(
         f.role_ids = Some(staff_roles.clone());
     }
     shared_text_keys(raw, &mut f);
-    Ok((f, raw.carried(V1_KEYS)))
+    Ok(f)
 }
 
 /// v2: no defaults; unknown origin / status are 400s.
-pub fn v2(
-    raw: &RawParams,
-    staff_roles: &StaffRoles,
-) -> ApiResult<(AccountFilter, Vec<(String, String)>)> {
+pub fn v2(raw: &RawParams, staff_roles: &StaffRoles) -> ApiResult<AccountFilter> {
     let mut f = AccountFilter::default();
     if let Some(o) = raw.present("origin") {
         f.origin = Some(match o {
@@ -142,7 +152,7 @@ pub fn v2(
         f.invited_by = Some(params::ruby_to_i(v));
     }
     shared_text_keys(raw, &mut f);
-    Ok((f, raw.carried(V2_KEYS)))
+    Ok(f)
 }
 
 fn shared_text_keys(raw: &RawParams, f: &mut AccountFilter) {
@@ -181,15 +191,16 @@ mod tests {
 
     #[test]
     fn v1_last_status_flag_wins_and_remote_is_any_value() -> ApiResult<()> {
-        let (f, _) = v1(
+        let f = v1(
             &raw(&[("pending", "1"), ("suspended", "1"), ("remote", "false")]),
             &vec![],
         )?;
         assert_eq!(f.status, Some(Status::Suspended));
         assert_eq!(f.origin, Some(Origin::Remote));
-        let (f, carried) = v1(&raw(&[("sensitized", "1"), ("limit", "5")]), &vec![])?;
+        let params = raw(&[("sensitized", "1"), ("limit", "5")]);
+        let f = v1(&params, &vec![])?;
         assert_eq!(f.status, Some(Status::Active));
-        assert_eq!(carried.len(), 2);
+        assert_eq!(carried(&params, ApiVersion::V1).len(), 2);
         Ok(())
     }
 

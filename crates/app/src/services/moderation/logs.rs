@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use crate::api_types::{Account, ActionLog};
 use crate::db::repo::accounts::{self, AccountRecord};
-use crate::db::repo::action_logs::{self, LogFilter};
+use crate::db::repo::action_logs;
+use crate::domain::admin_filters::LogFilter;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::{permissions, time};
 use crate::error::ApiResult;
-use crate::services::moderation::accounts::{Actor, Listed, PageReq};
+use crate::services::moderation::accounts::Actor;
 use crate::services::moderation::render;
 use crate::state::AppState;
 
@@ -16,21 +18,12 @@ pub async fn list(
     state: &AppState,
     actor: &Actor,
     filter: &LogFilter,
-    carried: Vec<(String, String)>,
-    page: PageReq,
-) -> ApiResult<Listed<ActionLog>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<ActionLog>> {
     actor.require(permissions::VIEW_AUDIT_LOG)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let rows = action_logs::list(
-        &mut ex,
-        filter,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let rows = action_logs::list(&mut ex, filter, cursor).await?;
     let mut actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.account_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();
@@ -52,10 +45,6 @@ pub async fn list(
             account: r.account_id.and_then(|i| by_id.get(&i).cloned()),
         })
         .collect();
-    Ok(Listed {
-        full: page.limit > 0 && rows.len() == page.limit,
-        ids: rows.iter().map(|r| r.id).collect(),
-        items,
-        carried,
-    })
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    Ok(Page::new(items, &ids, cursor))
 }

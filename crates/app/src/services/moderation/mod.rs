@@ -16,19 +16,12 @@ pub mod strikes;
 use sha2::{Digest, Sha256};
 
 use crate::db::Exec;
-use crate::db::repo::accounts::AccountRow;
 use crate::db::repo::action_logs::{self, ActionLogRow};
 use crate::db::repo::warnings::{self, NewNotification};
 use crate::db::repo::{admin_accounts, roles};
 use crate::domain::{permissions, time};
 use crate::error::ApiResult;
 use crate::state::AppState;
-
-/// Whether the account's media and posts are forced sensitive (upstream `sensitized?`).
-/// Status and media code call this when rendering and when posting.
-pub fn is_sensitized(account: &AccountRow) -> bool {
-    account.sensitized_at.is_some()
-}
 
 /// Upstream's canonical e-mail: lower-cased, dots and `+tag` removed from the local part.
 pub fn canonical_email(email: &str) -> String {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::api_types::{Account, AdminAccount, AdminIp};
 use crate::db::Exec;
-use crate::db::repo::accounts::{self, AccountRecord, AccountRow, EmojiRow};
+use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::admin_accounts::{self, UserExtras};
 use crate::db::repo::roles;
 use crate::db::repo::users::{self, UserRow};
@@ -47,28 +47,7 @@ pub async fn admin_accounts(
             continue;
         };
         let account = accounts_out.remove(id).ok_or(ApiError::NotFound)?;
-        let a = &record.account;
-        let mut entity = AdminAccount {
-            id: a.id.to_string(),
-            username: a.username.clone(),
-            domain: a.domain.clone(),
-            created_at: time::iso8601(a.created_at),
-            email: None,
-            ip: None,
-            confirmed: None,
-            suspended: a.suspended_at.is_some(),
-            silenced: a.silenced_at.is_some(),
-            sensitized: a.sensitized_at.is_some(),
-            disabled: None,
-            approved: None,
-            locale: None,
-            invite_request: None,
-            created_by_application_id: None,
-            invited_by_account_id: None,
-            ips: None,
-            account,
-            role: None,
-        };
+        let mut entity = account_only(&record, account);
         if let Some(u) = users.get(id) {
             let mut known = ips.remove(&u.id).unwrap_or_default();
             if let Some(sign_up) = &u.sign_up_ip
@@ -102,68 +81,41 @@ pub async fn admin_accounts(
     Ok(out)
 }
 
-fn codes_of(a: &AccountRow) -> Vec<String> {
-    let mut codes = Vec::new();
-    present::shortcodes_in(&a.display_name, &mut codes);
-    present::shortcodes_in(&a.note, &mut codes);
-    for f in present::stored_fields(&a.fields) {
-        present::shortcodes_in(&f.name, &mut codes);
-        present::shortcodes_in(&f.value, &mut codes);
+/// The Admin::Account of an account without a user (a local one's user fields are filled in
+/// afterwards).
+fn account_only(record: &AccountRecord, account: Account) -> AdminAccount {
+    let a = &record.account;
+    AdminAccount {
+        id: a.id.to_string(),
+        username: a.username.clone(),
+        domain: a.domain.clone(),
+        created_at: time::iso8601(a.created_at),
+        email: None,
+        ip: None,
+        confirmed: None,
+        suspended: a.suspended_at.is_some(),
+        silenced: a.silenced_at.is_some(),
+        sensitized: a.sensitized_at.is_some(),
+        disabled: None,
+        approved: None,
+        locale: None,
+        invite_request: None,
+        created_by_application_id: None,
+        invited_by_account_id: None,
+        ips: None,
+        account,
+        role: None,
     }
-    codes
 }
 
-/// REST Accounts of `records` keyed by id, with their emojis and moved-to accounts loaded in
-/// one query each (instead of per account).
+/// REST Accounts of `records` keyed by id, rendered in one batch.
 pub async fn rest_accounts(
     ex: &mut Exec<'_>,
     base_url: &str,
     records: &[&AccountRecord],
 ) -> ApiResult<HashMap<i64, Account>> {
-    let moved_ids: Vec<i64> = records
-        .iter()
-        .filter_map(|r| r.account.moved_to_account_id)
-        .collect();
-    let moved = accounts::find_many(ex, &moved_ids).await?;
-    let all: Vec<&AccountRecord> = records.iter().copied().chain(moved.iter()).collect();
-    let mut domains: Vec<String> = Vec::new();
-    let mut codes: Vec<String> = Vec::new();
-    let per_account: Vec<Vec<String>> = all.iter().map(|r| codes_of(&r.account)).collect();
-    for (r, c) in all.iter().zip(&per_account) {
-        if !c.is_empty() {
-            domains.push(r.account.domain.clone().unwrap_or_default());
-            codes.extend(c.iter().cloned());
-        }
-    }
-    domains.sort();
-    domains.dedup();
-    codes.sort();
-    codes.dedup();
-    let emojis = admin_accounts::emojis_batch(ex, &domains, &codes).await?;
-    let emojis_for = |r: &AccountRecord, c: &[String]| -> Vec<EmojiRow> {
-        let domain = r.account.domain.clone().unwrap_or_default();
-        emojis
-            .iter()
-            .filter(|e| e.domain_key == domain && c.contains(&e.emoji.shortcode))
-            .map(|e| e.emoji.clone())
-            .collect()
-    };
-    let p = present::Presenter { base_url };
-    let mut moved_out: HashMap<i64, Account> = HashMap::new();
-    for (r, c) in all.iter().zip(&per_account).skip(records.len()) {
-        let mut rendered = p.account(r, &emojis_for(r, c), None);
-        rendered.moved = None;
-        moved_out.insert(r.account.id, rendered);
-    }
-    let mut out = HashMap::with_capacity(records.len());
-    for (r, c) in records.iter().zip(&per_account) {
-        let moved = r
-            .account
-            .moved_to_account_id
-            .and_then(|m| moved_out.get(&m).cloned());
-        out.insert(r.account.id, p.account(r, &emojis_for(r, c), moved));
-    }
-    Ok(out)
+    let rendered = present::render_account_refs(ex, base_url, records).await?;
+    Ok(records.iter().map(|r| r.account.id).zip(rendered).collect())
 }
 
 /// One Admin::Account, 404 when the account does not exist.

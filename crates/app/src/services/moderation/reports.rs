@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use crate::api_types::{AdminAccount, AdminReport, Report, Status};
 use crate::db::Exec;
 use crate::db::repo::accounts;
-use crate::db::repo::reports::{self, ReportFilter, ReportRow};
+use crate::db::repo::reports::{self, ReportRow};
 use crate::db::repo::statuses;
+use crate::domain::admin_filters::ReportFilter;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::{permissions, time};
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::throttles;
-use crate::services::moderation::accounts::{Actor, Listed, PageReq};
+use crate::services::moderation::accounts::Actor;
 use crate::services::moderation::action::report_target;
 use crate::services::moderation::{audit, notify_staff, render};
 use crate::services::present;
@@ -73,8 +75,8 @@ async fn reported_statuses(
         .collect())
 }
 
-/// `POST /api/v1/reports` for `reporter` (the signed-in account).
-pub async fn create(state: &AppState, reporter: i64, req: NewReport) -> ApiResult<Report> {
+/// Counts a report against the reports throttle; 429 past it.
+async fn hit_throttle(state: &AppState, reporter: i64) -> ApiResult<()> {
     let hit = state
         .limiter()
         .hit(
@@ -88,19 +90,12 @@ pub async fn create(state: &AppState, reporter: i64, req: NewReport) -> ApiResul
     if hit.exceeded() {
         return Err(ApiError::TooManyRequests);
     }
-    let mut tx = state.db().begin().await?;
-    let mut ex = tx.exec();
-    let target_id = req.account_id.ok_or(ApiError::NotFound)?;
-    let target = accounts::find(&mut ex, target_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut wanted = req.status_ids.clone();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let found = reports::statuses_of(&mut ex, target_id, &wanted).await?;
-    if found.len() != wanted.len() {
-        return Err(ApiError::NotFound);
-    }
+    Ok(())
+}
+
+/// The report's category (`violation` when rules are given, else the asked one or `other`),
+/// after upstream's validations of the comment, category and rules.
+fn checked_category(req: &NewReport) -> ApiResult<String> {
     let category = if req.rule_ids.is_empty() {
         req.category
             .clone()
@@ -122,12 +117,33 @@ pub async fn create(state: &AppState, reporter: i64, req: NewReport) -> ApiResul
         // No server rules are defined, so any rule id is unknown.
         errors.push("Rule ids does not reference valid rules".to_owned());
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Unprocessable(format!(
+    if errors.is_empty() {
+        Ok(category)
+    } else {
+        Err(ApiError::Unprocessable(format!(
             "Validation failed: {}",
             errors.join(", ")
-        )));
+        )))
     }
+}
+
+/// `POST /api/v1/reports` for `reporter` (the signed-in account).
+pub async fn create(state: &AppState, reporter: i64, req: NewReport) -> ApiResult<Report> {
+    hit_throttle(state, reporter).await?;
+    let mut tx = state.db().begin().await?;
+    let mut ex = tx.exec();
+    let target_id = req.account_id.ok_or(ApiError::NotFound)?;
+    let target = accounts::find(&mut ex, target_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut wanted = req.status_ids.clone();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found = reports::statuses_of(&mut ex, target_id, &wanted).await?;
+    if found.len() != wanted.len() {
+        return Err(ApiError::NotFound);
+    }
+    let category = checked_category(&req)?;
     let now = time::now();
     let row = ReportRow {
         id: state.next_id(),
@@ -228,28 +244,15 @@ pub async fn list(
     state: &AppState,
     actor: &Actor,
     filter: &ReportFilter,
-    carried: Vec<(String, String)>,
-    page: PageReq,
-) -> ApiResult<Listed<AdminReport>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<AdminReport>> {
     actor.require(permissions::MANAGE_REPORTS)?;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
-    let rows = reports::list(
-        &mut ex,
-        filter,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
+    let rows = reports::list(&mut ex, filter, cursor).await?;
     let items = admin_reports(&mut ex, &state.base_url(), &rows).await?;
-    Ok(Listed {
-        full: page.limit > 0 && rows.len() == page.limit,
-        ids: rows.iter().map(|r| r.id).collect(),
-        items,
-        carried,
-    })
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    Ok(Page::new(items, &ids, cursor))
 }
 
 /// `GET /api/v1/admin/reports/:id`

@@ -11,9 +11,10 @@ use crate::api_types::account_warning::{AccountWarning, AdminAccountWarning, act
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::warnings::{self, WarningRow};
+use crate::domain::page::{Cursor, Page};
 use crate::domain::{acct, permissions, time};
 use crate::error::{ApiError, ApiResult};
-use crate::services::moderation::accounts::{Actor, Listed, PageReq, load};
+use crate::services::moderation::accounts::{Actor, load};
 use crate::services::moderation::action::target_position;
 use crate::services::moderation::{Target, audit, render};
 use crate::state::AppState;
@@ -68,9 +69,8 @@ pub async fn list(
     state: &AppState,
     actor: &Actor,
     account_id: Option<i64>,
-    carried: Vec<(String, String)>,
-    page: PageReq,
-) -> ApiResult<Listed<AdminAccountWarning>> {
+    cursor: &Cursor,
+) -> ApiResult<Page<AdminAccountWarning>> {
     actor.require(permissions::MANAGE_USERS)?;
     let account_id = account_id.ok_or_else(|| {
         ApiError::BadRequest("param is missing or the value is empty: account_id".into())
@@ -78,24 +78,11 @@ pub async fn list(
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
     load(&mut ex, account_id).await?;
-    let rows = warnings::page_for_target(
-        &mut ex,
-        account_id,
-        page.max_id,
-        page.since_id,
-        page.min_id,
-        page.limit,
-    )
-    .await?;
-    let full = page.limit > 0 && rows.len() == page.limit;
-    let ids = rows.iter().map(|r| r.id).collect();
+    let rows = warnings::page_for_target(&mut ex, account_id, cursor).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let rendered = render_warnings(&mut ex, &state.base_url(), rows).await?;
-    Ok(Listed {
-        items: rendered.into_iter().map(admin_entity).collect(),
-        ids,
-        carried,
-        full,
-    })
+    let items = rendered.into_iter().map(admin_entity).collect();
+    Ok(Page::new(items, &ids, cursor))
 }
 
 /// `POST /api/v1/admin/account_warnings/:id/overrule`: 404, permission, role position; sets

@@ -7,7 +7,7 @@ use crate::domain::{secrets, time};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::redirect_uris;
+use crate::domain::redirect_uris;
 
 const MAX_NAME: usize = 60;
 const MAX_URL: usize = 2000;

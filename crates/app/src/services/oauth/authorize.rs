@@ -8,7 +8,8 @@ use crate::domain::{secrets, time};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::{CODE_TTL_MS, redirect_uris, tokens};
+use super::{CODE_TTL_MS, tokens};
+use crate::domain::redirect_uris;
 
 /// The parameters of an authorization request (GET query or consent form).
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,6 @@
 pub mod apps;
 pub mod authorize;
 pub mod clients;
-pub mod redirect_uris;
 pub mod sessions;
 pub mod tokens;
 pub mod userinfo;

@@ -9,6 +9,9 @@ pub mod verify;
 pub mod verify_jobs;
 
 use crate::api_types::CredentialAccount;
+use crate::db::Exec;
+use crate::db::repo::accounts::AccountRecord;
+use crate::db::repo::users::UserRow;
 use crate::db::repo::{accounts, profile, users};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -36,12 +39,7 @@ pub async fn delete_image(
         .await?
         .ok_or(ApiError::NotFound)?;
     profile::clear_image(&mut ex, account_id, which == Image::Header, time::now()).await?;
-    let record = accounts::find(&mut ex, account_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let user = users::find(&mut ex, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (record, user) = own_rows(&mut ex, account_id, user_id).await?;
     let entity = present::render_credential_account(&mut ex, &base_url, &record, &user).await?;
     tx.commit().await?;
     let keys = match which {
@@ -50,4 +48,17 @@ pub async fn delete_image(
     };
     images::delete_keys(state, keys.into_iter().flatten().collect()).await;
     Ok(entity)
+}
+
+/// The signed-in user's account record and user row as the transaction sees them now.
+pub(crate) async fn own_rows(
+    ex: &mut Exec<'_>,
+    account_id: i64,
+    user_id: i64,
+) -> ApiResult<(AccountRecord, UserRow)> {
+    let record = accounts::find(ex, account_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let user = users::find(ex, user_id).await?.ok_or(ApiError::NotFound)?;
+    Ok((record, user))
 }

@@ -160,22 +160,23 @@ fn validate(c: &Changes, v: &mut Validation) -> Option<Vec<FieldInput>> {
         }
     }
     if let Some(s) = &c.source {
-        let privacy = s.privacy.as_deref();
-        inclusion(
-            v,
-            "source[privacy]",
-            "Default post privacy",
-            privacy,
-            &["public", "unlisted", "private"],
-        );
-        let policy = s.quote_policy.as_deref();
-        inclusion(
-            v,
-            "source[quote_policy]",
-            "Default quote policy",
-            policy,
-            &["public", "followers", "nobody"],
-        );
+        let choices: [(&str, &str, Option<&str>, &[&str]); 2] = [
+            (
+                "source[privacy]",
+                "Default post privacy",
+                s.privacy.as_deref(),
+                &["public", "unlisted", "private"],
+            ),
+            (
+                "source[quote_policy]",
+                "Default quote policy",
+                s.quote_policy.as_deref(),
+                &["public", "followers", "nobody"],
+            ),
+        ];
+        for (key, label, value, allowed) in choices {
+            inclusion(v, key, label, value, allowed);
+        }
     }
     new_fields
 }
@@ -332,12 +333,7 @@ async fn write(
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let record = accounts::find(&mut ex, account_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let user = users::find(&mut ex, user_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (record, user) = super::own_rows(&mut ex, account_id, user_id).await?;
     let old = record.account;
     let cols = columns(&mut ex, state, &old, c, new_fields, stored).await?;
     let unlocking = old.locked && !cols.locked;

@@ -1,18 +1,19 @@
 //! `GET /api/v1/accounts/:id/statuses` (upstream `AccountStatusesFilter`).
 
 use crate::api_types::Status;
-use crate::db::Exec;
 use crate::db::repo::statuses::{self, AccountFilter, Audience};
 use crate::db::repo::tags;
+use crate::domain::page::{Cursor, Page};
 use crate::domain::text::extract_hashtags;
 use crate::domain::time;
 use crate::error::ApiResult;
 use crate::services::accounts as account_service;
 use crate::services::present::unavailable;
+use crate::state::AppState;
 
 use super::render::{RenderOptions, render_statuses};
 
-/// The filters and cursors of one request.
+/// The filters of one request.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
     pub pinned: bool,
@@ -21,18 +22,6 @@ pub struct Query {
     pub exclude_reblogs: bool,
     pub exclude_direct: bool,
     pub tagged: Option<String>,
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: usize,
-}
-
-/// A rendered page and the ids its Link header needs.
-#[derive(Debug, Default)]
-pub struct StatusPage {
-    pub items: Vec<Status>,
-    pub first: Option<i64>,
-    pub last: Option<i64>,
 }
 
 /// The normalised tag name of `tagged` (`#Foo` and `foo` alike).
@@ -41,16 +30,19 @@ fn tag_name(tagged: &str) -> Option<String> {
     extract_hashtags(&format!("#{raw}")).into_iter().next()
 }
 
+/// The statuses of `account_id` that `viewer` may see, newest first.
 pub async fn page(
-    ex: &mut Exec<'_>,
-    base_url: &str,
+    state: &AppState,
     account_id: i64,
     viewer: Option<i64>,
-    q: Query,
-) -> ApiResult<StatusPage> {
-    let target = account_service::find_for_api(ex, account_id).await?;
-    if unavailable(&target.account) || q.limit == 0 {
-        return Ok(StatusPage::default());
+    q: &Query,
+    cursor: &Cursor,
+) -> ApiResult<Page<Status>> {
+    let mut conn = state.db().conn().await?;
+    let ex = &mut conn.exec();
+    let target = account_service::find_undeleted(ex, account_id).await?;
+    if unavailable(&target.account) || cursor.limit == 0 {
+        return Ok(Page::default());
     }
     let audience = match viewer {
         None => Audience::Anonymous,
@@ -58,7 +50,7 @@ pub async fn page(
         Some(v) => {
             let facts = statuses::facts(ex, v, account_id).await?;
             if facts.blocked_by_author {
-                return Ok(StatusPage::default());
+                return Ok(Page::default());
             }
             Audience::Other {
                 viewer: v,
@@ -70,9 +62,9 @@ pub async fn page(
         Some(t) => match tag_name(t) {
             Some(name) => match tags::find_by_name(ex, &name).await? {
                 Some(id) => Some(id),
-                None => return Ok(StatusPage::default()),
+                None => return Ok(Page::default()),
             },
-            None => return Ok(StatusPage::default()),
+            None => return Ok(Page::default()),
         },
         None => None,
     };
@@ -85,21 +77,17 @@ pub async fn page(
         exclude_reblogs: q.exclude_reblogs,
         exclude_direct: q.exclude_direct,
         tag_id,
-        max_id: q.max_id,
-        since_id: q.since_id,
-        min_id: q.min_id,
-        limit: i64::try_from(q.limit).unwrap_or(i64::MAX),
+        cursor: *cursor,
         now: time::now(),
     };
     let rows = statuses::account_page(ex, &filter).await?;
+    let base_url = state.base_url();
     let opts = RenderOptions {
-        base_url,
+        base_url: &base_url,
         viewer,
         source_requested: false,
     };
-    Ok(StatusPage {
-        first: rows.first().map(|s| s.id),
-        last: rows.last().map(|s| s.id),
-        items: render_statuses(ex, opts, &rows).await?,
-    })
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let items = render_statuses(ex, opts, &rows).await?;
+    Ok(Page::new(items, &ids, cursor))
 }

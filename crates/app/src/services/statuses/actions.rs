@@ -14,8 +14,8 @@ use crate::services::media_attachments::delete_keys;
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
-use super::create::hit_family;
-use super::render::{RenderOptions, render_status};
+use super::create::{default_visibility, hit_family};
+use super::render::{RenderOptions, render_status, status_for};
 use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 
 /// Upstream `StatusPinValidator::PIN_LIMIT`.
@@ -94,7 +94,7 @@ pub async fn reblog(
     user: &UserRow,
     id: i64,
     visibility: Option<String>,
-) -> ApiResult<(StatusRow, Option<Hit>)> {
+) -> ApiResult<(Status, Option<Hit>)> {
     let my_id = me.account.id;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
@@ -111,31 +111,10 @@ pub async fn reblog(
         return Err(ApiError::not_allowed());
     }
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
-        return Ok((existing, None));
+        drop(conn);
+        return Ok((status_for(state, Some(my_id), &existing).await?, None));
     }
-    let visibility = if original.visibility >= PRIVATE {
-        original.visibility
-    } else {
-        let name = visibility
-            .filter(|v| !v.is_empty())
-            .or_else(|| {
-                user.setting_default_privacy
-                    .clone()
-                    .filter(|v| !v.is_empty())
-            })
-            .unwrap_or_else(|| {
-                if me.account.locked {
-                    "private".into()
-                } else {
-                    "public".into()
-                }
-            });
-        parse_visibility(&name).ok_or_else(|| {
-            ApiError::Unprocessable(
-                "Validation failed: Visibility is not included in the list".into(),
-            )
-        })?
-    };
+    let visibility = reblog_visibility(&original, me, user, visibility)?;
     drop(conn);
     let hit = hit_family(state, my_id).await?;
     let now = time::now();
@@ -146,11 +125,7 @@ pub async fn reblog(
         text: "",
         content_html: "",
         spoiler_text: "",
-        visibility: if visibility == PUBLIC && me.account.silenced_at.is_some() {
-            UNLISTED
-        } else {
-            visibility
-        },
+        visibility,
         sensitive: false,
         language: None,
         in_reply_to_id: None,
@@ -160,13 +135,52 @@ pub async fn reblog(
         has_media: false,
         now,
     };
+    let stored = store_reblog(state, &row, &original).await?;
+    Ok((status_for(state, Some(my_id), &stored).await?, hit))
+}
+
+/// The visibility of a reblog: the original's when it is private or direct, else the asked
+/// one (or the user's default); public becomes unlisted for a silenced account.
+fn reblog_visibility(
+    original: &StatusRow,
+    me: &AccountRecord,
+    user: &UserRow,
+    asked: Option<String>,
+) -> ApiResult<i64> {
+    if original.visibility >= PRIVATE {
+        return Ok(original.visibility);
+    }
+    let name = asked
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default_visibility(me, user));
+    let visibility = parse_visibility(&name).ok_or_else(|| {
+        ApiError::Unprocessable("Validation failed: Visibility is not included in the list".into())
+    })?;
+    Ok(
+        if visibility == PUBLIC && me.account.silenced_at.is_some() {
+            UNLISTED
+        } else {
+            visibility
+        },
+    )
+}
+
+/// Stores the reblog `row` of `original` with its counters and notification, unless one was
+/// stored meanwhile (that one is answered).
+async fn store_reblog(
+    state: &AppState,
+    row: &NewStatus<'_>,
+    original: &StatusRow,
+) -> ApiResult<StatusRow> {
+    let (rid, my_id, now) = (row.id, row.account_id, row.now);
+    let owned = original.account_id == my_id;
     let mut outbox = Outbox::default();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     if let Some(existing) = statuses::find_reblog(&mut ex, my_id, original.id).await? {
-        return Ok((existing, hit));
+        return Ok(existing);
     }
-    statuses::insert(&mut ex, &row).await?;
+    statuses::insert(&mut ex, row).await?;
     statuses::bump_counter(&mut ex, original.id, Counter::Reblogs, 1).await?;
     if row.visibility != DIRECT {
         statuses::bump_account(&mut ex, my_id, 1, now).await?;
@@ -193,7 +207,7 @@ pub async fn reblog(
     tx.commit().await?;
     outbox.status_created(rid);
     outbox.send(state);
-    Ok((stored, hit))
+    Ok(stored)
 }
 
 async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {
@@ -203,7 +217,7 @@ async fn is_local_user(ex: &mut Exec<'_>, account_id: i64) -> ApiResult<bool> {
 }
 
 /// `POST /api/v1/statuses/:id/unreblog`: removes the caller's reblog; answers the original.
-pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<Status> {
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
@@ -220,11 +234,11 @@ pub async fn unreblog(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow
     };
     tx.commit().await?;
     outbox.send(state);
-    Ok(original)
+    status_for(state, Some(me), &original).await
 }
 
 /// `POST /api/v1/statuses/:id/pin` with upstream's `StatusPinValidator`.
-pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<StatusRow> {
+pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<Status> {
     let my_id = me.account.id;
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
@@ -250,15 +264,15 @@ pub async fn pin(state: &AppState, me: &AccountRecord, id: i64) -> ApiResult<Sta
     }
     statuses::insert_pin(&mut ex, state.next_id(), my_id, id, time::now()).await?;
     tx.commit().await?;
-    Ok(s)
+    status_for(state, Some(my_id), &s).await
 }
 
 /// `POST /api/v1/statuses/:id/unpin`.
-pub async fn unpin(state: &AppState, me: i64, id: i64) -> ApiResult<StatusRow> {
+pub async fn unpin(state: &AppState, me: i64, id: i64) -> ApiResult<Status> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
     let (s, _) = find_visible(&mut ex, Some(me), id).await?;
     statuses::delete_pin(&mut ex, me, id).await?;
     tx.commit().await?;
-    Ok(s)
+    status_for(state, Some(me), &s).await
 }

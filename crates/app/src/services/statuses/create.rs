@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::api_types::Status;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::featured_tags;
@@ -19,7 +20,7 @@ use crate::services::present::unavailable;
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
 
-use super::render::account_url;
+use super::render::{account_url, status_for};
 use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 
 /// Upstream `StatusLengthValidator::MAX_CHARS`.
@@ -54,7 +55,9 @@ fn language_code(s: &str) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
-fn default_visibility(me: &AccountRecord, user: &UserRow) -> String {
+/// The visibility of a post that asks for none: the user's default, else private for a
+/// locked account and public otherwise.
+pub(super) fn default_visibility(me: &AccountRecord, user: &UserRow) -> String {
     user.setting_default_privacy
         .clone()
         .filter(|v| !v.is_empty())
@@ -203,13 +206,70 @@ impl From<sqlx::Error> for PostError {
     }
 }
 
-/// Posts a status; returns the stored row and the statuses-family hit.
+/// A post that passed validation, ready to store.
+struct Checked {
+    thread: Option<StatusRow>,
+    text: String,
+    spoiler: String,
+    html: String,
+    sensitive: bool,
+    visibility: i64,
+    media: Vec<i64>,
+    mentioned: Vec<AccountRecord>,
+    hashtags: Vec<String>,
+}
+
+/// Posts a status; returns it rendered for its author, and the statuses-family hit.
 pub async fn create(
     state: &AppState,
     me: &AccountRecord,
     user: &UserRow,
     p: NewPost,
-) -> Result<(StatusRow, Option<Hit>), PostError> {
+) -> Result<(Status, Option<Hit>), PostError> {
+    let my_id = me.account.id;
+    let application_id = p.application_id;
+    let language = p
+        .language
+        .as_deref()
+        .and_then(language_code)
+        .or_else(|| {
+            user.setting_default_language
+                .clone()
+                .filter(|l| !l.is_empty())
+        })
+        .or_else(|| user.locale.clone().filter(|l| !l.is_empty()));
+    let post = check(state, me, user, p).await?;
+    let hit = hit_family(state, my_id).await?;
+    let now = time::now();
+    let id = state.next_id();
+    let row = NewStatus {
+        id,
+        account_id: my_id,
+        text: &post.text,
+        content_html: &post.html,
+        spoiler_text: &post.spoiler,
+        visibility: post.visibility,
+        sensitive: post.sensitive,
+        language: language.as_deref(),
+        in_reply_to_id: post.thread.as_ref().map(|t| t.id),
+        in_reply_to_account_id: post.thread.as_ref().map(|t| t.account_id),
+        reblog_of_id: None,
+        application_id,
+        has_media: !post.media.is_empty(),
+        now,
+    };
+    let stored = store(state, &row, &post).await?;
+    Ok((status_for(state, Some(my_id), &stored).await?, hit))
+}
+
+/// Upstream's validations of a new post, in upstream's order: the reply target, the
+/// visibility, the media, a blank or too long text; then the text rendered with its mentions.
+async fn check(
+    state: &AppState,
+    me: &AccountRecord,
+    user: &UserRow,
+    p: NewPost,
+) -> Result<Checked, PostError> {
     let my_id = me.account.id;
     let mut conn = state.db().conn().await?;
     let mut ex = conn.exec();
@@ -254,58 +314,44 @@ pub async fn create(
     }
     let (html, mentioned) = render_with_mentions(&mut ex, state, &text).await?;
     let hashtags = crate::domain::text::extract_hashtags(&text);
-    drop(conn);
-    let hit = hit_family(state, my_id).await?;
-    let language = p
-        .language
-        .as_deref()
-        .and_then(language_code)
-        .or_else(|| {
-            user.setting_default_language
-                .clone()
-                .filter(|l| !l.is_empty())
-        })
-        .or_else(|| user.locale.clone().filter(|l| !l.is_empty()));
-    let now = time::now();
-    let id = state.next_id();
-    let row = NewStatus {
-        id,
-        account_id: my_id,
-        text: &text,
-        content_html: &html,
-        spoiler_text: &spoiler,
-        visibility,
+    Ok(Checked {
+        thread,
+        text,
+        spoiler,
+        html,
         sensitive,
-        language: language.as_deref(),
-        in_reply_to_id: thread.as_ref().map(|t| t.id),
-        in_reply_to_account_id: thread.as_ref().map(|t| t.account_id),
-        reblog_of_id: None,
-        application_id: p.application_id,
-        has_media: !media.is_empty(),
-        now,
-    };
+        visibility,
+        media,
+        mentioned,
+        hashtags,
+    })
+}
+
+/// Stores the status with its media, tags, mentions (notifying local accounts) and counters
+/// in one transaction, then tells the streams.
+async fn store(state: &AppState, row: &NewStatus<'_>, post: &Checked) -> ApiResult<StatusRow> {
+    let (id, my_id, now) = (row.id, row.account_id, row.now);
     let mut outbox = Outbox::default();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    statuses::insert(&mut ex, &row).await?;
-    for m in &media {
+    statuses::insert(&mut ex, row).await?;
+    for m in &post.media {
         if media_attachments::attach(&mut ex, *m, id).await? == 0 {
             return Err(unprocessable(format!(
                 "Media {m} not found or already attached to another post"
-            ))
-            .into());
+            )));
         }
     }
-    let mut tag_ids = Vec::with_capacity(hashtags.len());
-    for name in &hashtags {
+    let mut tag_ids = Vec::with_capacity(post.hashtags.len());
+    for name in &post.hashtags {
         let tag = tags::find_or_create(&mut ex, state.next_id(), name, now).await?;
         tags::link(&mut ex, id, tag).await?;
         tag_ids.push(tag);
     }
-    if visibility <= UNLISTED {
+    if post.visibility <= UNLISTED {
         featured_tags::count_new_status(&mut ex, my_id, &tag_ids, now).await?;
     }
-    for r in &mentioned {
+    for r in &post.mentioned {
         statuses::insert_mention(&mut ex, state.next_id(), id, r.account.id).await?;
         let local = r.account.domain.is_none() && r.user_id.is_some();
         if local
@@ -317,10 +363,10 @@ pub async fn create(
             outbox.notification(r.account.id, nid);
         }
     }
-    if visibility != DIRECT {
+    if post.visibility != DIRECT {
         statuses::bump_account(&mut ex, my_id, 1, now).await?;
-        if let Some(t) = &thread
-            && visibility < PRIVATE
+        if let Some(t) = &post.thread
+            && post.visibility < PRIVATE
         {
             statuses::bump_counter(&mut ex, t.id, Counter::Replies, 1).await?;
         }
@@ -331,5 +377,5 @@ pub async fn create(
     tx.commit().await?;
     outbox.status_created(id);
     outbox.send(state);
-    Ok((stored, hit))
+    Ok(stored)
 }

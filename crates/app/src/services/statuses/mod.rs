@@ -6,11 +6,13 @@ pub mod actions;
 pub mod create;
 pub mod render;
 
+use crate::api_types::Status;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
 use crate::db::repo::statuses::{self, StatusRow};
 use crate::error::{ApiError, ApiResult};
 use crate::services::present::unavailable;
+use crate::state::AppState;
 
 pub const PUBLIC: i64 = 0;
 pub const UNLISTED: i64 = 1;
@@ -65,6 +67,15 @@ pub async fn can_see(
         }
         _ => statuses::mentions(ex, s.id, v).await?,
     })
+}
+
+/// `GET /api/v1/statuses/:id`: the status rendered for `viewer`, 404 unless they may see it.
+pub async fn show(state: &AppState, viewer: Option<i64>, id: i64) -> ApiResult<Status> {
+    let row = {
+        let mut conn = state.db().conn().await?;
+        find_visible(&mut conn.exec(), viewer, id).await?.0
+    };
+    render::status_for(state, viewer, &row).await
 }
 
 /// A status `viewer` may see, with its author; 404 otherwise.

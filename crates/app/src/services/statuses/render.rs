@@ -9,11 +9,12 @@ use crate::api_types::{Account, CustomEmoji, MediaAttachment, Status};
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord, AccountRow};
 use crate::db::repo::statuses::{self, StatusRow};
-use crate::db::repo::{media_attachments, tags};
+use crate::db::repo::{admin_accounts, media_attachments, tags};
 use crate::domain::{acct, time};
 use crate::error::ApiResult;
 use crate::services::media_attachments::entity as media_entity;
 use crate::services::present::{self, Presenter};
+use crate::state::AppState;
 
 use super::visibility_name;
 
@@ -89,31 +90,23 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
         .into_iter()
         .map(|r| (r.account.id, r))
         .collect();
-    let mut rendered = HashMap::new();
     let authors: HashSet<i64> = by_id.values().map(|s| s.account_id).collect();
-    for id in &authors {
-        if let Some(r) = accounts.get(id) {
-            rendered.insert(*id, present::render_account(ex, opts.base_url, r).await?);
-        }
-    }
+    let author_records: Vec<AccountRecord> = authors
+        .iter()
+        .filter_map(|id| accounts.get(id).cloned())
+        .collect();
+    let rendered: HashMap<i64, Account> = author_records
+        .iter()
+        .map(|r| r.account.id)
+        .zip(present::render_accounts(ex, opts.base_url, &author_records).await?)
+        .collect();
     let mut media: HashMap<i64, Vec<MediaAttachment>> = HashMap::new();
     for m in media_attachments::of_statuses(ex, &ids).await? {
         if let Some(sid) = m.status_id {
             media.entry(sid).or_default().push(media_entity(&p, &m));
         }
     }
-    let mut mentions: HashMap<i64, Vec<StatusMention>> = HashMap::new();
-    for (sid, aid) in mention_pairs {
-        if let Some(r) = accounts.get(&aid) {
-            let a = &r.account;
-            mentions.entry(sid).or_default().push(StatusMention {
-                id: a.id.to_string(),
-                username: a.username.clone(),
-                url: account_url(opts.base_url, a),
-                acct: acct::acct(&a.username, a.domain.as_deref()),
-            });
-        }
-    }
+    let mentions = mention_entities(opts.base_url, mention_pairs, &accounts);
     let mut tag_map: HashMap<i64, Vec<StatusTag>> = HashMap::new();
     for (sid, name) in tags::of_statuses(ex, &ids).await? {
         let url = format!("{}/tags/{name}", opts.base_url);
@@ -131,14 +124,8 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
     let emojis = load_emojis(ex, &p, &by_id, &accounts).await?;
     let (reblogged, pinned) = match opts.viewer {
         Some(v) => (
-            statuses::reblogged_by(ex, v, &ids)
-                .await?
-                .into_iter()
-                .collect(),
-            statuses::pinned_among(ex, v, &ids)
-                .await?
-                .into_iter()
-                .collect(),
+            HashSet::from_iter(statuses::reblogged_by(ex, v, &ids).await?),
+            HashSet::from_iter(statuses::pinned_among(ex, v, &ids).await?),
         ),
         None => (HashSet::new(), HashSet::new()),
     };
@@ -156,7 +143,28 @@ async fn load(ex: &mut Exec<'_>, opts: RenderOptions<'_>, rows: &[StatusRow]) ->
     })
 }
 
-/// Custom emojis used in the statuses' text and spoilers, one query per author domain.
+/// The mentions of each status, by status id (mentioned accounts that are gone are left out).
+fn mention_entities(
+    base_url: &str,
+    pairs: Vec<(i64, i64)>,
+    accounts: &HashMap<i64, AccountRecord>,
+) -> HashMap<i64, Vec<StatusMention>> {
+    let mut mentions: HashMap<i64, Vec<StatusMention>> = HashMap::new();
+    for (sid, aid) in pairs {
+        if let Some(r) = accounts.get(&aid) {
+            let a = &r.account;
+            mentions.entry(sid).or_default().push(StatusMention {
+                id: a.id.to_string(),
+                username: a.username.clone(),
+                url: account_url(base_url, a),
+                acct: acct::acct(&a.username, a.domain.as_deref()),
+            });
+        }
+    }
+    mentions
+}
+
+/// Custom emojis used in the statuses' text and spoilers, by author domain, in one query.
 async fn load_emojis(
     ex: &mut Exec<'_>,
     p: &Presenter<'_>,
@@ -172,13 +180,27 @@ async fn load_emojis(
         present::shortcodes_in(&s.spoiler_text, entry);
         present::shortcodes_in(&s.text, entry);
     }
-    let mut out = HashMap::new();
-    for (domain, list) in codes {
-        if list.is_empty() {
-            continue;
+    let mut domains: Vec<String> = Vec::new();
+    let mut all_codes: Vec<String> = Vec::new();
+    for (domain, list) in &codes {
+        if !list.is_empty() {
+            domains.push(domain.clone().unwrap_or_default());
+            all_codes.extend(list.iter().cloned());
         }
-        let rows = accounts::emojis(ex, domain.as_deref(), &list).await?;
-        out.insert(domain, rows.iter().map(|e| p.emoji(e)).collect());
+    }
+    domains.sort();
+    domains.dedup();
+    all_codes.sort();
+    all_codes.dedup();
+    let mut out: HashMap<Option<String>, Vec<CustomEmoji>> = HashMap::new();
+    for row in admin_accounts::emojis_batch(ex, &domains, &all_codes).await? {
+        let domain = Some(row.domain_key).filter(|d| !d.is_empty());
+        if codes
+            .get(&domain)
+            .is_some_and(|used| used.contains(&row.emoji.shortcode))
+        {
+            out.entry(domain).or_default().push(p.emoji(&row.emoji));
+        }
     }
     Ok(out)
 }
@@ -263,6 +285,23 @@ pub async fn render_statuses(
 }
 
 /// Renders one status.
+/// `row` rendered for `viewer` on a connection of its own: the answer of a write, rendered
+/// after its transaction committed.
+pub async fn status_for(
+    state: &AppState,
+    viewer: Option<i64>,
+    row: &StatusRow,
+) -> ApiResult<Status> {
+    let base_url = state.base_url();
+    let mut conn = state.db().conn().await?;
+    let opts = RenderOptions {
+        base_url: &base_url,
+        viewer,
+        source_requested: false,
+    };
+    render_status(&mut conn.exec(), opts, row).await
+}
+
 pub async fn render_status(
     ex: &mut Exec<'_>,
     opts: RenderOptions<'_>,

@@ -141,7 +141,7 @@ async fn notification(state: &AppState, recipient: i64, id: i64) -> ApiResult<()
     }
     let mut conn = state.db().conn().await?;
     let rendered =
-        match notifications::show(&mut conn.exec(), &state.base_url(), recipient, id).await {
+        match notifications::render_one(&mut conn.exec(), &state.base_url(), recipient, id).await {
             Ok(n) => n,
             // Dismissed or its sender suspended meanwhile: nothing to say.
             Err(ApiError::NotFound) => return Ok(()),

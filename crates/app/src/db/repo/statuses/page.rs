@@ -3,7 +3,10 @@
 
 use super::{COLUMNS, StatusRow};
 use crate::db::Exec;
-use crate::on;
+#[cfg(test)]
+use crate::db::query::Arg;
+use crate::db::query::{Args, args, fetch_all};
+use crate::domain::page::Cursor;
 
 /// The condition "the viewer excludes the author from timelines", with `{viewer}`,
 /// `{author}` and `{now}` to fill in.
@@ -36,20 +39,14 @@ pub struct AccountFilter {
     pub exclude_reblogs: bool,
     pub exclude_direct: bool,
     pub tag_id: Option<i64>,
-    pub max_id: Option<i64>,
-    pub since_id: Option<i64>,
-    pub min_id: Option<i64>,
-    pub limit: i64,
+    pub cursor: Cursor,
     pub now: i64,
 }
 
 /// Builds the SQL text and its (all integer) arguments.
-pub fn account_page_sql(f: &AccountFilter) -> (String, Vec<i64>) {
-    let mut args: Vec<i64> = vec![f.account_id];
-    let mut arg = |v: i64| {
-        args.push(v);
-        format!("${}", args.len())
-    };
+pub fn account_page_sql(f: &AccountFilter) -> (String, Args) {
+    let mut args = args![f.account_id];
+    let mut arg = |v: i64| args.push(v);
     let mut sql = format!("SELECT {COLUMNS} FROM statuses s ");
     if f.pinned {
         sql.push_str("JOIN status_pins p ON p.status_id = s.id AND p.account_id = $1 ");
@@ -101,11 +98,11 @@ pub fn account_page_sql(f: &AccountFilter) -> (String, Vec<i64>) {
             " AND EXISTS (SELECT 1 FROM statuses_tags st WHERE st.tag_id = {t} AND st.status_id = s.id)"
         ));
     }
-    if let Some(max) = f.max_id {
+    if let Some(max) = f.cursor.max_id {
         sql.push_str(&format!(" AND s.id < {}", arg(max)));
     }
-    let ascending = f.min_id.is_some();
-    if let Some(min) = f.min_id.or(f.since_id) {
+    let ascending = f.cursor.min_id.is_some();
+    if let Some(min) = f.cursor.min_id.or(f.cursor.since_id) {
         sql.push_str(&format!(" AND s.id > {}", arg(min)));
     }
     let dir = if ascending { "ASC" } else { "DESC" };
@@ -114,7 +111,7 @@ pub fn account_page_sql(f: &AccountFilter) -> (String, Vec<i64>) {
     } else {
         sql.push_str(&format!(" ORDER BY s.id {dir}"));
     }
-    sql.push_str(&format!(" LIMIT {}", arg(f.limit)));
+    sql.push_str(&format!(" LIMIT {}", arg(f.cursor.limit_i64())));
     (sql, args)
 }
 
@@ -124,14 +121,8 @@ pub async fn account_page(
     f: &AccountFilter,
 ) -> Result<Vec<StatusRow>, sqlx::Error> {
     let (sql, args) = account_page_sql(f);
-    let mut rows: Vec<StatusRow> = on!(ex, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for a in &args {
-            q = q.bind(*a);
-        }
-        q.fetch_all(c).await
-    })?;
-    if f.min_id.is_some() {
+    let mut rows: Vec<StatusRow> = fetch_all(ex, &sql, &args).await?;
+    if f.cursor.min_id.is_some() {
         rows.reverse();
     }
     Ok(rows)
@@ -155,15 +146,15 @@ mod tests {
             exclude_reblogs: false,
             exclude_direct: false,
             tag_id: None,
-            max_id: Some(100),
-            since_id: None,
-            min_id: None,
-            limit: 20,
+            cursor: Cursor {
+                max_id: Some(100),
+                ..Cursor::first(20)
+            },
             now: 5,
         };
         let (sql, args) = account_page_sql(&f);
         println!("{sql}\n{args:?}");
-        assert_eq!(args, vec![1, 2, 5, 100, 20]);
+        assert_eq!(args, Args::from([1, 2, 5, 100, 20].map(Arg::Int).to_vec()));
         assert!(sql.starts_with(&format!(
             "SELECT {COLUMNS} FROM statuses s WHERE s.account_id = $1"
         )));
@@ -186,14 +177,15 @@ mod tests {
             exclude_reblogs: false,
             exclude_direct: false,
             tag_id: None,
-            max_id: None,
-            since_id: Some(3),
-            min_id: Some(7),
-            limit: 2,
+            cursor: Cursor {
+                since_id: Some(3),
+                min_id: Some(7),
+                ..Cursor::first(2)
+            },
             now: 0,
         };
         let (sql, args) = account_page_sql(&f);
-        assert_eq!(args, vec![1, 7, 2]);
+        assert_eq!(args, Args::from([1, 7, 2].map(Arg::Int).to_vec()));
         assert!(sql.contains("JOIN status_pins p ON p.status_id = s.id AND p.account_id = $1"));
         assert!(
             sql.ends_with("AND s.id > $2 ORDER BY p.created_at ASC, s.id ASC LIMIT $3"),

@@ -1,7 +1,7 @@
 //! What the status visibility rules need to know about a viewer and an author.
 
 use crate::db::Exec;
-use crate::on;
+use crate::db::query::{args, fetch_one, fetch_optional};
 
 /// Relationship facts between a signed-in viewer and an author.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -20,8 +20,7 @@ pub async fn facts(ex: &mut Exec<'_>, viewer: i64, author: i64) -> Result<Facts,
         (SELECT COUNT(*) FROM blocks b WHERE b.account_id = $2 AND b.target_account_id = $1) + \
         (SELECT COUNT(*) FROM accounts v JOIN account_domain_blocks d ON d.domain = v.domain \
            WHERE v.id = $1 AND d.account_id = $2)";
-    let row: (i64, i64) =
-        on!(ex, c => sqlx::query_as(sql).bind(viewer).bind(author).fetch_one(c).await)?;
+    let row: (i64, i64) = fetch_one(ex, sql, &args![viewer, author]).await?;
     Ok(Facts {
         following: row.0 > 0,
         blocked_by_author: row.1 > 0,
@@ -44,19 +43,13 @@ pub async fn excluded(
         .replace("{viewer}", "$1")
         .replace("{author}", "$2")
         .replace("{now}", "$3");
-    let row: (i64,) = on!(ex, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(viewer)
-        .bind(author)
-        .bind(now)
-        .fetch_one(c)
-        .await)?;
+    let row: (i64,) = fetch_one(ex, &sql, &args![viewer, author, now]).await?;
     Ok(row.0 == 1)
 }
 
 /// True if `account_id` blocks `target`.
 pub async fn blocks(ex: &mut Exec<'_>, account_id: i64, target: i64) -> Result<bool, sqlx::Error> {
     let sql = "SELECT id FROM blocks WHERE account_id = $1 AND target_account_id = $2";
-    let row: Option<(i64,)> =
-        on!(ex, c => sqlx::query_as(sql).bind(account_id).bind(target).fetch_optional(c).await)?;
+    let row: Option<(i64,)> = fetch_optional(ex, sql, &args![account_id, target]).await?;
     Ok(row.is_some())
 }

@@ -5,15 +5,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::db::repo::directory::DirectoryQuery;
 use crate::domain::params::{limit, ruby_to_i};
-use crate::domain::time;
 use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::AnyScope;
 use crate::http::middleware::api::public_cache;
-use crate::services::directory;
+use crate::services::directory::{self, DirectoryRequest};
 use crate::state::AppState;
 
 pub async fn show(
@@ -21,20 +19,14 @@ pub async fn show(
     auth: MaybeUser<AnyScope>,
     params: Params,
 ) -> ApiResult<Response> {
-    let q = DirectoryQuery {
+    let q = DirectoryRequest {
         // Any order but `new` (or none) is upstream's `by_recent_status`.
         newest: params.str("order").as_deref() == Some("new"),
         local_only: params.bool("local") == Some(true),
         viewer: auth.account_id(),
         // Rails casts the offset with `to_i`; a negative one would be a database error.
         offset: params.str("offset").map_or(0, |o| ruby_to_i(&o).max(0)),
-        limit: i64::try_from(limit(
-            params.str("limit").as_deref(),
-            DEFAULT_LIMIT,
-            MAX_LIMIT,
-        ))
-        .unwrap_or(0),
-        now: time::now(),
+        limit: limit(params.str("limit").as_deref(), DEFAULT_LIMIT, MAX_LIMIT),
     };
     let accounts = directory::page(&state, q).await?;
     let mut response = Json(accounts).into_response();

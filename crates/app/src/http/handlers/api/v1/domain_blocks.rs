@@ -5,13 +5,11 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::accounts::followers::paged;
 use crate::error::ApiResult;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{FollowOrReadBlocks, FollowOrWriteBlocks};
-use crate::http::pagination::Page;
-use crate::services::graph::collections::PageArgs;
+use crate::http::pagination::{self, LinkTo};
 use crate::services::graph::domain_blocks;
 use crate::state::AppState;
 
@@ -24,15 +22,13 @@ pub async fn index(
     auth: User<FollowOrReadBlocks>,
     params: Params,
 ) -> ApiResult<Response> {
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
-    let args = PageArgs {
-        max_id: page.max_id,
-        since_id: page.since_id,
-        limit: page.limit,
-    };
-    let domains = domain_blocks::page(&state, auth.account_id(), args).await?;
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let domains = domain_blocks::page(&state, auth.account_id(), &cursor).await?;
     let url = format!("{}/api/v1/domain_blocks", state.base_url());
-    Ok(paged(&url, &params, args.limit, domains))
+    Ok(pagination::json_page(
+        domains,
+        &LinkTo::accounts(url, &params),
+    ))
 }
 
 pub async fn create(

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT, paged};
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::ApiResult;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadAccounts;
-use crate::http::pagination::Page;
+use crate::http::pagination::{self, LinkTo};
 use crate::services::graph::collections;
 use crate::state::AppState;
 
@@ -18,27 +18,12 @@ pub async fn index(
     auth: User<ReadAccounts>,
     params: Params,
 ) -> ApiResult<Response> {
-    let unlimited = params.str("limit").as_deref() == Some("0");
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
-    let limit = (!unlimited).then_some(page.limit);
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let list = collections::endorsements_page(
-        &mut conn.exec(),
-        &base,
-        auth.account_id(),
-        page.max_id,
-        page.since_id,
-        limit,
-    )
-    .await?;
-    if unlimited {
-        return Ok(Json(list.items).into_response());
+    if params.str("limit").as_deref() == Some("0") {
+        let all = collections::my_endorsements(&state, auth.account_id(), None).await?;
+        return Ok(Json(all.items).into_response());
     }
-    Ok(paged(
-        &format!("{base}/api/v1/endorsements"),
-        &params,
-        page.limit,
-        list,
-    ))
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let page = collections::my_endorsements(&state, auth.account_id(), Some(&cursor)).await?;
+    let url = format!("{}/api/v1/endorsements", state.base_url());
+    Ok(pagination::json_page(page, &LinkTo::accounts(url, &params)))
 }

@@ -2,11 +2,11 @@
 //! `GET /api/v1/featured_tags/suggestions`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::api_types::featured_tag::{FeaturedTag, Tag};
-use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadAccounts, WriteAccounts};
@@ -17,10 +17,7 @@ pub async fn index(
     State(state): State<AppState>,
     auth: User<ReadAccounts>,
 ) -> ApiResult<Json<Vec<FeaturedTag>>> {
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        featured_tags::mine(&mut conn.exec(), &state.base_url(), auth.record()).await?,
-    ))
+    Ok(Json(featured_tags::mine(&state, auth.record()).await?))
 }
 
 pub async fn create(
@@ -39,9 +36,8 @@ pub async fn create(
 pub async fn destroy(
     State(state): State<AppState>,
     auth: User<WriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     featured_tags::destroy(&state, auth.account_id(), id).await?;
     Ok(Json(serde_json::json!({})))
 }
@@ -50,8 +46,7 @@ pub async fn suggestions(
     State(state): State<AppState>,
     auth: User<ReadAccounts>,
 ) -> ApiResult<Json<Vec<Tag>>> {
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        featured_tags::suggestions(&mut conn.exec(), &state.base_url(), auth.account_id()).await?,
+        featured_tags::suggestions(&state, auth.account_id()).await?,
     ))
 }

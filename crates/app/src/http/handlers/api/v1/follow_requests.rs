@@ -1,16 +1,17 @@
 //! `GET /api/v1/follow_requests`, `POST /api/v1/follow_requests/:id/authorize` and `/reject`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::accounts::followers::{page_args, paged};
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api_types::Relationship;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{FollowOrReadFollows, FollowOrWriteFollows};
+use crate::http::pagination::{self, LinkTo};
 use crate::services::graph::{collections, requests};
 use crate::state::AppState;
 
@@ -19,24 +20,17 @@ pub async fn index(
     auth: User<FollowOrReadFollows>,
     params: Params,
 ) -> ApiResult<Response> {
-    let args = page_args(&params);
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let page = collections::requests_page(&mut conn.exec(), &base, auth.account_id(), args).await?;
-    Ok(paged(
-        &format!("{base}/api/v1/follow_requests"),
-        &params,
-        args.limit,
-        page,
-    ))
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let page = collections::requests_page(&state, auth.account_id(), &cursor).await?;
+    let url = format!("{}/api/v1/follow_requests", state.base_url());
+    Ok(pagination::json_page(page, &LinkTo::accounts(url, &params)))
 }
 
 pub async fn authorize(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
         requests::authorize(&state, auth.account_id(), id).await?,
     ))
@@ -45,8 +39,7 @@ pub async fn authorize(
 pub async fn reject(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(requests::reject(&state, auth.account_id(), id).await?))
 }

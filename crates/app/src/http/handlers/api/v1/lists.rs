@@ -1,17 +1,16 @@
 //! `/api/v1/lists` and `/api/v1/lists/:id/accounts`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT, paged};
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api_types::list::List;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
-use crate::http::extract::User;
+use crate::error::ApiResult;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadLists, WriteLists};
-use crate::http::pagination::Page;
+use crate::http::extract::{PathId, User};
+use crate::http::pagination::{self, LinkTo};
 use crate::services::lists::{self, ListParams};
 use crate::state::AppState;
 
@@ -23,29 +22,19 @@ fn list_params(params: &Params) -> ListParams {
     }
 }
 
-fn id_of(raw: &str) -> ApiResult<i64> {
-    parse_id(raw).ok_or(ApiError::NotFound)
-}
-
 pub async fn index(
     State(state): State<AppState>,
     auth: User<ReadLists>,
 ) -> ApiResult<Json<Vec<List>>> {
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        lists::index(&mut conn.exec(), auth.account_id()).await?,
-    ))
+    Ok(Json(lists::index(&state, auth.account_id()).await?))
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: User<ReadLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<List>> {
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        lists::show(&mut conn.exec(), auth.account_id(), id_of(&id)?).await?,
-    ))
+    Ok(Json(lists::show(&state, auth.account_id(), id).await?))
 }
 
 pub async fn create(
@@ -61,26 +50,20 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     auth: User<WriteLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Json<List>> {
     Ok(Json(
-        lists::update(
-            &state,
-            auth.account_id(),
-            id_of(&id)?,
-            &list_params(&params),
-        )
-        .await?,
+        lists::update(&state, auth.account_id(), id, &list_params(&params)).await?,
     ))
 }
 
 pub async fn destroy(
     State(state): State<AppState>,
     auth: User<WriteLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    lists::destroy(&state, auth.account_id(), id_of(&id)?).await?;
+    lists::destroy(&state, auth.account_id(), id).await?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -88,64 +71,35 @@ pub async fn destroy(
 pub async fn accounts(
     State(state): State<AppState>,
     auth: User<ReadLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = id_of(&id)?;
-    let unlimited = params.str("limit").as_deref() == Some("0");
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let limit = (!unlimited).then_some(page.limit);
-    let members = lists::members(
-        &mut conn.exec(),
-        &base,
-        auth.account_id(),
-        id,
-        page.max_id,
-        page.since_id,
-        limit,
-    )
-    .await?;
-    if unlimited {
-        return Ok(Json(members.items).into_response());
+    if params.str("limit").as_deref() == Some("0") {
+        let all = lists::members(&state, auth.account_id(), id, None).await?;
+        return Ok(Json(all.items).into_response());
     }
-    Ok(paged(
-        &format!("{base}/api/v1/lists/{id}/accounts"),
-        &params,
-        page.limit,
-        members,
-    ))
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let page = lists::members(&state, auth.account_id(), id, Some(&cursor)).await?;
+    let url = format!("{}/api/v1/lists/{id}/accounts", state.base_url());
+    Ok(pagination::json_page(page, &LinkTo::accounts(url, &params)))
 }
 
 pub async fn add_accounts(
     State(state): State<AppState>,
     auth: User<WriteLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Json<serde_json::Value>> {
-    lists::add_members(
-        &state,
-        auth.account_id(),
-        id_of(&id)?,
-        &params.list("account_ids"),
-    )
-    .await?;
+    lists::add_members(&state, auth.account_id(), id, &params.list("account_ids")).await?;
     Ok(Json(serde_json::json!({})))
 }
 
 pub async fn remove_accounts(
     State(state): State<AppState>,
     auth: User<WriteLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Json<serde_json::Value>> {
-    lists::remove_members(
-        &state,
-        auth.account_id(),
-        id_of(&id)?,
-        &params.list("account_ids"),
-    )
-    .await?;
+    lists::remove_members(&state, auth.account_id(), id, &params.list("account_ids")).await?;
     Ok(Json(serde_json::json!({})))
 }

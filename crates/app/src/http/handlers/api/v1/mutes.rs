@@ -3,11 +3,12 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::accounts::followers::{page_args, paged};
+use super::accounts::followers::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::ApiResult;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::FollowOrReadMutes;
+use crate::http::pagination::{self, LinkTo};
 use crate::services::graph::collections;
 use crate::state::AppState;
 
@@ -16,14 +17,8 @@ pub async fn index(
     auth: User<FollowOrReadMutes>,
     params: Params,
 ) -> ApiResult<Response> {
-    let args = page_args(&params);
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let page = collections::mutes_page(&mut conn.exec(), &base, auth.account_id(), args).await?;
-    Ok(paged(
-        &format!("{base}/api/v1/mutes"),
-        &params,
-        args.limit,
-        page,
-    ))
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let page = collections::mutes_page(&state, auth.account_id(), &cursor).await?;
+    let url = format!("{}/api/v1/mutes", state.base_url());
+    Ok(pagination::json_page(page, &LinkTo::accounts(url, &params)))
 }

@@ -2,20 +2,18 @@
 //! `POST /api/v1/notifications/clear`, `POST /api/v1/notifications/:id/dismiss`
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::header::LINK;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 
 use crate::api_types::notification::Notification;
-use crate::db::repo::notifications::Query;
-use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{ReadNotifications, WriteNotifications};
-use crate::http::pagination::{Page, PrevCursor, link_header};
-use crate::services::notifications::{self, requested_types};
+use crate::http::pagination::{self, LinkTo, PrevCursor};
+use crate::services::notifications::{self, NotificationFilter, requested_types};
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: usize = 40;
@@ -23,12 +21,7 @@ const MAX_LIMIT: usize = 80;
 
 /// `limit`, `account_id`, `types[]`, `exclude_types[]` go into the links.
 fn carried(params: &Params) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for key in ["limit", "account_id"] {
-        if let Some(v) = params.str(key) {
-            out.push((key.to_owned(), v));
-        }
-    }
+    let mut out = pagination::carried(params, &["limit", "account_id"]);
     for key in ["types", "exclude_types"] {
         for v in params.list(key) {
             out.push((format!("{key}[]"), v));
@@ -42,43 +35,29 @@ pub async fn index(
     auth: User<ReadNotifications>,
     params: Params,
 ) -> ApiResult<Response> {
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
-    let query = Query {
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let filter = NotificationFilter {
         types: requested_types(&params.list("types"), &params.list("exclude_types")),
         from_account_id: params.present("account_id").map(|a| ruby_to_i(&a)),
-        max_id: page.max_id,
-        since_id: page.since_id,
-        min_id: page.min_id,
-        limit: i64::try_from(page.limit).unwrap_or(i64::MAX),
     };
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let list = notifications::list(&mut conn.exec(), &base, auth.account_id(), &query).await?;
+    let mut page = notifications::list(&state, auth.account_id(), &filter, &cursor).await?;
     // upstream links `next` for any non-empty page
-    let link = link_header(
-        &format!("{base}/api/v1/notifications"),
-        &carried(&params),
-        list.first,
-        list.last,
-        true,
-        PrevCursor::MinId,
-    );
-    let mut response = Json(list.items).into_response();
-    if let Some(link) = link {
-        response.headers_mut().insert(LINK, link);
-    }
-    Ok(response)
+    page.full = true;
+    let links = LinkTo {
+        url: format!("{}/api/v1/notifications", state.base_url()),
+        carried: carried(&params),
+        prev: PrevCursor::MinId,
+    };
+    Ok(pagination::json_page(page, &links))
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: User<ReadNotifications>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Notification>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        notifications::show(&mut conn.exec(), &state.base_url(), auth.account_id(), id).await?,
+        notifications::show(&state, auth.account_id(), id).await?,
     ))
 }
 
@@ -86,18 +65,15 @@ pub async fn clear(
     State(state): State<AppState>,
     auth: User<WriteNotifications>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let mut conn = state.db().conn().await?;
-    notifications::clear(&mut conn.exec(), auth.account_id()).await?;
+    notifications::clear(&state, auth.account_id()).await?;
     Ok(Json(serde_json::json!({})))
 }
 
 pub async fn dismiss(
     State(state): State<AppState>,
     auth: User<WriteNotifications>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
-    notifications::dismiss(&mut conn.exec(), auth.account_id(), id).await?;
+    notifications::dismiss(&state, auth.account_id(), id).await?;
     Ok(Json(serde_json::json!({})))
 }

@@ -10,7 +10,6 @@ use crate::http::extract::User;
 use crate::http::extract::form::Form;
 use crate::http::extract::scopes::WriteMedia;
 use crate::services::media_attachments::{self, MediaInput};
-use crate::services::present::Presenter;
 use crate::state::AppState;
 
 /// The parameters of a media request and its `file` part, if any.
@@ -30,20 +29,13 @@ impl FromRequest<AppState> for MediaForm {
     }
 }
 
-pub fn entity(
-    state: &AppState,
-    row: &crate::db::repo::media_attachments::MediaRow,
-) -> MediaAttachment {
-    let base = state.base_url();
-    media_attachments::entity(&Presenter { base_url: &base }, row)
-}
-
 /// `POST /api/v2/media`: 200 with the processed attachment.
 pub async fn create(
     State(state): State<AppState>,
     auth: User<WriteMedia>,
     MediaForm(input): MediaForm,
 ) -> ApiResult<Json<MediaAttachment>> {
-    let row = media_attachments::upload(&state, auth.account_id(), input).await?;
-    Ok(Json(entity(&state, &row)))
+    Ok(Json(
+        media_attachments::upload(&state, auth.account_id(), input).await?,
+    ))
 }

@@ -7,7 +7,7 @@ use crate::error::ApiResult;
 use crate::http::extract::User;
 use crate::http::extract::scopes::ProfileOrReadAccounts;
 use crate::http::json_body::rendered_json;
-use crate::services::accounts;
+use crate::services::account_json;
 use crate::state::AppState;
 
 pub async fn verify_credentials(
@@ -15,6 +15,6 @@ pub async fn verify_credentials(
     auth: User<ProfileOrReadAccounts>,
 ) -> ApiResult<Response> {
     let json =
-        accounts::credentials_json(&state, auth.record(), auth.user(), auth.viewer.read_at).await?;
+        account_json::credentials(&state, auth.record(), auth.user(), auth.viewer.read_at).await?;
     Ok(rendered_json(json))
 }

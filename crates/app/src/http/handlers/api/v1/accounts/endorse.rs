@@ -1,32 +1,32 @@
 //! `POST /api/v1/accounts/:id/endorse` (alias `pin`) and `/unendorse` (alias `unpin`)
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::api_types::Relationship;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::scopes::WriteAccounts;
-use crate::services::graph::profile;
+use crate::services::graph::notes_and_endorsements;
 use crate::state::AppState;
 
 pub async fn endorse(
     State(state): State<AppState>,
     auth: User<WriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    Ok(Json(profile::endorse(&state, auth.account_id(), id).await?))
+    Ok(Json(
+        notes_and_endorsements::endorse(&state, auth.account_id(), id).await?,
+    ))
 }
 
 pub async fn unendorse(
     State(state): State<AppState>,
     auth: User<WriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
-        profile::unendorse(&state, auth.account_id(), id).await?,
+        notes_and_endorsements::unendorse(&state, auth.account_id(), id).await?,
     ))
 }

@@ -17,9 +17,6 @@ pub async fn familiar_followers(
     params: Params,
 ) -> ApiResult<Json<Vec<FamiliarFollowers>>> {
     let ids = params.list("id");
-    let mut conn = state.db().conn().await?;
-    let list =
-        lookup::familiar_followers(&mut conn.exec(), &state.base_url(), auth.account_id(), &ids)
-            .await?;
+    let list = lookup::familiar_followers(&state, auth.account_id(), &ids).await?;
     Ok(Json(list))
 }

@@ -1,21 +1,17 @@
 //! `GET /api/v1/accounts/:id/featured_tags` (upstream checks no token or scope here).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::api_types::featured_tag::FeaturedTag;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::services::featured_tags;
 use crate::state::AppState;
 
 pub async fn featured_tags(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Vec<FeaturedTag>>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        featured_tags::of_account(&mut conn.exec(), &state.base_url(), id).await?,
-    ))
+    Ok(Json(featured_tags::of_account(&state, id).await?))
 }

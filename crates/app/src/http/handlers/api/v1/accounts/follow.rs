@@ -1,11 +1,11 @@
 //! `POST /api/v1/accounts/:id/follow`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::FollowOrWriteFollows;
@@ -30,11 +30,10 @@ fn languages(params: &Params) -> Option<Option<Vec<String>>> {
 pub async fn follow(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     throttle: Option<Extension<Hit>>,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     let opts = FollowOptions {
         reblogs: params.bool("reblogs"),
         notify: params.bool("notify"),

@@ -28,8 +28,7 @@ pub async fn identity_proofs(
     };
     viewer::require_user(v)?;
     let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
-    accounts::find_for_api(&mut conn.exec(), id).await?;
+    accounts::find_undeleted_inline(&state, id).await?;
     let mut response = Json(Vec::<()>::new()).into_response();
     response
         .headers_mut()

@@ -17,8 +17,5 @@ pub async fn index(
     params: Params,
 ) -> ApiResult<Json<Vec<Account>>> {
     let ids = params.list("id");
-    let mut conn = state.db().conn().await?;
-    Ok(Json(
-        lookup::by_ids(&mut conn.exec(), &state.base_url(), &ids).await?,
-    ))
+    Ok(Json(lookup::by_ids(&state, &ids).await?))
 }

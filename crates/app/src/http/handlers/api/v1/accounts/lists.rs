@@ -1,11 +1,11 @@
 //! `GET /api/v1/accounts/:id/lists`: your lists that contain `:id`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::api_types::list::List;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::scopes::ReadLists;
 use crate::services::lists;
@@ -14,11 +14,9 @@ use crate::state::AppState;
 pub async fn lists(
     State(state): State<AppState>,
     auth: User<ReadLists>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Vec<List>>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut conn = state.db().conn().await?;
     Ok(Json(
-        lists::containing(&mut conn.exec(), auth.account_id(), id).await?,
+        lists::containing(&state, auth.account_id(), id).await?,
     ))
 }

@@ -18,14 +18,7 @@ pub async fn lookup(
     params: Params,
 ) -> ApiResult<Response> {
     let acct = params.str("acct");
-    let mut conn = state.db().conn().await?;
-    let account = lookup::lookup(
-        &mut conn.exec(),
-        &state.base_url(),
-        &state.config().domain,
-        acct.as_deref(),
-    )
-    .await?;
+    let account = lookup::lookup(&state, acct.as_deref()).await?;
     let mut response = Json(account).into_response();
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());

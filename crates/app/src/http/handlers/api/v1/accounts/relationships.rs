@@ -18,6 +18,6 @@ pub async fn relationships(
 ) -> ApiResult<Json<Vec<Relationship>>> {
     let ids = params.list("id");
     let with_suspended = params.bool("with_suspended").unwrap_or(false);
-    let list = relationships::lookup(state.db(), auth.account_id(), &ids, with_suspended).await?;
+    let list = relationships::lookup(&state, auth.account_id(), &ids, with_suspended).await?;
     Ok(Json(list))
 }

@@ -1,11 +1,11 @@
 //! `POST /api/v1/accounts/:id/remove_from_followers`
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::api_types::Relationship;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::scopes::FollowOrWriteFollows;
 use crate::services::graph::follow;
@@ -14,9 +14,8 @@ use crate::state::AppState;
 pub async fn remove_from_followers(
     State(state): State<AppState>,
     auth: User<FollowOrWriteFollows>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Relationship>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(
         follow::remove_from_followers(&state, auth.account_id(), id).await?,
     ))

@@ -26,14 +26,6 @@ pub async fn search(
         resolve: params.bool("resolve").unwrap_or(false),
         following: params.bool("following").unwrap_or(false),
     };
-    let mut conn = state.db().conn().await?;
-    let found = search::search(
-        &mut conn.exec(),
-        &state.base_url(),
-        &state.config().domain,
-        auth.account_id(),
-        &query,
-    )
-    .await?;
+    let found = search::search(&state, auth.account_id(), &query).await?;
     Ok(Json(found))
 }

@@ -1,24 +1,23 @@
 //! `GET /api/v1/accounts/:id`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
+use crate::http::extract::PathId;
 use crate::http::extract::scopes::ReadAccounts;
 use crate::http::json_body::rendered_json;
 use crate::http::middleware::api::public_cache;
-use crate::services::accounts;
+use crate::services::account_json;
 use crate::state::AppState;
 
 pub async fn show(
     State(state): State<AppState>,
     auth: MaybeUser<ReadAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let mut response = rendered_json(accounts::show_json(&state, id).await?);
+    let mut response = rendered_json(account_json::show(&state, id).await?);
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());
     }

@@ -1,17 +1,15 @@
 //! `GET /api/v1/accounts/:id/statuses`
 
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::header::LINK;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::MaybeUser;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::ReadStatuses;
 use crate::http::middleware::api::public_cache;
-use crate::http::pagination::{Page, PrevCursor, link_header};
+use crate::http::pagination::{self, LinkTo, PrevCursor, carried};
 use crate::services::statuses::account::{self, Query};
 use crate::state::AppState;
 
@@ -31,11 +29,10 @@ const CARRIED: [&str; 6] = [
 pub async fn statuses(
     State(state): State<AppState>,
     auth: MaybeUser<ReadStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT);
+    let cursor = pagination::cursor(&params, DEFAULT_LIMIT, MAX_LIMIT);
     let flag = |k: &str| params.bool(k).unwrap_or(false);
     let query = Query {
         pinned: flag("pinned"),
@@ -44,33 +41,14 @@ pub async fn statuses(
         exclude_reblogs: flag("exclude_reblogs"),
         exclude_direct: flag("exclude_direct"),
         tagged: params.str("tagged"),
-        max_id: page.max_id,
-        since_id: page.since_id,
-        min_id: page.min_id,
-        limit: page.limit,
     };
-    let base = state.base_url();
-    let mut conn = state.db().conn().await?;
-    let result = account::page(&mut conn.exec(), &base, id, auth.account_id(), query).await?;
-    drop(conn);
-    let carried: Vec<(String, String)> = CARRIED
-        .iter()
-        .filter_map(|k| params.str(k).map(|v| ((*k).to_owned(), v)))
-        .collect();
-    let url = format!("{base}/api/v1/accounts/{id}/statuses");
-    let full = result.items.len() == page.limit && page.limit > 0;
-    let link = link_header(
-        &url,
-        &carried,
-        result.first,
-        result.last,
-        full,
-        PrevCursor::MinId,
-    );
-    let mut response = Json(result.items).into_response();
-    if let Some(link) = link {
-        response.headers_mut().insert(LINK, link);
-    }
+    let page = account::page(&state, id, auth.account_id(), &query, &cursor).await?;
+    let links = LinkTo {
+        url: format!("{}/api/v1/accounts/{id}/statuses", state.base_url()),
+        carried: carried(&params, &CARRIED),
+        prev: PrevCursor::MinId,
+    };
+    let mut response = pagination::json_page(page, &links);
     if auth.viewer.is_none() {
         public_cache(response.headers_mut());
     }

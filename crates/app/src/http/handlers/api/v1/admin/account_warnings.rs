@@ -4,16 +4,18 @@
 //! AccountWarning plus `overruled_at`. See docs/admin-action-logs.md.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::{actor, page, paginated};
+use super::{actor, links};
 use crate::api_types::account_warning::AdminAccountWarning;
 use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::Admin;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{AdminReadAccounts, AdminWriteAccounts};
+use crate::http::pagination::{self, carried};
 use crate::services::moderation::strikes;
 use crate::state::AppState;
 
@@ -29,15 +31,12 @@ pub async fn index(
     let account_id = params
         .present("account_id")
         .map(|v| parse_id(&v).unwrap_or(0));
-    let carried = CARRIED
-        .iter()
-        .filter_map(|k| params.str(k).map(|v| ((*k).to_owned(), v)))
-        .collect();
-    let page = page(&params, 40, 80);
-    let listed = strikes::list(&state, &actor(&admin), account_id, carried, page).await?;
-    Ok(paginated(
-        &format!("{}/api/v1/admin/account_warnings", state.base_url()),
-        listed,
+    let cursor = pagination::cursor(&params, 40, 80);
+    let page = strikes::list(&state, &actor(&admin), account_id, &cursor).await?;
+    let url = format!("{}/api/v1/admin/account_warnings", state.base_url());
+    Ok(pagination::json_page(
+        page,
+        &links(url, carried(&params, CARRIED)),
     ))
 }
 
@@ -45,8 +44,7 @@ pub async fn index(
 pub async fn overrule(
     State(state): State<AppState>,
     admin: Admin<AdminWriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<AdminAccountWarning>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(strikes::overrule(&state, &actor(&admin), id).await?))
 }

@@ -4,13 +4,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{actor, empty, page, paginated, raw};
+use super::{actor, empty, links, raw};
 use crate::api_types::AdminAccount;
 use crate::domain::ids::parse_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Admin;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{AdminReadAccounts, AdminWriteAccounts};
+use crate::http::pagination;
 use crate::services::moderation::accounts::{self as svc, ApiVersion, Op};
 use crate::services::moderation::action::{self, ActionRequest};
 use crate::state::AppState;
@@ -28,12 +29,23 @@ pub async fn index(
     admin: Admin<AdminReadAccounts>,
     params: Params,
 ) -> ApiResult<Response> {
-    let page = page(&params, LIMIT.0, LIMIT.1);
-    let listed = svc::list(&state, &actor(&admin), ApiVersion::V1, &raw(&params), page).await?;
-    Ok(paginated(
-        &format!("{}/api/v1/admin/accounts", state.base_url()),
-        listed,
-    ))
+    let url = format!("{}/api/v1/admin/accounts", state.base_url());
+    accounts_list(&state, &admin, ApiVersion::V1, &params, url).await
+}
+
+/// The admin accounts list of either API version, answered with its Link header.
+pub async fn accounts_list(
+    state: &AppState,
+    admin: &Admin<AdminReadAccounts>,
+    version: ApiVersion,
+    params: &Params,
+    url: String,
+) -> ApiResult<Response> {
+    let cursor = pagination::cursor(params, LIMIT.0, LIMIT.1);
+    let raw = raw(params);
+    let page = svc::list(state, &actor(admin), version, &raw, &cursor).await?;
+    let carried = svc::carried_params(&raw, version);
+    Ok(pagination::json_page(page, &links(url, carried)))
 }
 
 pub async fn show(

@@ -12,13 +12,14 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::{actor, page, paginated};
-use crate::db::repo::action_logs::LogFilter;
+use super::{actor, links};
+use crate::domain::admin_filters::LogFilter;
 use crate::domain::params::ruby_to_i;
 use crate::error::ApiResult;
 use crate::http::extract::Admin;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::AdminRead;
+use crate::http::pagination::{self, carried};
 use crate::services::moderation::logs;
 use crate::state::AppState;
 
@@ -34,14 +35,11 @@ pub async fn index(
         target_account_id: params.present("target_account_id").map(|v| ruby_to_i(&v)),
         action: params.present("action").map(|v| v.trim().to_owned()),
     };
-    let carried = CARRIED
-        .iter()
-        .filter_map(|k| params.str(k).map(|v| ((*k).to_owned(), v)))
-        .collect();
-    let page = page(&params, 100, 200);
-    let listed = logs::list(&state, &actor(&admin), &filter, carried, page).await?;
-    Ok(paginated(
-        &format!("{}/api/v1/admin/action_logs", state.base_url()),
-        listed,
+    let cursor = pagination::cursor(&params, 100, 200);
+    let page = logs::list(&state, &actor(&admin), &filter, &cursor).await?;
+    let url = format!("{}/api/v1/admin/action_logs", state.base_url());
+    Ok(pagination::json_page(
+        page,
+        &links(url, carried(&params, CARRIED)),
     ))
 }

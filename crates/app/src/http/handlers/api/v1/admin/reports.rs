@@ -4,15 +4,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{actor, page, paginated};
+use super::{actor, links};
 use crate::api_types::AdminReport;
-use crate::db::repo::reports::ReportFilter;
+use crate::domain::admin_filters::ReportFilter;
 use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Admin;
+use crate::http::extract::PathId;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::{AdminReadReports, AdminWriteReports};
+use crate::http::pagination::{self, carried};
 use crate::services::moderation::reports::{self as svc, ReportOp};
 use crate::state::AppState;
 
@@ -30,24 +32,20 @@ pub async fn index(
         account_id: params.present("account_id").map(|v| ruby_to_i(&v)),
         target_account_id: params.present("target_account_id").map(|v| ruby_to_i(&v)),
     };
-    let carried = CARRIED
-        .iter()
-        .filter_map(|k| params.str(k).map(|v| ((*k).to_owned(), v)))
-        .collect();
-    let page = page(&params, 100, 200);
-    let listed = svc::list(&state, &actor(&admin), &filter, carried, page).await?;
-    Ok(paginated(
-        &format!("{}/api/v1/admin/reports", state.base_url()),
-        listed,
+    let cursor = pagination::cursor(&params, 100, 200);
+    let page = svc::list(&state, &actor(&admin), &filter, &cursor).await?;
+    let url = format!("{}/api/v1/admin/reports", state.base_url());
+    Ok(pagination::json_page(
+        page,
+        &links(url, carried(&params, CARRIED)),
     ))
 }
 
 pub async fn show(
     State(state): State<AppState>,
     admin: Admin<AdminReadReports>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<AdminReport>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
     Ok(Json(svc::show(&state, &actor(&admin), id).await?))
 }
 

@@ -1,12 +1,11 @@
 //! `POST /api/v1/statuses/:id/pin` and `/unpin`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
-use super::rendered;
 use crate::api_types::Status;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::scopes::WriteAccounts;
 use crate::services::statuses::actions;
@@ -15,19 +14,15 @@ use crate::state::AppState;
 pub async fn pin(
     State(state): State<AppState>,
     auth: User<WriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Status>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::pin(&state, auth.record(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(actions::pin(&state, auth.record(), id).await?))
 }
 
 pub async fn unpin(
     State(state): State<AppState>,
     auth: User<WriteAccounts>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Status>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::unpin(&state, auth.account_id(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(actions::unpin(&state, auth.account_id(), id).await?))
 }

@@ -1,13 +1,13 @@
 //! `POST /api/v1/statuses/:id/reblog` and `/unreblog`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::{Extension, Json};
 
-use super::{rendered, with_family};
+use super::with_family;
 use crate::api_types::Status;
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::PathId;
 use crate::http::extract::User;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::WriteStatuses;
@@ -18,12 +18,11 @@ use crate::state::AppState;
 pub async fn reblog(
     State(state): State<AppState>,
     auth: User<WriteStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     throttle: Option<Extension<Hit>>,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let (row, family) = actions::reblog(
+    let (status, family) = actions::reblog(
         &state,
         auth.record(),
         auth.user(),
@@ -31,16 +30,15 @@ pub async fn reblog(
         params.str("visibility"),
     )
     .await?;
-    let status = rendered(&state, Some(auth.account_id()), &row).await?;
     Ok(with_family(status, family, throttle))
 }
 
 pub async fn unreblog(
     State(state): State<AppState>,
     auth: User<WriteStatuses>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Status>> {
-    let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-    let row = actions::unreblog(&state, auth.account_id(), id).await?;
-    Ok(Json(rendered(&state, Some(auth.account_id()), &row).await?))
+    Ok(Json(
+        actions::unreblog(&state, auth.account_id(), id).await?,
+    ))
 }

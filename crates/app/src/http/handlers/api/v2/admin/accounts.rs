@@ -8,9 +8,8 @@ use crate::error::ApiResult;
 use crate::http::extract::Admin;
 use crate::http::extract::params::Params;
 use crate::http::extract::scopes::AdminReadAccounts;
-use crate::http::handlers::api::v1::admin::accounts::LIMIT;
-use crate::http::handlers::api::v1::admin::{actor, page, paginated, raw};
-use crate::services::moderation::accounts::{self as svc, ApiVersion};
+use crate::http::handlers::api::v1::admin::accounts::accounts_list;
+use crate::services::moderation::accounts::ApiVersion;
 use crate::state::AppState;
 
 pub async fn index(
@@ -18,10 +17,6 @@ pub async fn index(
     admin: Admin<AdminReadAccounts>,
     params: Params,
 ) -> ApiResult<Response> {
-    let page = page(&params, LIMIT.0, LIMIT.1);
-    let listed = svc::list(&state, &actor(&admin), ApiVersion::V2, &raw(&params), page).await?;
-    Ok(paginated(
-        &format!("{}/api/v2/admin/accounts", state.base_url()),
-        listed,
-    ))
+    let url = format!("{}/api/v2/admin/accounts", state.base_url());
+    accounts_list(&state, &admin, ApiVersion::V2, &params, url).await
 }

@@ -1,0 +1,6 @@
+//! Reading accounts: the account entity, pages of accounts rendered together, and account
+//! search.
+
+mod rendering;
+mod search;
+mod show;

@@ -1,0 +1,248 @@
+//! Helpers of the OAuth tests: registering apps and a tiny cookie-keeping browser that drives
+//! the sign-in and consent pages in-process.
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use woolly_testkit::{TestApp, TestResponse};
+
+pub const REDIRECT: &str = "https://client.example/callback";
+pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: String,
+    pub client_id: String,
+    pub secret: String,
+}
+
+pub async fn register(app: &TestApp, redirect_uris: &str, scopes: &str) -> Client {
+    let res = app
+        .post(
+            "/api/v1/apps",
+            None,
+            &[
+                ("client_name", "Test client"),
+                ("redirect_uris", redirect_uris),
+                ("scopes", scopes),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let j = res.json();
+    Client {
+        id: j["id"].as_str().unwrap_or_default().to_owned(),
+        client_id: j["client_id"].as_str().unwrap_or_default().to_owned(),
+        secret: j["client_secret"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The `value` of the input named `name` in an HTML page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    html.find(&needle)
+        .map(|i| &html[i + needle.len()..])
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+        .replace("&#x3d;", "=")
+}
+
+/// A query parameter of a URL (absolute or a path).
+pub fn query_param(location: &str, key: &str) -> Option<String> {
+    let full = if location.starts_with('/') {
+        format!("https://x{location}")
+    } else {
+        location.to_owned()
+    };
+    url::Url::parse(&full)
+        .ok()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub fn authorize_path(client: &Client, redirect_uri: &str, extra: &[(&str, &str)]) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("response_type", "code");
+    q.append_pair("client_id", &client.client_id);
+    q.append_pair("redirect_uri", redirect_uri);
+    for (k, v) in extra {
+        q.append_pair(k, v);
+    }
+    format!("/oauth/authorize?{}", q.finish())
+}
+
+/// Keeps cookies between requests, as a browser would.
+#[derive(Debug, Default)]
+pub struct Browser {
+    pub cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn absorb(&mut self, res: &TestResponse) {
+        for v in res.headers.get_all("set-cookie") {
+            let Some((pair, _)) = v.to_str().unwrap_or_default().split_once(';') else {
+                continue;
+            };
+            if let Some((k, val)) = pair.split_once('=') {
+                self.cookies.retain(|(n, _)| n != k);
+                self.cookies.push((k.to_owned(), val.to_owned()));
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub async fn send(
+        &mut self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> TestResponse {
+        let mut b = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            b = b.header("cookie", header.join("; "));
+        }
+        let body = match form {
+            Some(pairs) => {
+                b = b.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(pairs).unwrap_or_default())
+            }
+            None => Body::empty(),
+        };
+        let res = app
+            .send(b.body(body).unwrap_or_else(|e| panic!("{e}")))
+            .await;
+        self.absorb(&res);
+        res
+    }
+
+    pub async fn get(&mut self, app: &TestApp, path: &str) -> TestResponse {
+        self.send(app, Method::GET, path, None).await
+    }
+
+    pub async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        self.send(app, Method::POST, path, Some(form)).await
+    }
+
+    /// Submits the sign-in form of `page`.
+    pub async fn sign_in(
+        &mut self,
+        app: &TestApp,
+        page: &str,
+        email: &str,
+        password: &str,
+    ) -> TestResponse {
+        let csrf = hidden(page, "authenticity_token");
+        let to = hidden(page, "return_to");
+        self.post(
+            app,
+            "/oauth/sign_in",
+            &[
+                ("authenticity_token", &csrf),
+                ("return_to", &to),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Submits one of the consent forms (`/oauth/authorize` or `/oauth/authorize/deny`).
+    pub async fn consent(&mut self, app: &TestApp, page: &str, action: &str) -> TestResponse {
+        let fields = [
+            "authenticity_token",
+            "client_id",
+            "redirect_uri",
+            "state",
+            "response_type",
+            "scope",
+            "code_challenge",
+            "code_challenge_method",
+        ];
+        let values: Vec<(String, String)> = fields
+            .iter()
+            .map(|f| ((*f).to_owned(), hidden(page, f)))
+            .collect();
+        let pairs: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(app, action, &pairs).await
+    }
+
+    /// Signs in from the authorize page and approves; returns the final `Location`.
+    pub async fn authorize(&mut self, app: &TestApp, path: &str, email: &str) -> String {
+        let page = self.get(app, path).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let mut text = page.text();
+        if text.contains("action=\"/oauth/sign_in\"") {
+            let res = self.sign_in(app, &text, email, "password123").await;
+            assert_eq!(res.status, 302, "{}", res.text());
+            let to = res.header("location").unwrap_or_default();
+            let consent = self.get(app, &to).await;
+            if consent.status == 302 {
+                return consent.header("location").unwrap_or_default();
+            }
+            assert_eq!(consent.status, 200, "{}", consent.text());
+            text = consent.text();
+        }
+        let res = self.consent(app, &text, "/oauth/authorize").await;
+        assert_eq!(res.status, 302, "{}", res.text());
+        res.header("location").unwrap_or_default()
+    }
+}
+
+/// A code for `email` through the whole browser flow.
+pub async fn code_for(
+    app: &TestApp,
+    client: &Client,
+    email: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    let mut browser = Browser::default();
+    let location = browser
+        .authorize(app, &authorize_path(client, REDIRECT, extra), email)
+        .await;
+    query_param(&location, "code").unwrap_or_else(|| panic!("no code in {location}"))
+}
+
+/// Exchanges a code at `/oauth/token` with the client's credentials in the body.
+pub async fn exchange(
+    app: &TestApp,
+    client: &Client,
+    code: &str,
+    extra: &[(&str, &str)],
+) -> TestResponse {
+    let mut pairs = vec![
+        ("grant_type", "authorization_code"),
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", client.secret.as_str()),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+    ];
+    for (k, v) in extra {
+        pairs.retain(|(pk, _)| pk != k);
+        pairs.push((k, v));
+    }
+    app.post("/oauth/token", None, &pairs).await
+}
+
+pub async fn user_id(app: &TestApp, username: &str) -> i64 {
+    woolly::services::operator::find_user(&app.state, username)
+        .await
+        .map(|u| u.id)
+        .unwrap_or_default()
+}
