@@ -51,8 +51,9 @@ pub struct Config {
     /// Rate limits on the API (upstream's numbers); switch off only for benchmarks.
     pub rate_limits: bool,
     /// Node id (0..=63) that keeps snowflake ids unique when several processes share a
-    /// database; `serve` leases it in the database (`services::node_lease`).
-    pub node_id: u16,
+    /// database; `serve` leases it in the database (`services::node_lease`). Unset: `serve`
+    /// leases the lowest free one.
+    pub node_id: Option<u16>,
     /// SMTP URL (`smtps://user:pass@host:465`); empty writes mail to `<data_dir>/outbox`.
     pub smtp_url: String,
     pub mail_from: String,
@@ -91,6 +92,45 @@ pub struct Config {
     /// How often a streaming connection checks that its token is still valid and its user
     /// may still sign in, in seconds (the stream ends when not).
     pub streaming_recheck_secs: u64,
+    /// `redis://host:port/db`: rate-limit counters shared by every process (empty: counted
+    /// in this process, right for one process only).
+    pub redis_url: String,
+    /// Address of the Prometheus `GET /metrics` listener (`127.0.0.1:9100`); empty: off.
+    pub metrics_listen: String,
+    /// Log lines as `text` (for people) or `json` (one object a line, for collectors).
+    pub log_format: LogFormat,
+    /// Media on S3-compatible object storage instead of `<data_dir>/media` (`media::s3`).
+    pub s3: S3Config,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// S3-compatible media storage; off while `bucket` is empty.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3Config {
+    /// `https://s3.eu-west-1.amazonaws.com`, or a MinIO/Garage/… endpoint; empty: AWS.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Where clients fetch the files (a CDN or the bucket's public URL), without a trailing
+    /// slash; empty: served through this server's `/system/…`.
+    pub public_url: String,
+}
+
+impl S3Config {
+    pub fn enabled(&self) -> bool {
+        !self.bucket.is_empty()
+    }
 }
 
 impl Default for Config {
@@ -108,7 +148,7 @@ impl Default for Config {
             registrations: RegistrationsMode::Open,
             require_invite_text: false,
             rate_limits: true,
-            node_id: 0,
+            node_id: None,
             smtp_url: String::new(),
             mail_from: "notifications@localhost".into(),
             allow_private_fetches: false,
@@ -126,6 +166,10 @@ impl Default for Config {
             body_read_timeout_secs: 30,
             shutdown_grace_secs: 20,
             streaming_recheck_secs: 10,
+            redis_url: String::new(),
+            metrics_listen: String::new(),
+            log_format: LogFormat::Text,
+            s3: S3Config::default(),
         }
     }
 }
@@ -141,10 +185,9 @@ pub const DEFAULT_TRUSTED_PROXIES: &str = "127.0.0.0/8,::1/128";
 impl Config {
     /// Refuses values the server must not start with.
     pub fn validate(&self) -> Result<(), String> {
-        if self.node_id > MAX_NODE_ID {
+        if let Some(node_id) = self.node_id.filter(|id| *id > MAX_NODE_ID) {
             return Err(format!(
-                "node_id {} is out of range: it must be between 0 and {MAX_NODE_ID}",
-                self.node_id
+                "node_id {node_id} is out of range: it must be between 0 and {MAX_NODE_ID}"
             ));
         }
         self.trusted_proxy_nets()?;
@@ -181,7 +224,17 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         figment = figment
-            .merge(Env::prefixed("WOOLLY_"))
+            .merge(Env::prefixed("WOOLLY_").map(|key| {
+                // `WOOLLY_S3_BUCKET` sets `s3.bucket`.
+                match key
+                    .as_str()
+                    .strip_prefix("S3_")
+                    .or(key.as_str().strip_prefix("s3_"))
+                {
+                    Some(rest) => format!("s3.{rest}").into(),
+                    None => key.into(),
+                }
+            }))
             .merge(Env::raw().only(&["DATABASE_URL"]));
         figment.extract().map_err(Box::new)
     }
@@ -231,11 +284,11 @@ mod tests {
     #[test]
     fn node_ids_past_63_are_refused() {
         let mut config = Config {
-            node_id: 63,
+            node_id: Some(63),
             ..Config::default()
         };
         assert_eq!(config.validate(), Ok(()));
-        config.node_id = 64;
+        config.node_id = Some(64);
         let refused = config.validate().err().unwrap_or_default();
         assert!(refused.contains("node_id 64 is out of range"), "{refused}");
     }

@@ -11,6 +11,7 @@ pub mod federation;
 pub mod http;
 pub mod mail;
 pub mod media;
+pub mod ops;
 pub mod ratelimit;
 pub mod services;
 pub mod state;

@@ -11,3 +11,20 @@ pub struct Upload {
     pub content_type: Option<String>,
     pub filename: Option<String>,
 }
+
+/// Media on S3-compatible storage, as configured (`s3.*`, `WOOLLY_S3_*`).
+pub mod s3 {
+    use crate::config::S3Config;
+
+    use super::{ObjectStoreMediaStorage, StorageError};
+
+    pub fn storage(config: &S3Config) -> Result<ObjectStoreMediaStorage, StorageError> {
+        woolly_media::s3::storage(&woolly_media::s3::S3Options {
+            endpoint: config.endpoint.clone(),
+            bucket: config.bucket.clone(),
+            region: config.region.clone(),
+            access_key_id: config.access_key_id.clone(),
+            secret_access_key: config.secret_access_key.clone(),
+        })
+    }
+}

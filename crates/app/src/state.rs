@@ -16,6 +16,8 @@ use crate::federation::fetch::{FetchError, Fetcher, Limits};
 use crate::federation::slots::FetchSlots;
 use crate::mail::{Mail, Mailer};
 use crate::media::MediaStorage;
+use crate::ops::health::DbHealth;
+use crate::ops::metrics::Metrics;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
 use crate::services::profile::verify_jobs::VerifyJobs;
 
@@ -48,6 +50,8 @@ struct Inner {
     /// When the configuration (and the texts it holds) was read: milliseconds.
     config_loaded_at: i64,
     bus: Arc<dyn EventBus>,
+    metrics: Metrics,
+    db_health: DbHealth,
     /// Set once when the process begins to stop: streaming connections end at once instead
     /// of holding the shutdown grace period open (clients reconnect, as upstream's do).
     stopping: tokio::sync::watch::Sender<bool>,
@@ -73,9 +77,12 @@ impl AppState {
         media: Arc<dyn MediaStorage>,
         limiter: Arc<dyn RateLimiter>,
     ) -> Self {
-        let ids = IdGenerator::new(config.node_id);
-        let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
-        let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20);
+        let ids = IdGenerator::new(config.node_id.unwrap_or(0));
+        let metrics = Metrics::default();
+        let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
+            .counting(metrics.cache_counters("accounts"));
+        let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
+            .counting(metrics.cache_counters("credential_accounts"));
         // `Config::validate` refused a bad list at start.
         let trusted_proxies = config.trusted_proxy_nets().unwrap_or_default();
         let fetch_slots = FetchSlots::new(
@@ -101,6 +108,8 @@ impl AppState {
                 password_checks: AtomicU64::new(0),
                 config_loaded_at: crate::domain::time::now(),
                 bus: Arc::new(LocalBus::default()),
+                metrics,
+                db_health: DbHealth::default(),
                 stopping: tokio::sync::watch::Sender::new(false),
                 federation_jobs: tokio::sync::Notify::new(),
             }),
@@ -200,6 +209,16 @@ impl AppState {
     /// Completes when [`Self::federation_wake`] was called (since the last wait).
     pub async fn federation_woken(&self) {
         self.inner.federation_jobs.notified().await;
+    }
+
+    /// This process's Prometheus metrics (`ops::metrics`).
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Whether the database answers (`GET /health`).
+    pub fn db_health(&self) -> &DbHealth {
+        &self.inner.db_health
     }
 
     pub fn config(&self) -> &Config {

@@ -1,2 +1,3 @@
 pub mod image_processing;
+pub mod s3;
 pub mod storage;

@@ -3,6 +3,7 @@
 mod admin;
 mod conn_watch;
 mod serve;
+mod wiring;
 
 use std::path::PathBuf;
 
@@ -45,6 +46,9 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     let url = config.effective_database_url();
+    woolly::db::reachable::check(&url)
+        .await
+        .map_err(|cause| anyhow::anyhow!("opening the database: {cause}"))?;
     let db = Db::connect(&url, config.database_pool_size)
         .await
         .with_context(|| "opening the database")?;
@@ -54,17 +58,12 @@ async fn open_db(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
+async fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
     let mailer =
         Mailer::from_config(&config.smtp_url, &config.outbox_dir()).map_err(anyhow::Error::msg)?;
-    let media = woolly::media::LocalMediaStorage::new(config.media_dir())
-        .with_context(|| format!("creating media dir {}", config.media_dir().display()))?;
-    Ok(AppState::new(
-        config,
-        db,
-        mailer,
-        std::sync::Arc::new(media),
-    ))
+    let media = wiring::media_storage(&config)?;
+    let limiter = wiring::rate_limiter(&config).await?;
+    Ok(AppState::with_limiter(config, db, mailer, media, limiter))
 }
 
 /// How often `serve` runs the scheduled maintenance (purges after the suspension grace
@@ -72,6 +71,7 @@ fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
 const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
+    let metrics = wiring::serve_metrics(&state).await?;
     let listen = state.config().listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -98,6 +98,9 @@ async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
     };
     serve::run(listener, app, limits, stop).await;
     maintenance.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     tracing::info!("woolly stopped");
     Ok(())
 }
@@ -122,14 +125,12 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "woolly=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // The format is configuration; a configuration error is reported in text below.
+    let format = Config::load(cli.config.as_deref())
+        .map(|c| c.log_format)
+        .unwrap_or_default();
+    wiring::init_logs(format);
     let result = run(cli).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -149,9 +150,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = open_db(&config).await?;
     match cli.command {
         Command::Serve => {
-            let lease = Lease::acquire(&db, config.node_id).await?;
+            let lease = match config.node_id {
+                Some(node_id) => Lease::acquire(&db, node_id).await?,
+                None => Lease::acquire_lowest(&db).await?,
+            };
+            config.node_id = Some(lease.node_id());
             let db_handle = db.clone();
-            let served = match open_state(config, db) {
+            let served = match open_state(config, db).await {
                 Ok(state) => serve(state, &lease).await,
                 Err(e) => Err(e),
             };
@@ -170,8 +175,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(cmd) => {
             // Short-lived: any free node id will do (the highest, leaving low ones to servers).
             let lease = Lease::acquire_any(&db).await?;
-            config.node_id = lease.node_id();
-            let done = match open_state(config, db) {
+            config.node_id = Some(lease.node_id());
+            let done = match open_state(config, db).await {
                 Ok(state) => tokio::select! {
                     done = admin::run(&state, cmd) => done,
                     () = lease.lost() => Err(anyhow::anyhow!("stopped: this process lost its node id lease")),

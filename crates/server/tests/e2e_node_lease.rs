@@ -14,10 +14,12 @@ async fn a_second_server_with_the_same_node_id_refuses_to_start() {
     let first_port = free_port();
     let mut first = serve(dir.path(), first_port, &http).await;
 
-    // Same SQLite file, same (default) node id, another port.
+    // Same SQLite file, the same node id (the first took the lowest free one, 0), another
+    // port.
     let second_port = free_port();
     let started = Instant::now();
     let out = woolly(dir.path(), second_port)
+        .env("WOOLLY_NODE_ID", "0")
         .arg("serve")
         .stdout(Stdio::null())
         .output()
@@ -70,4 +72,24 @@ async fn out_of_range_node_ids_are_refused_at_start() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("node_id 64 is out of range"), "{stderr}");
+}
+
+#[tokio::test]
+async fn servers_without_a_node_id_lease_distinct_ones() {
+    let dir = tempfile::tempdir().unwrap_or_else(fail);
+    let http = reqwest::Client::new();
+    let _first = serve(dir.path(), free_port(), &http).await;
+    // Same SQLite file, no node id configured: the second takes the next free one and runs.
+    let _second = serve(dir.path(), free_port(), &http).await;
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("woolly.sqlite3"))
+        .arg("SELECT group_concat(node_id) FROM (SELECT node_id FROM node_leases ORDER BY node_id)")
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0,1");
+        }
+        // Both answering is the point; the lease rows are shown where sqlite3 is installed.
+        _ => eprintln!("sqlite3 not installed: node_leases rows not shown"),
+    }
 }

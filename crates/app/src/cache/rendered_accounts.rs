@@ -14,6 +14,8 @@ use bytes::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use crate::ops::metrics::CacheCounters;
+
 /// Entries' bookkeeping beside their bytes, for the weight.
 const ENTRY_OVERHEAD_BYTES: u64 = 64;
 /// The usual size of one account's JSON, to size the table.
@@ -38,6 +40,7 @@ impl Weighter<i64, Entry> for EntryWeight {
 pub struct RenderedAccounts {
     /// None: the cache is off.
     entries: Option<Cache<i64, Entry, EntryWeight>>,
+    counters: CacheCounters,
 }
 
 impl std::fmt::Debug for RenderedAccounts {
@@ -60,12 +63,20 @@ impl RenderedAccounts {
         Self {
             entries: (capacity_bytes > 0)
                 .then(|| Cache::with_weighter(items as usize, capacity_bytes, EntryWeight)),
+            counters: CacheCounters::default(),
         }
+    }
+
+    /// Counts hits and misses on `counters` (registered in the metrics).
+    #[must_use]
+    pub fn counting(mut self, counters: CacheCounters) -> Self {
+        self.counters = counters;
+        self
     }
 
     /// Account `id`'s JSON if it was kept at `now`, the generation now; else `render`ed and
     /// kept for `read_at`, the generation taken before the rows it renders were read. A
-    /// `None` generation (PostgreSQL: no generation) serves and keeps nothing.
+    /// `None` generation (PostgreSQL while not listening) serves and keeps nothing.
     pub async fn get_or_render<E>(
         &self,
         id: i64,
@@ -97,11 +108,17 @@ impl RenderedAccounts {
 
     /// The JSON of account `id` if it was read at `generation`, the generation now.
     pub fn get(&self, id: i64, generation: u64) -> Option<Bytes> {
-        self.entries
+        let found = self
+            .entries
             .as_ref()?
             .get(&id)
             .filter(|e| e.generation == generation)
-            .map(|e| e.json)
+            .map(|e| e.json);
+        match found {
+            Some(_) => self.counters.hits.inc(),
+            None => self.counters.misses.inc(),
+        };
+        found
     }
 
     /// Keeps the JSON of account `id`, read at `generation`: the generation taken *before*

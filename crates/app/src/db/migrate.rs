@@ -10,7 +10,7 @@ static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
 pub async fn run(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     let migrated = match db {
         Db::Sqlite(pool, ..) => SQLITE.run(pool).await,
-        Db::Pg(pool) => POSTGRES.run(pool).await,
+        Db::Pg(pool, _) => POSTGRES.run(pool).await,
     };
     db.note_write();
     migrated

@@ -6,7 +6,9 @@
 
 pub mod data_version;
 pub mod migrate;
+pub mod pg_generation;
 pub mod query;
+pub mod reachable;
 pub mod repo;
 pub mod row;
 #[cfg(test)]
@@ -23,6 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use self::data_version::{CheckOnRelease, DataVersion};
+use self::pg_generation::PgGeneration;
 use self::sqlite_reads::SqliteReads;
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
@@ -61,7 +64,8 @@ pub enum Db {
     ///
     /// The third part serves the hot reads without sqlx's thread hop ([`sqlite_reads`]).
     Sqlite(SqlitePool, Arc<Mutex<()>>, SqliteReads),
-    Pg(PgPool),
+    /// The pool and the commits seen across processes (`pg_generation`).
+    Pg(PgPool, Arc<PgGeneration>),
 }
 
 /// A borrowed connection of either backend: what repository functions take.
@@ -74,7 +78,7 @@ impl Exec<'_> {
     pub fn backend(&self) -> Backend {
         match self {
             Self::Sqlite(..) => Backend::Sqlite,
-            Self::Pg(_) => Backend::Postgres,
+            Self::Pg(..) => Backend::Postgres,
         }
     }
 }
@@ -105,14 +109,15 @@ pub enum Tx {
         OwnedMutexGuard<()>,
         Arc<DataVersion>,
     ),
-    Pg(sqlx::Transaction<'static, Postgres>),
+    /// Moves the generation on when it commits (other processes hear of it by NOTIFY).
+    Pg(sqlx::Transaction<'static, Postgres>, Arc<PgGeneration>),
 }
 
 impl Tx {
     pub fn exec(&mut self) -> Exec<'_> {
         match self {
             Self::Sqlite(t, ..) => Exec::Sqlite(&mut *t),
-            Self::Pg(t) => Exec::Pg(&mut *t),
+            Self::Pg(t, _) => Exec::Pg(&mut *t),
         }
     }
 
@@ -123,7 +128,11 @@ impl Tx {
                 data_version.check();
                 committed
             }
-            Self::Pg(t) => t.commit().await,
+            Self::Pg(t, generation) => {
+                let committed = t.commit().await;
+                generation.advance();
+                committed
+            }
         }
     }
 }
@@ -176,15 +185,15 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .test_before_acquire(false)
             .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Self::Pg(pool))
+        Ok(Self::Pg(pool, PgGeneration::start(&options)))
     }
 
     pub fn backend(&self) -> Backend {
         match self {
             Self::Sqlite(..) => Backend::Sqlite,
-            Self::Pg(_) => Backend::Postgres,
+            Self::Pg(..) => Backend::Postgres,
         }
     }
 
@@ -194,7 +203,7 @@ impl Db {
                 p.acquire().await?,
                 CheckOnRelease(reads.data_version().clone()),
             ),
-            Self::Pg(p) => Conn::Pg(p.acquire().await?),
+            Self::Pg(p, _) => Conn::Pg(p.acquire().await?),
         })
     }
 
@@ -215,31 +224,50 @@ impl Db {
                     reads.data_version().clone(),
                 )
             }
-            Self::Pg(p) => Tx::Pg(p.begin().await?),
+            Self::Pg(p, generation) => Tx::Pg(p.begin().await?, generation.clone()),
         })
     }
 
-    /// The generation of committed data this process has seen, where it is tracked (SQLite;
-    /// db/data_version.rs). `None`: no process-local cache of database reads may be used.
+    /// The generation of committed data this process has seen (SQLite: db/data_version.rs;
+    /// PostgreSQL: db/pg_generation.rs). `None`: no process-local cache of database reads
+    /// may be used now.
     pub fn data_generation(&self) -> Option<u64> {
         match self {
             Self::Sqlite(.., reads) => Some(reads.data_version().current()),
-            Self::Pg(_) => None,
+            Self::Pg(_, generation) => generation.current(),
+        }
+    }
+
+    /// Makes [`Db::data_generation`] account for every commit that finished before this call,
+    /// in any process (PostgreSQL: one round trip, `pg_generation`; SQLite: nothing, its
+    /// generation follows the file).
+    pub async fn fence(&self) {
+        if let Self::Pg(pool, generation) = self {
+            generation.fence(pool).await;
         }
     }
 
     /// Re-checks the data version now, after a write made outside [`Db::begin`] and
     /// [`Db::conn`] (straight on the pool).
     pub fn note_write(&self) {
-        if let Self::Sqlite(.., reads) = self {
-            reads.data_version().check();
+        match self {
+            Self::Sqlite(.., reads) => reads.data_version().check(),
+            Self::Pg(_, generation) => generation.advance(),
+        }
+    }
+
+    /// Connections open, idle and allowed in the pool (metrics).
+    pub fn pool_stats(&self) -> (u32, usize, u32) {
+        match self {
+            Self::Sqlite(p, ..) => (p.size(), p.num_idle(), p.options().get_max_connections()),
+            Self::Pg(p, _) => (p.size(), p.num_idle(), p.options().get_max_connections()),
         }
     }
 
     pub async fn close(&self) {
         match self {
             Self::Sqlite(p, ..) => p.close().await,
-            Self::Pg(p) => p.close().await,
+            Self::Pg(p, _) => p.close().await,
         }
     }
 }

@@ -9,7 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use super::handlers::{api, assets};
 use super::middleware::api::api_layer;
-use super::middleware::cors;
+use super::middleware::{cors, db_fence};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -155,10 +155,12 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_api_routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(from_fn_with_state(state.clone(), api_layer))
+        // Outside the API layer: the viewer it reads is read after the fence.
+        .layer(from_fn_with_state(state.clone(), db_fence::fence))
         .layer(cors::api());
     let routes = Router::new()
         .merge(api)
-        .route("/health", get(|| async { "OK" }))
+        .route("/health", get(super::handlers::health::show))
         .route("/avatars/original/missing.png", get(assets::missing_png))
         .route("/headers/original/missing.png", get(assets::missing_png))
         .merge(oauth_routes())
@@ -168,6 +170,10 @@ pub fn router(state: AppState) -> Router {
         .merge(console_routes())
         .merge(federation_routes())
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::ops::metrics::record,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     // Rails routes ignore one trailing slash and clients rely on it (Mastodon.py asks for

@@ -1,11 +1,13 @@
 //! Rate limits with upstream's semantics: fixed windows aligned to the epoch, counted per key.
-//! The counter store is a trait so a Redis backend can replace the in-memory one without
-//! touching the middleware or handlers.
+//! The counter store is a trait: in memory for one process (the default), in Redis when
+//! several processes must share the limits (`redis_url`).
 
 mod memory;
+mod redis;
 pub mod throttles;
 
 pub use memory::MemoryLimiter;
+pub use redis::RedisLimiter;
 
 /// The state of one throttle after counting a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! Counts shown by the instance endpoints. Counting every user and status takes a full pass
 //! over the tables (most of a second at a million accounts), and clients fetch the instance
 //! on every connect: like upstream's cached `user_count` and friends, each process keeps the
-//! last counts for a while and refreshes them in the background. A derived, approximate
-//! value: losing it loses nothing.
+//! last counts for a while and refreshes them in the background. The last counts are also
+//! stored in the database (`instance_counts`), so a process that starts, or another process
+//! of the deployment, answers from them at once instead of counting first. A derived,
+//! approximate value: losing it loses nothing.
 
 use std::sync::atomic::Ordering;
 
@@ -26,7 +28,16 @@ pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
             Ok(stats)
         }
         None => {
-            // Cold: the first caller counts while the others wait for its answer.
+            // Cold: the stored counts if any (refreshed in the background when old), else
+            // the first caller counts while the others wait for its answer.
+            if let Some((at, stats)) = stored(state).await? {
+                *last = Some((at, stats));
+                if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel)
+                {
+                    tokio::spawn(refresh(state.clone()));
+                }
+                return Ok(stats);
+            }
             let stats = count(state).await?;
             *last = Some((time::now(), stats));
             Ok(stats)
@@ -40,6 +51,14 @@ pub async fn warm(state: AppState) {
     let cache = state.instance_stats_cache();
     let mut last = cache.last.lock().await;
     if last.is_none() {
+        match stored(&state).await {
+            Ok(Some((at, stats))) if time::now() - at <= FRESH_FOR_MS => {
+                *last = Some((at, stats));
+                return;
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reading the stored instance stats failed"),
+        }
         match count(&state).await {
             Ok(stats) => *last = Some((time::now(), stats)),
             Err(error) => tracing::warn!(%error, "counting instance stats failed"),
@@ -57,12 +76,36 @@ pub async fn refresh(state: AppState) {
     cache.refreshing.store(false, Ordering::Release);
 }
 
+/// Counts now and stores the counts for the other processes and the next start.
 async fn count(state: &AppState) -> ApiResult<InstanceStats> {
-    let mut conn = state.db().conn().await?;
-    let (user_count, status_count, domain_count) = instance::counts(&mut conn.exec()).await?;
+    let counted_at = time::now();
+    let counts = {
+        let mut conn = state.db().conn().await?;
+        instance::counts(&mut conn.exec()).await?
+    };
+    let mut tx = state.db().begin().await?;
+    instance::store_counts(&mut tx.exec(), counts, counted_at).await?;
+    tx.commit().await?;
+    let (user_count, status_count, domain_count) = counts;
     Ok(InstanceStats {
         user_count,
         status_count,
         domain_count,
     })
+}
+
+/// The counts stored by the last count of any process, and when they were taken.
+async fn stored(state: &AppState) -> ApiResult<Option<(i64, InstanceStats)>> {
+    let mut conn = state.db().conn().await?;
+    let row = instance::stored_counts(&mut conn.exec()).await?;
+    Ok(row.map(|(user_count, status_count, domain_count, at)| {
+        (
+            at,
+            InstanceStats {
+                user_count,
+                status_count,
+                domain_count,
+            },
+        )
+    }))
 }

@@ -1,7 +1,8 @@
 //! Node-id leases: snowflake ids carry the process's node id (`domain::ids`), so two live
 //! processes on one database must never share one. `woolly serve` takes its configured id
-//! and is refused while another live process holds it; the short-lived `woolly admin` takes
-//! the highest free id, leaving the low ones to servers. The holder renews the lease every
+//! and is refused while another live process holds it, or, with none configured, the lowest
+//! free id; the short-lived `woolly admin` takes the highest free id, leaving the low ones to
+//! servers. The holder renews the lease every
 //! [`HEARTBEAT`] and deletes it at shutdown; a crashed holder's lease lapses after [`TTL_MS`],
 //! or at once when the holder ran on this machine and its process is gone.
 
@@ -117,7 +118,21 @@ pub async fn take(db: &Db, node_id: u16, holder: &str, now: i64) -> Result<(), L
 
 /// Takes the highest free node id.
 pub async fn take_any(db: &Db, holder: &str, now: i64) -> Result<u16, LeaseError> {
-    for node_id in (0..=MAX_NODE_ID).rev() {
+    take_first_free(db, holder, now, (0..=MAX_NODE_ID).rev()).await
+}
+
+/// Takes the lowest free node id.
+pub async fn take_lowest(db: &Db, holder: &str, now: i64) -> Result<u16, LeaseError> {
+    take_first_free(db, holder, now, 0..=MAX_NODE_ID).await
+}
+
+async fn take_first_free(
+    db: &Db,
+    holder: &str,
+    now: i64,
+    order: impl Iterator<Item = u16>,
+) -> Result<u16, LeaseError> {
+    for node_id in order {
         match take(db, node_id, holder, now).await {
             Ok(()) => return Ok(node_id),
             Err(LeaseError::Held { .. }) => {}
@@ -156,6 +171,13 @@ impl Lease {
     pub async fn acquire(db: &Db, node_id: u16) -> Result<Self, LeaseError> {
         let holder = holder_name();
         take(db, node_id, &holder, time::now()).await?;
+        Ok(Self::start(db, node_id, holder))
+    }
+
+    /// Takes the lowest free node id (servers with no `node_id` configured).
+    pub async fn acquire_lowest(db: &Db) -> Result<Self, LeaseError> {
+        let holder = holder_name();
+        let node_id = take_lowest(db, &holder, time::now()).await?;
         Ok(Self::start(db, node_id, holder))
     }
 

@@ -16,6 +16,7 @@ mod oauth;
 mod params_input;
 mod profile;
 mod registration;
+mod scale_out;
 mod search_v2;
 mod statuses;
 mod streaming;

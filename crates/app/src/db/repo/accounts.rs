@@ -256,7 +256,7 @@ pub async fn find_many_inline(db: &Db, ids: &[i64]) -> Result<Vec<AccountRecord>
                 ids.iter().map(|id| id as &dyn rusqlite::ToSql).collect();
             reads.with(|c| query_rows(c, &sql, &values, AccountRecord::from_columns))
         }
-        Db::Pg(_) => find_many(&mut db.conn().await?.exec(), ids).await,
+        Db::Pg(..) => find_many(&mut db.conn().await?.exec(), ids).await,
     }
 }
 
@@ -266,6 +266,6 @@ pub async fn find_inline(db: &Db, id: i64) -> Result<Option<AccountRecord>, sqlx
         Db::Sqlite(_, _, reads) => {
             reads.with(|c| query_optional(c, find_sql(), &[&id], AccountRecord::from_columns))
         }
-        Db::Pg(_) => find(&mut db.conn().await?.exec(), id).await,
+        Db::Pg(..) => find(&mut db.conn().await?.exec(), id).await,
     }
 }

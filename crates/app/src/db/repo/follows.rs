@@ -265,6 +265,6 @@ pub async fn follow_requests_count_inline(db: &Db, account_id: i64) -> Result<i6
             let rows = query_rows(c, FOLLOW_REQUESTS_COUNT, &[&account_id], |r| r.take())?;
             Ok(rows.first().copied().unwrap_or(0))
         }),
-        Db::Pg(_) => follow_requests_count(&mut db.conn().await?.exec(), account_id).await,
+        Db::Pg(..) => follow_requests_count(&mut db.conn().await?.exec(), account_id).await,
     }
 }

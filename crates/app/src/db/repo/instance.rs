@@ -2,7 +2,7 @@
 //! keep the result (`services::instance_stats`).
 
 use crate::db::Exec;
-use crate::db::query::{args, fetch_one, fetch_scalars};
+use crate::db::query::{args, execute, fetch_one, fetch_optional, fetch_scalars};
 
 /// (confirmed, approved, unsuspended local users; local undeleted statuses; known domains).
 pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {
@@ -23,4 +23,26 @@ pub async fn counts(ex: &mut Exec<'_>) -> Result<(i64, i64, i64), sqlx::Error> {
 pub async fn peer_domains(ex: &mut Exec<'_>) -> Result<Vec<String>, sqlx::Error> {
     let sql = "SELECT DISTINCT domain FROM accounts WHERE domain IS NOT NULL ORDER BY domain";
     fetch_scalars(ex, sql, &args![]).await
+}
+
+/// The last stored counts and when they were taken: (users, statuses, domains, counted_at).
+pub async fn stored_counts(ex: &mut Exec<'_>) -> Result<Option<(i64, i64, i64, i64)>, sqlx::Error> {
+    let sql = "SELECT user_count, status_count, domain_count, counted_at FROM instance_counts WHERE id = 1";
+    fetch_optional(ex, sql, &args![]).await
+}
+
+/// Keeps counts taken at `counted_at` unless newer ones are stored already.
+pub async fn store_counts(
+    ex: &mut Exec<'_>,
+    (users, statuses, domains): (i64, i64, i64),
+    counted_at: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO instance_counts (id, user_count, status_count, domain_count, counted_at) \
+               VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
+               user_count = excluded.user_count, status_count = excluded.status_count, \
+               domain_count = excluded.domain_count, counted_at = excluded.counted_at \
+               WHERE instance_counts.counted_at < excluded.counted_at";
+    execute(ex, sql, &args![users, statuses, domains, counted_at])
+        .await
+        .map(|_| ())
 }

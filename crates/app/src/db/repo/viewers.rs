@@ -119,6 +119,6 @@ pub async fn find_inline(db: &Db, digest: &str) -> Result<Option<ViewerRow>, sql
         Db::Sqlite(_, _, reads) => {
             reads.with(|c| query_optional(c, viewer_sql(), &[&digest], ViewerRow::from_columns))
         }
-        Db::Pg(_) => find(&mut db.conn().await?.exec(), digest).await,
+        Db::Pg(..) => find(&mut db.conn().await?.exec(), digest).await,
     }
 }

@@ -139,6 +139,7 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
                 Err(e) => return ApiError::internal(e).into_response(),
             };
             if hit.exceeded() {
+                state.metrics().count_rate_limited(throttle.name);
                 let mut response = ApiError::TooManyRequests.into_response();
                 set_rate_limit_headers(
                     response.headers_mut(),

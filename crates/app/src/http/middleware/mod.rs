@@ -2,3 +2,4 @@
 
 pub mod api;
 pub mod cors;
+pub mod db_fence;

@@ -1,0 +1,229 @@
+//! Prometheus metrics of this process, served as `GET /metrics` on their own listen address
+//! (`metrics_listen`, off by default) so they never share the public port: requests and
+//! their latency by route template and status, the database pool, the rendered-account
+//! caches and rate-limit rejections. The registry belongs to the [`crate::AppState`]: no
+//! global recorder, so each state (and each test) counts on its own.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub method: String,
+    /// The route template (`/api/v1/accounts/{id}`), never the raw path: bounded labels.
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CacheLabels {
+    pub cache: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ThrottleLabels {
+    pub throttle: &'static str,
+}
+
+type HistogramFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
+
+/// The hits and misses of one cache, counted by the cache itself.
+#[derive(Debug, Clone, Default)]
+pub struct CacheCounters {
+    pub hits: Counter,
+    pub misses: Counter,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: HistogramFamily,
+    cache_hits: Family<CacheLabels, Counter>,
+    cache_misses: Family<CacheLabels, Counter>,
+    rate_limited: Family<ThrottleLabels, Counter>,
+    pool_size: Gauge,
+    pool_idle: Gauge,
+    pool_max: Gauge,
+    link_checks: Gauge,
+    outbound: Gauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.1 ms … about 3.3 s.
+    Histogram::new(exponential_buckets(0.0001, 2.0, 16))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("woolly");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        let cache_hits = Family::<CacheLabels, Counter>::default();
+        let cache_misses = Family::<CacheLabels, Counter>::default();
+        let rate_limited = Family::<ThrottleLabels, Counter>::default();
+        let (pool_size, pool_idle, pool_max) =
+            (Gauge::default(), Gauge::default(), Gauge::default());
+        let (link_checks, outbound) = (Gauge::default(), Gauge::default());
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by method, route template and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by method, route template and status",
+            latency.clone(),
+        );
+        registry.register(
+            "cache_hits",
+            "Rendered entities served from memory",
+            cache_hits.clone(),
+        );
+        registry.register(
+            "cache_misses",
+            "Rendered entities read and rendered again",
+            cache_misses.clone(),
+        );
+        registry.register(
+            "rate_limited",
+            "Requests refused with 429, by throttle",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Database connections open in this process's pool",
+            pool_size.clone(),
+        );
+        registry.register(
+            "db_pool_idle_connections",
+            "Open database connections not in use",
+            pool_idle.clone(),
+        );
+        registry.register(
+            "db_pool_max_connections",
+            "The pool's upper bound",
+            pool_max.clone(),
+        );
+        registry.register(
+            "profile_link_checks_running",
+            "Profile-link (rel=me) checks queued or running in this process",
+            link_checks.clone(),
+        );
+        registry.register(
+            "outbound_requests_in_flight",
+            "Outbound HTTP requests holding a fetch slot",
+            outbound.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            cache_hits,
+            cache_misses,
+            rate_limited,
+            pool_size,
+            pool_idle,
+            pool_max,
+            link_checks,
+            outbound,
+        }
+    }
+}
+
+impl Metrics {
+    /// The counters a cache named `cache` bumps (registered here).
+    pub fn cache_counters(&self, cache: &'static str) -> CacheCounters {
+        let labels = CacheLabels { cache };
+        CacheCounters {
+            hits: self.cache_hits.get_or_create(&labels).clone(),
+            misses: self.cache_misses.get_or_create(&labels).clone(),
+        }
+    }
+
+    pub fn count_rate_limited(&self, throttle: &'static str) {
+        self.rate_limited
+            .get_or_create(&ThrottleLabels { throttle })
+            .inc();
+    }
+
+    pub fn observe_request(&self, labels: &RequestLabels, seconds: f64) {
+        self.requests.get_or_create(labels).inc();
+        self.latency.get_or_create(labels).observe(seconds);
+    }
+
+    /// The OpenMetrics text of every metric, the gauges read now.
+    pub fn render(&self, state: &AppState) -> Result<String, std::fmt::Error> {
+        let (size, idle, max) = state.db().pool_stats();
+        let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.link_checks.set(gauge(state.verify_jobs().running()));
+        self.outbound.set(gauge(state.fetch_slots().in_flight()));
+        self.pool_size.set(i64::from(size));
+        self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        self.pool_max.set(i64::from(max));
+        let mut out = String::with_capacity(8 * 1024);
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}
+
+/// Counts and times every request by its route template (a layer on the main router).
+pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let labels = RequestLabels {
+        method,
+        route,
+        status: response.status().as_u16(),
+    };
+    state
+        .metrics()
+        .observe_request(&labels, started.elapsed().as_secs_f64());
+    response
+}
+
+/// The metrics listener's router: `GET /metrics` only.
+pub fn router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(show)).with_state(state)
+}
+
+async fn show(State(state): State<AppState>) -> Response {
+    match state.metrics().render(&state) {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "rendering metrics failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! What an operator watches: the health answer and the Prometheus metrics.
+
+pub mod health;
+pub mod metrics;
