@@ -14,7 +14,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, PgConnection};
 use woolly::config::Config;
-use woolly::db::Db;
+use woolly::db::{Conn, Db};
 use woolly::mail::Mailer;
 use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
@@ -62,6 +62,16 @@ pub fn ids(entities: &serde_json::Value) -> Vec<String> {
             None => fail("ids", format!("no string id in {e}")),
         })
         .collect()
+}
+
+/// The path of the first URL in a `Link` header (the `next` page, which Mastodon lists
+/// first), with the test origin removed so it can be requested through the router.
+pub fn first_link_path(link: &str) -> String {
+    link.split('<')
+        .nth(1)
+        .and_then(|s| s.split('>').next())
+        .unwrap_or_default()
+        .replace("https://woolly.test", "")
 }
 
 /// Panics with context: tests only.
@@ -193,6 +203,21 @@ impl TestApp {
         ))
         .await;
         id.to_string()
+    }
+
+    /// A pooled connection to the test database, for calling repos and services directly.
+    pub async fn conn(&self) -> Conn {
+        self.state
+            .db()
+            .conn()
+            .await
+            .unwrap_or_else(|e| fail("connection", e))
+    }
+
+    /// `GET /api/v1/accounts/relationships?id[]=<id>` as `token`: the JSON array.
+    pub async fn relationships(&self, token: &str, id: &str) -> serde_json::Value {
+        let path = format!("/api/v1/accounts/relationships?id[]={id}");
+        self.get(&path, Some(token)).await.json()
     }
 
     /// The decoded texts of every mail in the outbox so far.

@@ -20,6 +20,11 @@ impl TestResponse {
             .unwrap_or_else(|e| fail(&format!("json body {:?}", self.text()), e))
     }
 
+    /// How many entities a JSON array body holds (`None` for any other body).
+    pub fn array_len(&self) -> Option<usize> {
+        self.json().as_array().map(Vec::len)
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }

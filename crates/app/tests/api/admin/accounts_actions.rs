@@ -3,7 +3,7 @@
 
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{Spec, local, path, remote, staff};
+use super::support::{Spec, account_post, local, path, remote, staff};
 
 async fn action(
     app: &TestApp,
@@ -11,12 +11,7 @@ async fn action(
     id: &str,
     pairs: &[(&str, &str)],
 ) -> woolly_testkit::TestResponse {
-    app.post(
-        &path("/api/v1/admin/accounts/:id/action", id),
-        Some(token),
-        pairs,
-    )
-    .await
+    account_post(&app, token, id, "action", pairs).await
 }
 
 async fn admin_entity(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
@@ -104,13 +99,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         .await,
         1
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["suspended"], false);
     assert_eq!(
@@ -136,13 +125,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         0
     );
     // not suspended (any more), or suspended by remote origin: 403
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
     app.sql_with(
@@ -150,13 +133,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         &[vid],
     )
     .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 403);
 }
 
@@ -184,13 +161,7 @@ async fn disable_and_enable(app: TestApp) {
         admin_entity(&app, &s.moderator.token, &victim.account_id).await["disabled"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/enable", &victim.account_id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &victim.account_id, "enable", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["disabled"], false);
     assert_eq!(
@@ -221,13 +192,7 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         admin_entity(&app, &s.moderator.token, &id).await["silenced"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsilence", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsilence", &[]).await;
     assert_eq!(res.json()["silenced"], false);
     assert!(
         app.get(&path("/api/v1/accounts/:id", &id), None)
@@ -246,22 +211,10 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         admin_entity(&app, &s.moderator.token, &id).await["sensitized"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsensitive", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsensitive", &[]).await;
     assert_eq!(res.json()["sensitized"], false);
     // unsilence of a never-silenced account still succeeds, as upstream
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsilence", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsilence", &[]).await;
     assert_eq!(res.status, 200);
     // remote accounts can be silenced and suspended
     let far = remote(&app, "far", "remote.example").await.to_string();
@@ -272,13 +225,9 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         200
     );
     assert_eq!(
-        app.post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", &far),
-            Some(&s.moderator.token),
-            &[]
-        )
-        .await
-        .status,
+        account_post(&app, &s.moderator.token, &far, "unsuspend", &[])
+            .await
+            .status,
         200
     );
 }
@@ -498,57 +447,17 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
 #[db_test]
 async fn approve_and_reject_pending_users(app: TestApp) {
     let s = staff(&app).await;
-    let pending = local(
-        &app,
-        "newbie",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/approve", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let pending = local(&app, "newbie", Spec::pending()).await;
+    let res = account_post(&app, &s.moderator.token, pending, "approve", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["approved"], true);
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/approve", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, pending, "approve", &[]).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/reject", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, pending, "reject", &[]).await;
     assert_eq!(res.status, 403, "only pending users");
-    let other = local(
-        &app,
-        "spambot",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/reject", other),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let other = local(&app, "spambot", Spec::pending()).await;
+    let res = account_post(&app, &s.moderator.token, other, "reject", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), serde_json::json!({}));
     assert_eq!(
@@ -1197,13 +1106,9 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
         200
     );
     assert_eq!(
-        app.post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", back),
-            Some(&s.admin.token),
-            &[]
-        )
-        .await
-        .status,
+        account_post(&app, &s.admin.token, back, "unsuspend", &[])
+            .await
+            .status,
         200
     );
     let far_future = maintenance::run(&app.state, now + 60 * day)

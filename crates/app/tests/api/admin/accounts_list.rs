@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use woolly_testkit::{TestApp, db_test, ids};
 
-use super::support::{Spec, Staff, local, path, remote, staff};
+use super::support::{Spec, Staff, account_post, local, path, remote, staff};
 
 struct World {
     s: Staff,
@@ -20,13 +20,14 @@ struct World {
 }
 
 async fn act(app: &TestApp, s: &Staff, id: i64, kind: &str) {
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", id),
-            Some(&s.owner.token),
-            &[("type", kind), ("send_email_notification", "false")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        &s.owner.token,
+        id,
+        "action",
+        &[("type", kind), ("send_email_notification", "false")],
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
 
@@ -42,15 +43,7 @@ async fn world(app: &TestApp) -> World {
         },
     )
     .await;
-    let bob = local(
-        app,
-        "bob",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
+    let bob = local(app, "bob", Spec::pending()).await;
     let carol = local(app, "carol", Spec::default()).await;
     let dave = local(app, "dave", Spec::default()).await;
     let erin = local(app, "erin", Spec::default()).await;

@@ -158,21 +158,8 @@ async fn staff_who_manage_reports_are_notified_once_per_open_case(app: TestApp) 
 #[db_test]
 async fn sign_up_notifications_go_to_user_managers(app: TestApp) {
     let s = staff(&app).await;
-    let newbie = local(
-        &app,
-        "newbie",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let newbie = local(&app, "newbie", Spec::pending()).await;
+    let mut conn = app.conn().await;
     woolly::services::moderation::notify_staff_sign_up(&mut conn.exec(), &app.state, newbie)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

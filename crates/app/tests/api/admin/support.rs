@@ -3,7 +3,7 @@
 
 use woolly::db::repo::{accounts, users};
 use woolly::domain::time;
-use woolly_testkit::{Fixture, TestApp};
+use woolly_testkit::{Fixture, TestApp, TestResponse};
 
 pub const ADMIN_SCOPES: &str = "read write admin:read admin:write";
 
@@ -32,6 +32,24 @@ pub struct Spec<'a> {
     pub pending: bool,
     pub unconfirmed: bool,
     pub ip: Option<&'a str>,
+}
+
+impl Spec<'_> {
+    /// A user who signed up and awaits approval.
+    pub fn pending() -> Self {
+        Self {
+            pending: true,
+            ..Self::default()
+        }
+    }
+
+    /// A user holding the role with id `role_id`.
+    pub fn role(role_id: i64) -> Self {
+        Self {
+            role_id: Some(role_id),
+            ..Self::default()
+        }
+    }
 }
 
 /// A local account and user inserted directly; returns the account id.
@@ -101,12 +119,7 @@ pub async fn local(app: &TestApp, username: &str, spec: Spec<'_>) -> i64 {
 pub async fn remote(app: &TestApp, username: &str, domain: &str) -> i64 {
     let id = app.state.next_id();
     let uri = format!("https://{domain}/users/{username}");
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     accounts::insert(
         &mut conn.exec(),
         &accounts::NewAccount {
@@ -125,6 +138,18 @@ pub async fn remote(app: &TestApp, username: &str, domain: &str) -> i64 {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     id
+}
+
+/// `POST /api/v1/admin/accounts/:id/<verb>` as `token`, with `pairs` as the form.
+pub async fn account_post(
+    app: &TestApp,
+    token: &str,
+    id: impl std::fmt::Display,
+    verb: &str,
+    pairs: &[(&str, &str)],
+) -> TestResponse {
+    let path = format!("/api/v1/admin/accounts/{id}/{verb}");
+    app.post(&path, Some(token), pairs).await
 }
 
 pub fn path(template: &str, id: impl std::fmt::Display) -> String {

@@ -278,12 +278,7 @@ async fn list_is_paginated_and_scoped(app: TestApp) {
         "{link}"
     );
     assert!(link.contains("rel=\"prev\""), "{link}");
-    let next = link
-        .split('<')
-        .nth(1)
-        .and_then(|s| s.split('>').next())
-        .unwrap_or_default()
-        .replace("https://woolly.test", "");
+    let next = woolly_testkit::first_link_path(&link);
     assert_eq!(
         domains(&app.get(&next, Some(&alice.token)).await.json()),
         vec!["a.example"]

@@ -111,9 +111,7 @@ async fn relationships_render_every_field(app: TestApp) {
     assert_eq!(
         app.get(&format!("{url}&with_suspended=true"), Some(&alice.token))
             .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+            .array_len(),
         Some(1)
     );
     // a moderator's suspension leaves a deletion request; with_suspended still includes it
@@ -319,9 +317,7 @@ async fn search_prefix_ranked_and_filtered(app: TestApp) {
             Some(&me.token)
         )
         .await
-        .json()
-        .as_array()
-        .map(Vec::len),
+        .array_len(),
         Some(1)
     );
     assert_eq!(

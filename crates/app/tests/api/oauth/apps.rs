@@ -44,12 +44,7 @@ async fn registers_an_app_and_shows_the_secret_once(app: TestApp) {
     assert_eq!(j["client_id"].as_str().map(str::len), Some(43));
     assert!(j["id"].is_string());
     // Only the digest is stored.
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let row = woolly::db::repo::oauth::find_app_by_client_id(
         &mut conn.exec(),
         j["client_id"].as_str().unwrap_or_default(),

@@ -107,12 +107,7 @@ async fn codes_are_stored_as_digests_and_live_ten_minutes(app: TestApp) {
     app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     let code = code_for(&app, &client, "alice@example.com", &[]).await;
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let grant = woolly::db::repo::oauth::find_grant(&mut ex, &secrets::digest(&code))
         .await

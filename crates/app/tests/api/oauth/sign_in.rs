@@ -160,12 +160,7 @@ async fn sign_in_rehashes_bcrypt_and_records_the_session(app: TestApp) {
     let uid = user_id(&app, "alice").await;
     let legacy = bcrypt::hash("password123", 4).unwrap_or_default();
     {
-        let mut conn = app
-            .state
-            .db()
-            .conn()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = app.conn().await;
         let mut ex = conn.exec();
         woolly::db::repo::users::set_password(&mut ex, uid, &legacy, 1)
             .await
@@ -180,12 +175,7 @@ async fn sign_in_rehashes_bcrypt_and_records_the_session(app: TestApp) {
     let session = browser.cookie("_woolly_session").unwrap_or_default();
     assert_eq!(session.len(), 43);
 
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let user = woolly::db::repo::users::find(&mut ex, uid)
         .await

@@ -400,12 +400,7 @@ async fn tokens_are_stored_as_digests(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let row =
         woolly::db::repo::oauth::find_token(&mut ex, &woolly::domain::secrets::digest(&token))
