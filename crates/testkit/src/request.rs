@@ -94,6 +94,12 @@ impl TestApp {
             .await
     }
 
+    /// `GET /api/v1/accounts/verify_credentials` as `token`: is the token (still) good?
+    pub async fn verify_credentials(&self, token: &str) -> TestResponse {
+        self.get("/api/v1/accounts/verify_credentials", Some(token))
+            .await
+    }
+
     /// A form-encoded request (`pairs` as `application/x-www-form-urlencoded`).
     pub async fn form(
         &self,

@@ -78,12 +78,7 @@ async fn missing_scope_is_403_with_header(app: TestApp) {
 #[db_test]
 async fn profile_scope_alone_unlocks_verify_credentials(app: TestApp) {
     let alice = app.user_with("alice", None, "profile").await;
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&alice.token).await.status, 200);
 }
 
 #[db_test]

@@ -80,12 +80,7 @@ fn set(items: &[&String]) -> BTreeSet<String> {
 #[db_test]
 async fn v2_filters_one_by_one_and_combined(app: TestApp) {
     let w = world(&app).await;
-    let staff_ids = [
-        &w.s.user.account_id,
-        &w.s.moderator.account_id,
-        &w.s.admin.account_id,
-        &w.s.owner.account_id,
-    ];
+    let staff_ids = w.s.account_ids();
     let all = list(&app, &w, "/api/v2/admin/accounts").await;
     assert_eq!(
         all.len(),
@@ -332,12 +327,7 @@ async fn v2_unknown_values_are_400_before_the_permission_check(app: TestApp) {
 #[db_test]
 async fn v1_translation_and_defaults(app: TestApp) {
     let w = world(&app).await;
-    let staff_ids = [
-        &w.s.user.account_id,
-        &w.s.moderator.account_id,
-        &w.s.admin.account_id,
-        &w.s.owner.account_id,
-    ];
+    let staff_ids = w.s.account_ids();
     let mut default = set(&[&w.alice, &w.bob, &w.dave, &w.erin, &w.frank]);
     default.extend(staff_ids.iter().map(|s| (*s).clone()));
     assert_eq!(
@@ -618,23 +608,21 @@ async fn both_ip_plans_answer_the_same_pages(app: TestApp) {
         let mut ex = conn.exec();
         let backend = ex.backend();
         for (max_id, limit) in [(None, 40), (None, 2), (made.get(3).copied(), 2)] {
+            let cursor = Cursor {
+                max_id,
+                ..Cursor::first(limit)
+            };
             let list = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: false }, backend),
-                &Cursor {
-                    max_id,
-                    ..Cursor::first(limit)
-                },
+                &cursor,
             )
             .await
             .unwrap();
             let walk = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: true }, backend),
-                &Cursor {
-                    max_id,
-                    ..Cursor::first(limit)
-                },
+                &cursor,
             )
             .await
             .unwrap();

@@ -5,7 +5,7 @@
 use axum::http::Method;
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{ADMIN_SCOPES, Spec, account_post, local, path, staff};
+use super::support::{ADMIN_SCOPES, SILENCED, Spec, account_post, local, path, staff};
 
 /// What a case needs to exist before the request.
 #[derive(Clone, Copy)]
@@ -514,14 +514,7 @@ async fn custom_roles_get_exactly_their_permissions(app: TestApp) {
     );
     let res = account_post(&app, &u.token, id, "action", &[("type", "silence")]).await;
     assert_eq!(res.status, 403);
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL",
-            &[id]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.scalar_with(SILENCED, &[id]).await, 0);
     // the reports role manages reports
     assert_eq!(
         app.get("/api/v1/admin/reports", Some(&r.token))

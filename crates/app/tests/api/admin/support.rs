@@ -7,12 +7,41 @@ use woolly_testkit::{Fixture, TestApp, TestResponse};
 
 pub const ADMIN_SCOPES: &str = "read write admin:read admin:write";
 
+/// Pending deletion requests for account `$1`.
+pub const DELETION_REQUESTS: &str =
+    "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1";
+/// Unresolved reports against account `$1`.
+pub const OPEN_REPORTS: &str =
+    "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL";
+/// Canonical e-mail blocks made from account `$1`.
+pub const EMAIL_BLOCKS: &str =
+    "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1";
+/// 1 when account `$1` is silenced.
+pub const SILENCED: &str =
+    "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL";
+/// 1 when account `$1` is deleted.
+pub const DELETED: &str = "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL";
+/// Audit-log entries about account `$1`.
+pub const ACTION_LOGS: &str = "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1";
+
 /// The staff of a test: a plain user with admin scopes, and Moderator, Admin, Owner.
 pub struct Staff {
     pub user: Fixture,
     pub moderator: Fixture,
     pub admin: Fixture,
     pub owner: Fixture,
+}
+
+impl Staff {
+    /// The four account ids, plain user first.
+    pub fn account_ids(&self) -> [&String; 4] {
+        [
+            &self.user.account_id,
+            &self.moderator.account_id,
+            &self.admin.account_id,
+            &self.owner.account_id,
+        ]
+    }
 }
 
 pub async fn staff(app: &TestApp) -> Staff {

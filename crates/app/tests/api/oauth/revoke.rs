@@ -130,10 +130,5 @@ async fn tokens_without_an_app_can_be_revoked_by_any_client(app: TestApp) {
     let alice = app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     assert_eq!(revoke(&app, &client, &alice.token).await.status, 200);
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(app.verify_credentials(&alice.token).await.status, 401);
 }

@@ -353,12 +353,7 @@ async fn a_replayed_code_is_refused_and_revokes_its_token(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&token).await.status, 200);
 
     assert_oauth_error(
         &exchange(&app, &client, &code, &[]).await,
