@@ -190,6 +190,16 @@ impl TestApp {
             .await
     }
 
+    /// A user with the Owner role and user and admin scopes (`read write follow admin:*`).
+    pub async fn owner(&self, username: &str) -> Fixture {
+        self.user_with(
+            username,
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await
+    }
+
     /// A known remote account `username@domain` (display name "`username` display"); its id.
     pub async fn remote_account(&self, username: &str, domain: &str, locked: bool) -> String {
         let id = self.state.next_id();

@@ -116,13 +116,7 @@ async fn relationships_render_every_field(app: TestApp) {
     );
     // a moderator's suspension leaves a deletion request; with_suspended still includes it
     let carol = app.user("carol").await;
-    let admin = app
-        .user_with(
-            "boss",
-            Some("Owner"),
-            "read write follow admin:read admin:write",
-        )
-        .await;
+    let admin = app.owner("boss").await;
     let r = app
         .post(
             &format!("/api/v1/admin/accounts/{}/action", carol.account_id),
