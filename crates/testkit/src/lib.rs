@@ -3,6 +3,7 @@
 //! the router in-process. [`db_test`] writes one test for both; `sql.rs` holds the raw-SQL
 //! helpers, `request.rs` the request helpers, `mail.rs` the outbox reader.
 
+pub mod html;
 pub mod mail;
 mod request;
 mod sql;
@@ -19,6 +20,7 @@ use woolly::mail::Mailer;
 use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
 
+pub use html::{consent_form, hidden_input};
 pub use request::{Part, TestResponse, multipart};
 pub use woolly_testkit_macros::db_test;
 

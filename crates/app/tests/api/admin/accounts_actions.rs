@@ -16,10 +16,10 @@ const MUTES: &str = "SELECT COUNT(*) FROM mutes WHERE account_id = $1";
 async fn action(
     app: &TestApp,
     token: &str,
-    id: &str,
+    id: impl std::fmt::Display,
     pairs: &[(&str, &str)],
 ) -> woolly_testkit::TestResponse {
-    action(&app, token, id, pairs).await
+    account_post(app, token, id, "action", pairs).await
 }
 
 async fn admin_entity(app: &TestApp, token: &str, id: &str) -> serde_json::Value {

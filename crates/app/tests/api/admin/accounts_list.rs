@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use woolly_testkit::{TestApp, db_test, ids};
 
-use super::support::{Spec, Staff, account_post, local, path, remote, staff};
+use super::support::{Spec, Staff, account_post, local, remote, staff};
 
 struct World {
     s: Staff,

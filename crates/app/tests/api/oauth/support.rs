@@ -36,17 +36,7 @@ pub async fn register(app: &TestApp, redirect_uris: &str, scopes: &str) -> Clien
     }
 }
 
-/// The `value` of the input named `name` in an HTML page.
-pub fn hidden(html: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    html.find(&needle)
-        .map(|i| &html[i + needle.len()..])
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/")
-        .replace("&#x3d;", "=")
-}
+pub use woolly_testkit::hidden_input as hidden;
 
 /// A query parameter of a URL (absolute or a path).
 pub fn query_param(location: &str, key: &str) -> Option<String> {
@@ -162,24 +152,8 @@ impl Browser {
 
     /// Submits one of the consent forms (`/oauth/authorize` or `/oauth/authorize/deny`).
     pub async fn consent(&mut self, app: &TestApp, page: &str, action: &str) -> TestResponse {
-        let fields = [
-            "authenticity_token",
-            "client_id",
-            "redirect_uri",
-            "state",
-            "response_type",
-            "scope",
-            "code_challenge",
-            "code_challenge_method",
-        ];
-        let values: Vec<(String, String)> = fields
-            .iter()
-            .map(|f| ((*f).to_owned(), hidden(page, f)))
-            .collect();
-        let pairs: Vec<(&str, &str)> = values
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let values = woolly_testkit::consent_form(page);
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.post(app, action, &pairs).await
     }
 
