@@ -36,6 +36,11 @@ impl TestResponse {
             .map(str::to_owned)
     }
 
+    /// Where a redirect points (empty when it does not).
+    pub fn location(&self) -> String {
+        self.header("location").unwrap_or_default()
+    }
+
     /// The `error` member of a Mastodon error body.
     pub fn error(&self) -> String {
         self.json()["error"].as_str().unwrap_or_default().to_owned()

@@ -37,6 +37,14 @@ impl TestApp {
         )
     }
 
+    /// How many notifications (of any type) account `account_id` has.
+    pub async fn notification_count(&self, account_id: &str) -> i64 {
+        self.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = {account_id}"
+        ))
+        .await
+    }
+
     /// A bare `follows` row, `from` following `to` since the epoch (no counters touched).
     pub async fn follow_row(&self, from: impl Display, to: impl Display) {
         let id = self.state.next_id();

@@ -92,10 +92,7 @@ async fn nul_bytes_are_invalid_and_change_nothing(app: TestApp) {
         "username",
     );
     // free text of a signed-in user, as a form, JSON and multipart
-    let before = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await
-        .json();
+    let before = app.verify_credentials(&alice.token).await.json();
     let r = app
         .form(
             Method::PATCH,
@@ -125,10 +122,7 @@ async fn nul_bytes_are_invalid_and_change_nothing(app: TestApp) {
     assert_invalid(&r, "fields_attributes");
     let r = patch_multipart(&app, &alice.token, &[("note", "multi\0part")], &[]).await;
     assert_invalid(&r, "note");
-    let after = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await
-        .json();
+    let after = app.verify_credentials(&alice.token).await.json();
     assert_eq!(before, after);
     assert_invalid(
         &app.post(

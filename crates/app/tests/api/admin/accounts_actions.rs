@@ -58,9 +58,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
     .await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), serde_json::json!({}));
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-        .await;
+    let res = app.verify_credentials(&victim.token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "Your login is currently disabled");
     let e = admin_entity(&app, &s.moderator.token, &victim.account_id).await;
@@ -137,9 +135,7 @@ async fn disable_and_enable(app: TestApp) {
         .status,
         200
     );
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-        .await;
+    let res = app.verify_credentials(&victim.token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "Your login is currently disabled");
     assert_eq!(

@@ -229,12 +229,7 @@ async fn active_mute_hides_follow_notifications(app: TestApp) {
     let bob = app.user("bob").await;
     post(&app, &bob.token, &path(&alice.account_id, "mute")).await;
     post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
-    let n = app
-        .scalar(&format!(
-            "SELECT COUNT(*) FROM notifications WHERE account_id = {}",
-            bob.account_id
-        ))
-        .await;
+    let n = app.notification_count(&bob.account_id).await;
     assert_eq!(n, 0);
 }
 

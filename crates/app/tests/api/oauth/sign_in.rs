@@ -136,10 +136,7 @@ async fn a_session_ends_when_the_user_is_disabled(app: TestApp) {
     app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     let mut browser = Browser::default();
-    let page = browser
-        .get(&app, &authorize_path(&client, REDIRECT, &[]))
-        .await
-        .text();
+    let page = browser.authorize_page(&app, &client, &[]).await;
     browser
         .sign_in(&app, &page, "alice@example.com", "password123")
         .await;

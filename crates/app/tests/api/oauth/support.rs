@@ -127,6 +127,33 @@ impl Browser {
         self.send(app, Method::POST, path, Some(form)).await
     }
 
+    /// The text of the authorize page for `client` (redirecting to [`REDIRECT`]).
+    pub async fn authorize_page(
+        &mut self,
+        app: &TestApp,
+        client: &Client,
+        extra: &[(&str, &str)],
+    ) -> String {
+        self.get(app, &authorize_path(client, REDIRECT, extra))
+            .await
+            .text()
+    }
+
+    /// Opens the authorize page, signs in as alice and follows the redirect: the consent page.
+    pub async fn alice_consent_page(
+        &mut self,
+        app: &TestApp,
+        client: &Client,
+        extra: &[(&str, &str)],
+    ) -> String {
+        let page = self.authorize_page(app, client, extra).await;
+        let to = self
+            .sign_in(app, &page, "alice@example.com", "password123")
+            .await
+            .location();
+        self.get(app, &to).await.text()
+    }
+
     /// Submits the sign-in form of `page`.
     pub async fn sign_in(
         &mut self,
@@ -165,17 +192,17 @@ impl Browser {
         if text.contains("action=\"/oauth/sign_in\"") {
             let res = self.sign_in(app, &text, email, "password123").await;
             assert_eq!(res.status, 302, "{}", res.text());
-            let to = res.header("location").unwrap_or_default();
+            let to = res.location();
             let consent = self.get(app, &to).await;
             if consent.status == 302 {
-                return consent.header("location").unwrap_or_default();
+                return consent.location();
             }
             assert_eq!(consent.status, 200, "{}", consent.text());
             text = consent.text();
         }
         let res = self.consent(app, &text, "/oauth/authorize").await;
         assert_eq!(res.status, 302, "{}", res.text());
-        res.header("location").unwrap_or_default()
+        res.location()
     }
 }
 
@@ -219,4 +246,36 @@ pub async fn user_id(app: &TestApp, username: &str) -> i64 {
         .await
         .map(|u| u.id)
         .unwrap_or_default()
+}
+
+/// The client-credentials grant for `c`, with `scope` when given.
+pub async fn client_credentials(app: &TestApp, c: &Client, scope: Option<&str>) -> TestResponse {
+    let mut pairs = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", c.client_id.as_str()),
+        ("client_secret", c.secret.as_str()),
+    ];
+    if let Some(s) = scope {
+        pairs.push(("scope", s));
+    }
+    app.post("/oauth/token", None, &pairs).await
+}
+
+/// An app token (no user) from the client-credentials grant.
+pub async fn app_token(app: &TestApp, c: &Client, scope: Option<&str>) -> String {
+    let res = client_credentials(app, c, scope).await;
+    match res.json()["access_token"].as_str() {
+        Some(token) => token.to_owned(),
+        None => panic!("no app token: {}", res.text()),
+    }
+}
+
+/// `POST /oauth/revoke` of `token`, authenticated as client `c`.
+pub async fn revoke(app: &TestApp, c: &Client, token: &str) -> TestResponse {
+    let pairs = [
+        ("client_id", c.client_id.as_str()),
+        ("client_secret", c.secret.as_str()),
+        ("token", token),
+    ];
+    app.post("/oauth/revoke", None, &pairs).await
 }
