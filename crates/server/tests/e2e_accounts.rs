@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
-use support::{admin, create_account, fail, free_port, json, send, serve, token};
+use support::{create_account, fail, free_port, json, send, serve, token};
 
 const PASSWORD: &str = "correct-horse-battery";
 

@@ -81,12 +81,8 @@ async fn oauth_code_flow_with_pkce_against_the_real_binary() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
 
-    create_account(
-        dir.path(),
-        port,
-        "alice",
-        &["--role", "Owner", "--password", PASSWORD],
-    );
+    let extra = ["--role", "Owner", "--password", PASSWORD];
+    let out = create_account(dir.path(), port, "alice", &extra);
     assert!(String::from_utf8_lossy(&out.stdout).contains("created alice"));
     let out = admin(dir.path(), port, &["token", "alice", "--scopes", "read"]);
     assert!(out.status.success(), "{out:?}");

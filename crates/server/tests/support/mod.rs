@@ -54,12 +54,13 @@ pub fn admin(dir: &Path, port: u16, args: &[&str]) -> Output {
 
 /// `woolly admin create-account NAME --email NAME@example.com --confirmed` with `extra`
 /// options; panics unless it succeeds.
-pub fn create_account(dir: &Path, port: u16, name: &str, extra: &[&str]) {
+pub fn create_account(dir: &Path, port: u16, name: &str, extra: &[&str]) -> Output {
     let email = format!("{name}@example.com");
     let mut args = vec!["create-account", name, "--email", &email, "--confirmed"];
     args.extend_from_slice(extra);
     let out = admin(dir, port, &args);
     assert!(out.status.success(), "{out:?}");
+    out
 }
 
 /// `woolly admin token NAME --scopes SCOPES`: the printed token.

@@ -10,18 +10,16 @@ async fn write_on_a_pooled_connection(app: &TestApp, sql: &str) {
     let mut conn = app.conn().await;
     woolly::db::query::execute(&mut conn.exec(), sql, &[])
         .await
-        .map(|_| ())
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Runs `sql` in a transaction of `db` and commits it.
 async fn write_in_a_transaction(db: &Db, sql: &str) {
-    let mut tx = db.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap_or_else(|e| panic!("{e}"));
     woolly::db::query::execute(&mut tx.exec(), sql, &[])
         .await
-        .map(|_| ())
-        .unwrap();
-    tx.commit().await.unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn rename_sql(account_id: &str, display_name: &str) -> String {

@@ -21,7 +21,7 @@ struct World {
 
 async fn act(app: &TestApp, s: &Staff, id: i64, kind: &str) {
     let res = account_post(
-        &app,
+        app,
         &s.owner.token,
         id,
         "action",

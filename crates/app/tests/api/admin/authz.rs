@@ -201,7 +201,7 @@ async fn prepare(app: &TestApp, setup: Setup, n: usize, owner: &str, reporter: &
         Setup::Pending => local(app, &name, Spec::pending()).await,
         Setup::Suspended => {
             let id = local(app, &name, Spec::default()).await;
-            let res = account_post(&app, owner, id, "action", &[("type", "suspend")]).await;
+            let res = account_post(app, owner, id, "action", &[("type", "suspend")]).await;
             assert_eq!(res.status, 200, "{}", res.text());
             id
         }

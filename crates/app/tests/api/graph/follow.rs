@@ -19,7 +19,7 @@ async fn use_follow_budget(app: &TestApp, account_id: &str, hits: u32) {
             .limiter()
             .hit(&key, 400, 86_400, now)
             .await
-            .expect("hit");
+            .unwrap_or_else(|e| panic!("hit: {e}"));
     }
 }
 
