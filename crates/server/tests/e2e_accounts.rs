@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
-use support::{admin, fail, free_port, json, send, serve};
+use support::{create_account, fail, free_port, json, send, serve, token};
 
 const PASSWORD: &str = "correct-horse-battery";
 
@@ -48,27 +48,8 @@ async fn a_client_signs_a_user_up_and_drives_the_accounts_api() {
     let dir = tempfile::tempdir().unwrap_or_else(fail);
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let out = admin(
-        dir.path(),
-        port,
-        &[
-            "create-account",
-            "bob",
-            "--email",
-            "bob@example.com",
-            "--confirmed",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
-    let out = admin(
-        dir.path(),
-        port,
-        &["token", "bob", "--scopes", "read write follow"],
-    );
-    assert!(out.status.success(), "{out:?}");
-    let bob_token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    create_account(dir.path(), port, "bob", &["--password", PASSWORD]);
+    let bob_token = token(dir.path(), port, "bob", "read write follow");
 
     let http = reqwest::Client::new();
     let server = serve(dir.path(), port, &http).await;
@@ -102,13 +83,11 @@ async fn a_client_signs_a_user_up_and_drives_the_accounts_api() {
         ("password", PASSWORD),
         ("agreement", "true"),
     ];
-    let res = json(
-        http.post(format!("{base}/api/v1/accounts"))
-            .bearer_auth(&app_token)
-            .form(&bad),
-        422,
-    )
-    .await;
+    let sign_up = |form: &[(&str, &str)], status| {
+        let request = http.post(format!("{base}/api/v1/accounts"));
+        json(request.bearer_auth(&app_token).form(form), status)
+    };
+    let res = sign_up(&bad, 422).await;
     assert_eq!(res["details"]["username"][0]["error"], "ERR_INVALID");
     let good = [
         ("username", "alice"),
@@ -117,13 +96,7 @@ async fn a_client_signs_a_user_up_and_drives_the_accounts_api() {
         ("agreement", "true"),
         ("locale", "en"),
     ];
-    let token = json(
-        http.post(format!("{base}/api/v1/accounts"))
-            .bearer_auth(&app_token)
-            .form(&good),
-        200,
-    )
-    .await;
+    let token = sign_up(&good, 200).await;
     assert_eq!(token["token_type"], "Bearer");
     let alice = token["access_token"]
         .as_str()
@@ -212,14 +185,8 @@ async fn a_client_signs_a_user_up_and_drives_the_accounts_api() {
     )
     .await;
     assert_eq!(rel["following"], true);
-    let rels = json(
-        http.get(format!(
-            "{base}/api/v1/accounts/relationships?id[]={bob_id}"
-        ))
-        .bearer_auth(&alice),
-        200,
-    )
-    .await;
+    let relationships_to_bob = format!("{base}/api/v1/accounts/relationships?id[]={bob_id}");
+    let rels = json(http.get(&relationships_to_bob).bearer_auth(&alice), 200).await;
     assert_eq!(rels[0]["following"], true);
     let res = send(http.get(format!("{base}/api/v1/accounts/{bob_id}/followers"))).await;
     assert_eq!(res.status(), 200);
@@ -281,14 +248,7 @@ async fn a_client_signs_a_user_up_and_drives_the_accounts_api() {
     assert_eq!(account["display_name"], "Alice A.");
     assert_eq!(account["avatar"], avatar.as_str());
     assert_eq!(send(http.get(&avatar)).await.status(), 200);
-    let rels = json(
-        http.get(format!(
-            "{base}/api/v1/accounts/relationships?id[]={bob_id}"
-        ))
-        .bearer_auth(&alice),
-        200,
-    )
-    .await;
+    let rels = json(http.get(&relationships_to_bob).bearer_auth(&alice), 200).await;
     assert_eq!(rels[0]["blocked_by"], true);
     assert_eq!(rels[0]["following"], false);
     let blocks = json(

@@ -4,30 +4,13 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use support::{ServerGuard, admin, fail, free_port, wait_until_up, woolly};
-
-async fn serve_with(dir: &std::path::Path, port: u16, env: &[(&str, &str)]) -> ServerGuard {
-    let mut cmd = woolly(dir, port);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(fail);
-    let mut server = ServerGuard(child);
-    let http = reqwest::Client::new();
-    wait_until_up(&http, &format!("http://127.0.0.1:{port}"), &mut server).await;
-    server
-}
+use support::{ServerGuard, create_account, fail, free_port, serve_with, token};
 
 /// Reads until the peer closes; the time it took, or `None` if it stayed open past `limit`.
 async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
@@ -137,25 +120,7 @@ async fn sigterm_finishes_within_the_grace_period_despite_a_stalled_body() {
     stalled.write_all(STALLED_POST).await.unwrap_or_else(fail);
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let signalled = Instant::now();
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.0.id().to_string()])
-        .status()
-        .unwrap_or_else(fail);
-    assert!(killed.success());
-    let deadline = signalled + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = server.0.try_wait().unwrap_or_else(fail) {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "woolly did not stop after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let took = signalled.elapsed();
-    assert!(status.success(), "{status}");
+    let took = stop(&mut server).await;
     assert!(
         took >= Duration::from_millis(1500),
         "dropped the request before the grace period: {took:?}"
@@ -194,21 +159,8 @@ async fn stop(server: &mut ServerGuard) -> Duration {
 async fn sigterm_ends_open_streams_instead_of_waiting_the_grace_period() {
     let dir = tempfile::tempdir().unwrap_or_else(fail);
     let port = free_port();
-    let out = admin(
-        dir.path(),
-        port,
-        &[
-            "create-account",
-            "zed",
-            "--email",
-            "zed@example.com",
-            "--confirmed",
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
-    let out = admin(dir.path(), port, &["token", "zed", "--scopes", "read"]);
-    assert!(out.status.success(), "{out:?}");
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    create_account(dir.path(), port, "zed", &[]);
+    let token = token(dir.path(), port, "zed", "read");
     let mut server = serve_with(dir.path(), port, &[("WOOLLY_SHUTDOWN_GRACE_SECS", "10")]).await;
     let mut stream = TcpStream::connect(format!("127.0.0.1:{port}"))
         .await

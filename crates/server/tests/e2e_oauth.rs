@@ -10,7 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::redirect::Policy;
 use sha2::{Digest, Sha256};
 
-use support::{admin, fail, free_port, send, serve};
+use support::{admin, create_account, fail, free_port, send, serve};
+use woolly_testkit::hidden_input as hidden;
 
 const PASSWORD: &str = "correct-horse-battery";
 
@@ -34,16 +35,6 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn hidden(html: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    html.find(&needle)
-        .map(|i| &html[i + needle.len()..])
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/")
-}
-
 fn query_param(location: &str, key: &str) -> Option<String> {
     url::Url::parse(location)
         .ok()?
@@ -64,20 +55,7 @@ fn location(res: &reqwest::Response) -> String {
 async fn cli_errors_are_one_line_and_non_zero() {
     let dir = tempfile::tempdir().unwrap_or_else(fail);
     let port = free_port();
-    let out = admin(
-        dir.path(),
-        port,
-        &[
-            "create-account",
-            "alice",
-            "--email",
-            "alice@example.com",
-            "--confirmed",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
+    create_account(dir.path(), port, "alice", &["--password", PASSWORD]);
     assert_cli_error(&admin(dir.path(), port, &["token", "nobody"]), "nobody");
     assert_cli_error(
         &admin(
@@ -103,22 +81,8 @@ async fn oauth_code_flow_with_pkce_against_the_real_binary() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
 
-    let out = admin(
-        dir.path(),
-        port,
-        &[
-            "create-account",
-            "alice",
-            "--email",
-            "alice@example.com",
-            "--role",
-            "Owner",
-            "--confirmed",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
+    let extra = ["--role", "Owner", "--password", PASSWORD];
+    let out = create_account(dir.path(), port, "alice", &extra);
     assert!(String::from_utf8_lossy(&out.stdout).contains("created alice"));
     let out = admin(dir.path(), port, &["token", "alice", "--scopes", "read"]);
     assert!(out.status.success(), "{out:?}");
@@ -286,17 +250,7 @@ async fn consent(http: &reqwest::Client, url: &str, cookies: &str) -> String {
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap_or_default();
     assert!(page.contains("E2E") && page.contains("Authorize"));
-    let fields = [
-        "authenticity_token",
-        "client_id",
-        "redirect_uri",
-        "state",
-        "response_type",
-        "scope",
-        "code_challenge",
-        "code_challenge_method",
-    ];
-    let form: Vec<(&str, String)> = fields.iter().map(|f| (*f, hidden(&page, f))).collect();
+    let form = woolly_testkit::consent_form(&page);
     let request = http.post(url.split('?').next().unwrap_or(url)).form(&form);
     let res = send(request.header("cookie", cookies)).await;
     assert_eq!(res.status(), 302);

@@ -4,26 +4,17 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use futures::StreamExt;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
-use support::{ServerGuard, admin, fail, free_port, wait_until_up, woolly};
+use support::{create_account, fail, free_port, json, serve_with, token};
 
 fn token_for(dir: &std::path::Path, port: u16, name: &str) -> String {
-    let email = format!("{name}@example.com");
-    let out = admin(
-        dir,
-        port,
-        &["create-account", name, "--email", &email, "--confirmed"],
-    );
-    assert!(out.status.success(), "{out:?}");
-    let out = admin(dir, port, &["token", name, "--scopes", "read write follow"]);
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    create_account(dir, port, name, &[]);
+    token(dir, port, name, "read write follow")
 }
 
 /// The next `notification` event's payload, within `limit`.
@@ -54,28 +45,16 @@ async fn a_websocket_outlives_http_deadlines_and_receives_follows() {
     let alice = token_for(dir.path(), port, "alice");
     let bob = token_for(dir.path(), port, "bob");
     let carol = token_for(dir.path(), port, "carol");
-    let child = woolly(dir.path(), port)
-        .env("WOOLLY_KEEP_ALIVE_TIMEOUT_SECS", "1")
-        .env("WOOLLY_HEADER_READ_TIMEOUT_SECS", "1")
-        .env("WOOLLY_RATE_LIMITS", "false")
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(fail);
-    let mut server = ServerGuard(child);
+    let env = [
+        ("WOOLLY_KEEP_ALIVE_TIMEOUT_SECS", "1"),
+        ("WOOLLY_HEADER_READ_TIMEOUT_SECS", "1"),
+        ("WOOLLY_RATE_LIMITS", "false"),
+    ];
+    let _server = serve_with(dir.path(), port, &env).await;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    wait_until_up(&http, &base, &mut server).await;
 
-    let instance: Value = http
-        .get(format!("{base}/api/v2/instance"))
-        .send()
-        .await
-        .unwrap_or_else(fail)
-        .json()
-        .await
-        .unwrap_or_else(fail);
+    let instance = json(http.get(format!("{base}/api/v2/instance")), 200).await;
     let streaming = instance["configuration"]["urls"]["streaming"]
         .as_str()
         .unwrap_or_default()
@@ -87,15 +66,12 @@ async fn a_websocket_outlives_http_deadlines_and_receives_follows() {
         .unwrap_or_else(fail);
     assert_eq!(response.status().as_u16(), 101);
 
-    let me: Value = http
-        .get(format!("{base}/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&alice)
-        .send()
-        .await
-        .unwrap_or_else(fail)
-        .json()
-        .await
-        .unwrap_or_else(fail);
+    let me = json(
+        http.get(format!("{base}/api/v1/accounts/verify_credentials"))
+            .bearer_auth(&alice),
+        200,
+    )
+    .await;
     let alice_id = me["id"].as_str().unwrap_or_default().to_owned();
     for (follower, name) in [(&bob, "bob"), (&carol, "carol")] {
         let r = http

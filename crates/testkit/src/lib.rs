@@ -3,6 +3,7 @@
 //! the router in-process. [`db_test`] writes one test for both; `sql.rs` holds the raw-SQL
 //! helpers, `request.rs` the request helpers, `mail.rs` the outbox reader.
 
+pub mod html;
 pub mod mail;
 mod request;
 mod sql;
@@ -14,11 +15,12 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, PgConnection};
 use woolly::config::Config;
-use woolly::db::Db;
+use woolly::db::{Conn, Db};
 use woolly::mail::Mailer;
 use woolly::services::operator::{self, CreateAccount};
 use woolly::state::AppState;
 
+pub use html::{consent_form, hidden_input};
 pub use request::{Part, TestResponse, multipart};
 pub use woolly_testkit_macros::db_test;
 
@@ -62,6 +64,16 @@ pub fn ids(entities: &serde_json::Value) -> Vec<String> {
             None => fail("ids", format!("no string id in {e}")),
         })
         .collect()
+}
+
+/// The path of the first URL in a `Link` header (the `next` page, which Mastodon lists
+/// first), with the test origin removed so it can be requested through the router.
+pub fn first_link_path(link: &str) -> String {
+    link.split('<')
+        .nth(1)
+        .and_then(|s| s.split('>').next())
+        .unwrap_or_default()
+        .replace("https://woolly.test", "")
 }
 
 /// Panics with context: tests only.
@@ -180,6 +192,16 @@ impl TestApp {
             .await
     }
 
+    /// A user with the Owner role and user and admin scopes (`read write follow admin:*`).
+    pub async fn owner(&self, username: &str) -> Fixture {
+        self.user_with(
+            username,
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await
+    }
+
     /// A known remote account `username@domain` (display name "`username` display"); its id.
     pub async fn remote_account(&self, username: &str, domain: &str, locked: bool) -> String {
         let id = self.state.next_id();
@@ -193,6 +215,21 @@ impl TestApp {
         ))
         .await;
         id.to_string()
+    }
+
+    /// A pooled connection to the test database, for calling repos and services directly.
+    pub async fn conn(&self) -> Conn {
+        self.state
+            .db()
+            .conn()
+            .await
+            .unwrap_or_else(|e| fail("connection", e))
+    }
+
+    /// `GET /api/v1/accounts/relationships?id[]=<id>` as `token`: the JSON array.
+    pub async fn relationships(&self, token: &str, id: &str) -> serde_json::Value {
+        let path = format!("/api/v1/accounts/relationships?id[]={id}");
+        self.get(&path, Some(token)).await.json()
     }
 
     /// The decoded texts of every mail in the outbox so far.

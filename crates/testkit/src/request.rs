@@ -20,6 +20,11 @@ impl TestResponse {
             .unwrap_or_else(|e| fail(&format!("json body {:?}", self.text()), e))
     }
 
+    /// How many entities a JSON array body holds (`None` for any other body).
+    pub fn array_len(&self) -> Option<usize> {
+        self.json().as_array().map(Vec::len)
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
@@ -29,6 +34,11 @@ impl TestResponse {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
+    }
+
+    /// Where a redirect points (empty when it does not).
+    pub fn location(&self) -> String {
+        self.header("location").unwrap_or_default()
     }
 
     /// The `error` member of a Mastodon error body.
@@ -86,6 +96,12 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str, token: Option<&str>) -> TestResponse {
         self.request(Method::DELETE, path, token, None, Vec::new())
+            .await
+    }
+
+    /// `GET /api/v1/accounts/verify_credentials` as `token`: is the token (still) good?
+    pub async fn verify_credentials(&self, token: &str) -> TestResponse {
+        self.get("/api/v1/accounts/verify_credentials", Some(token))
             .await
     }
 

@@ -1,6 +1,8 @@
 //! Raw SQL on the test database, for the rows the API cannot make (remote accounts, old
 //! timestamps) and for asserting effects the API does not show. Panics on any error.
 
+use std::fmt::Display;
+
 use woolly::db::query::{self, Arg};
 
 use crate::{TestApp, fail};
@@ -33,6 +35,34 @@ impl TestApp {
             self.scalar(&column("followers_count")).await,
             self.scalar(&column("following_count")).await,
         )
+    }
+
+    /// How many notifications (of any type) account `account_id` has.
+    pub async fn notification_count(&self, account_id: &str) -> i64 {
+        self.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = {account_id}"
+        ))
+        .await
+    }
+
+    /// A bare `follows` row, `from` following `to` since the epoch (no counters touched).
+    pub async fn follow_row(&self, from: impl Display, to: impl Display) {
+        let id = self.state.next_id();
+        self.sql(&format!(
+            "INSERT INTO follows (id, account_id, target_account_id, created_at) \
+             VALUES ({id}, {from}, {to}, 0)"
+        ))
+        .await;
+    }
+
+    /// A bare `mutes` row, `from` muting `to` until `expires_at`.
+    pub async fn mute_row(&self, from: impl Display, to: impl Display, expires_at: i64) {
+        let id = self.state.next_id();
+        self.sql(&format!(
+            "INSERT INTO mutes (id, account_id, target_account_id, expires_at, created_at) \
+             VALUES ({id}, {from}, {to}, {expires_at}, 0)"
+        ))
+        .await;
     }
 
     async fn write(&self, q: &str, binds: &[i64]) {

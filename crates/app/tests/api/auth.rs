@@ -6,9 +6,7 @@ use woolly_testkit::{TestApp, db_test};
 #[db_test]
 async fn verify_credentials_returns_the_credential_account(app: TestApp) {
     let alice = app.user("alice").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(res.status, 200);
     assert_eq!(
         res.header("cache-control").as_deref(),
@@ -50,9 +48,7 @@ async fn revoked_token_is_401_revoked(app: TestApp) {
     woolly::services::operator::reset_password(&app.state, "alice", None)
         .await
         .unwrap_or_default();
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(res.status, 401);
     assert_eq!(res.error(), "The access token was revoked");
 }
@@ -60,9 +56,7 @@ async fn revoked_token_is_401_revoked(app: TestApp) {
 #[db_test]
 async fn missing_scope_is_403_with_header(app: TestApp) {
     let alice = app.user_with("alice", None, "write").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is outside the authorized scopes");
     assert_eq!(
@@ -78,12 +72,7 @@ async fn missing_scope_is_403_with_header(app: TestApp) {
 #[db_test]
 async fn profile_scope_alone_unlocks_verify_credentials(app: TestApp) {
     let alice = app.user_with("alice", None, "profile").await;
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&alice.token).await.status, 200);
 }
 
 #[db_test]
@@ -107,25 +96,19 @@ async fn unconfirmed_pending_disabled_and_suspended_users(app: TestApp) {
         .unwrap_or_default();
     let set = async |sql: &str| app.sql_with(sql, &[uid]).await;
     set("UPDATE users SET confirmed_at = NULL WHERE id = $1").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (403, "Your login is missing a confirmed e-mail address")
     );
     set("UPDATE users SET confirmed_at = 1, approved = FALSE WHERE id = $1").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (403, "Your login is currently pending approval")
     );
     set("UPDATE users SET approved = TRUE, disabled = TRUE WHERE id = $1").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (403, "Your login is currently disabled")

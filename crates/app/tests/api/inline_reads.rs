@@ -15,7 +15,7 @@ use woolly::domain::secrets;
 use woolly_testkit::{TestApp, db_test};
 
 use crate::admin::support::{self, Spec};
-use crate::oauth::support::register;
+use crate::oauth::support::{app_token, register};
 
 /// Every inline read of the code base (grep `reads.with` in `db/`), with its arguments.
 #[derive(Debug)]
@@ -167,19 +167,7 @@ async fn every_inline_read_matches_the_sqlx_path(app: TestApp) {
     app.sql(&format!("INSERT INTO account_domain_blocks (id, account_id, domain, created_at) VALUES (71, {me}, 'remote.example', 3)")).await;
     // An app token (no user) from the client-credentials grant.
     let client = register(&app, "urn:ietf:wg:oauth:2.0:oob", "read").await;
-    let res = app
-        .post(
-            "/oauth/token",
-            None,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &client.client_id),
-                ("client_secret", &client.secret),
-                ("scope", "read"),
-            ],
-        )
-        .await;
-    let app_token = res.json()["access_token"].as_str().unwrap().to_owned();
+    let app_token = app_token(&app, &client, Some("read")).await;
 
     let all = vec![me, other, pending, remote, gone, quiet, 424242];
     let mut reads = vec![

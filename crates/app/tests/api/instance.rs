@@ -224,12 +224,7 @@ async fn weekly_activity(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     for token in [&alice.token, &bob.token] {
-        assert_eq!(
-            app.get("/api/v1/accounts/verify_credentials", Some(token))
-                .await
-                .status,
-            200
-        );
+        assert_eq!(app.verify_credentials(token).await.status, 200);
     }
     assert_eq!(
         app.post("/api/v1/statuses", Some(&alice.token), &[("status", "one")])
@@ -249,12 +244,7 @@ async fn weekly_activity(app: TestApp) {
     assert_eq!(now[0]["registrations"], "2", "{now}");
     assert_eq!(now[1]["statuses"], "0");
     // a login counts once a week however often the token is used
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&alice.token).await.status, 200);
     assert_eq!(
         app.get("/api/v1/instance/activity", None).await.json()[0]["logins"],
         "2"

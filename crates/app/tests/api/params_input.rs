@@ -4,10 +4,20 @@
 
 use axum::http::Method;
 use serde_json::json;
-use woolly_testkit::{TestApp, db_test};
+use woolly_testkit::{TestApp, TestResponse, db_test};
 
-use super::profile::multipart;
+use super::profile::{multipart, patch_multipart};
 use super::registration::app_token;
+
+/// `POST /api/v1/lists` as `token` with a multipart body as [`multipart`] makes it.
+async fn post_list_multipart(
+    app: &TestApp,
+    token: &str,
+    (ct, body): (String, Vec<u8>),
+) -> TestResponse {
+    app.request(Method::POST, "/api/v1/lists", Some(token), Some(&ct), body)
+        .await
+}
 
 fn assert_invalid(r: &woolly_testkit::TestResponse, key: &str) {
     assert_eq!(r.status, 422, "{key}: {}", r.text());
@@ -82,10 +92,7 @@ async fn nul_bytes_are_invalid_and_change_nothing(app: TestApp) {
         "username",
     );
     // free text of a signed-in user, as a form, JSON and multipart
-    let before = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await
-        .json();
+    let before = app.verify_credentials(&alice.token).await.json();
     let r = app
         .form(
             Method::PATCH,
@@ -113,21 +120,9 @@ async fn nul_bytes_are_invalid_and_change_nothing(app: TestApp) {
         )
         .await;
     assert_invalid(&r, "fields_attributes");
-    let (ct, body) = multipart(&[("note", "multi\0part")], &[]);
-    let r = app
-        .request(
-            Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&alice.token),
-            Some(&ct),
-            body,
-        )
-        .await;
+    let r = patch_multipart(&app, &alice.token, &[("note", "multi\0part")], &[]).await;
     assert_invalid(&r, "note");
-    let after = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await
-        .json();
+    let after = app.verify_credentials(&alice.token).await.json();
     assert_eq!(before, after);
     assert_invalid(
         &app.post(
@@ -156,13 +151,7 @@ async fn nul_bytes_are_invalid_and_change_nothing(app: TestApp) {
 
 #[db_test]
 async fn nul_bytes_in_admin_filters_are_invalid(app: TestApp) {
-    let admin = app
-        .user_with(
-            "boss",
-            Some("Owner"),
-            "read write follow admin:read admin:write",
-        )
-        .await;
+    let admin = app.owner("boss").await;
     for param in ["username", "display_name", "email", "ip", "by_domain"] {
         let r = app
             .get(
@@ -208,44 +197,25 @@ async fn registration_takes_multipart_as_masto_js_sends_it(app: TestApp) {
 async fn multipart_text_is_held_to_the_form_limit(app: TestApp) {
     let alice = app.user("alice").await;
     let big = "a".repeat(woolly::http::extract::params::MAX_BODY_BYTES + 1);
-    let (ct, body) = multipart(&[("note", &big)], &[]);
-    let r = app
-        .request(
-            Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&alice.token),
-            Some(&ct),
-            body,
-        )
-        .await;
+    let r = patch_multipart(&app, &alice.token, &[("note", &big)], &[]).await;
     assert_eq!(r.status, 413, "{}", r.text());
     // split across parts, the total counts
     let half = "b".repeat(woolly::http::extract::params::MAX_BODY_BYTES / 2 + 1);
-    let (ct, body) = multipart(&[("note", &half), ("display_name", &half)], &[]);
-    let r = app
-        .request(
-            Method::POST,
-            "/api/v1/lists",
-            Some(&alice.token),
-            Some(&ct),
-            body,
-        )
-        .await;
+    let r = post_list_multipart(
+        &app,
+        &alice.token,
+        multipart(&[("note", &half), ("display_name", &half)], &[]),
+    )
+    .await;
     assert_eq!(r.status, 413, "{}", r.text());
     // a file part sent to an endpoint without files is skipped, the text still read
-    let (ct, body) = multipart(
-        &[("title", "Friends")],
-        &[("file", "x.bin", "application/octet-stream", b"0123")],
-    );
-    let r = app
-        .request(
-            Method::POST,
-            "/api/v1/lists",
-            Some(&alice.token),
-            Some(&ct),
-            body,
-        )
-        .await;
+    let file = ("file", "x.bin", "application/octet-stream", &b"0123"[..]);
+    let r = post_list_multipart(
+        &app,
+        &alice.token,
+        multipart(&[("title", "Friends")], &[file]),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["title"], "Friends");
 }

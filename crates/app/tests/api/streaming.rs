@@ -14,7 +14,7 @@ use tower::ServiceExt;
 use woolly_testkit::{TestApp, db_test};
 
 use crate::graph::support::{path, post};
-use crate::oauth::support::{REDIRECT, register};
+use crate::oauth::support::{REDIRECT, register, revoke};
 use crate::statuses::support::{block, mute, status};
 
 /// Enough for an event published after a commit (the issue asks for one second).
@@ -27,6 +27,13 @@ struct Sse {
 }
 
 impl Sse {
+    /// The signed-in user's stream (`/api/v1/streaming/user`); panics if refused.
+    async fn user(app: &TestApp, token: &str) -> Sse {
+        Sse::open(app, "/api/v1/streaming/user", Some(token))
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
     async fn open(app: &TestApp, uri: &str, token: Option<&str>) -> Result<Sse, (u16, Value)> {
         let mut builder = Request::builder().uri(uri);
         if let Some(t) = token {
@@ -216,9 +223,7 @@ async fn plain_http_advertises_ws(app: TestApp) {
 async fn sse_user_stream_receives_a_follow_notification(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let mut user = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut user = Sse::user(&app, &alice.token).await;
     let mut only = Sse::open(
         &app,
         "/api/v1/streaming/user/notification",
@@ -254,9 +259,7 @@ async fn statuses_reach_followers_and_public_streams(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     follow(&app, &bob.token, &alice.account_id).await;
-    let mut home = Sse::open(&app, "/api/v1/streaming/user", Some(&bob.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut home = Sse::user(&app, &bob.token).await;
     let mut public = Sse::open(&app, "/api/v1/streaming/public/local", Some(&bob.token))
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
@@ -300,6 +303,8 @@ async fn sse_errors_are_upstreams(app: TestApp) {
             body["error"].as_str().unwrap_or_default().to_owned(),
         ),
     };
+    let no_scope = "Access token does not have the required scopes";
+    let (as_alice, as_writer) = (Some(alice.token.as_str()), Some(writer.token.as_str()));
     let cases: [(&str, Option<&str>, u16, &str); 7] = [
         ("/api/v1/streaming/user", None, 401, "Missing access token"),
         (
@@ -308,33 +313,28 @@ async fn sse_errors_are_upstreams(app: TestApp) {
             401,
             "Invalid access token",
         ),
-        (
-            "/api/v1/streaming/user",
-            Some(&writer.token),
-            401,
-            "Access token does not have the required scopes",
-        ),
+        ("/api/v1/streaming/user", as_writer, 401, no_scope),
         (
             "/api/v1/streaming/user/notification",
-            Some(&writer.token),
+            as_writer,
             401,
-            "Access token does not have the required scopes",
+            no_scope,
         ),
         (
             "/api/v1/streaming/nope",
-            Some(&alice.token),
+            as_alice,
             400,
             "Unknown channel requested",
         ),
         (
             "/api/v1/streaming/hashtag",
-            Some(&alice.token),
+            as_alice,
             400,
             "Missing tag name parameter",
         ),
         (
             "/api/v1/streaming/list?list=1",
-            Some(&alice.token),
+            as_alice,
             401,
             "Not authorized to stream this list",
         ),
@@ -479,9 +479,7 @@ async fn websocket_refuses_bad_tokens_scopes_and_streams(app: TestApp) {
 #[db_test]
 async fn clients_that_disconnect_leave_no_subscription(app: TestApp) {
     let alice = app.user("alice").await;
-    let sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let sse = Sse::user(&app, &alice.token).await;
     assert_eq!(app.state.bus().live_subscriptions(), 4);
     drop(sse);
     assert_eq!(live_becomes(&app, 0).await, 0);
@@ -499,9 +497,7 @@ async fn clients_that_disconnect_leave_no_subscription(app: TestApp) {
 #[db_test(config = |cfg| { cfg.streaming_recheck_secs = 1; })]
 async fn a_revoked_tokens_stream_ends(app: TestApp) {
     let alice = app.user("alice").await;
-    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sse = Sse::user(&app, &alice.token).await;
     let addr = serve(&app).await;
     let mut socket = ws_connect(addr, "?stream=user", Some(&alice.token)).await;
     assert_eq!(live_becomes(&app, 8).await, 8);
@@ -510,10 +506,8 @@ async fn a_revoked_tokens_stream_ends(app: TestApp) {
         "UPDATE oauth_access_tokens SET revoked_at = 1 WHERE token_digest = '{digest}'"
     ))
     .await;
-    assert!(
-        sse.ends_within(Duration::from_secs(3)).await,
-        "the event stream goes on"
-    );
+    let ended = sse.ends_within(Duration::from_secs(3)).await;
+    assert!(ended, "the event stream goes on");
     assert_eq!(
         ws_next(&mut socket, Duration::from_secs(3)).await,
         Some(Value::String("closed".into()))
@@ -532,18 +526,14 @@ async fn a_revoked_tokens_stream_ends(app: TestApp) {
 #[db_test(config = |cfg| { cfg.streaming_recheck_secs = 1; })]
 async fn a_suspended_users_stream_ends(app: TestApp) {
     let alice = app.user("alice").await;
-    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sse = Sse::user(&app, &alice.token).await;
     app.sql(&format!(
         "UPDATE accounts SET suspended_at = 1 WHERE id = {}",
         alice.account_id
     ))
     .await;
-    assert!(
-        sse.ends_within(Duration::from_secs(3)).await,
-        "the event stream goes on"
-    );
+    let ended = sse.ends_within(Duration::from_secs(3)).await;
+    assert!(ended, "the event stream goes on");
 }
 
 #[db_test]
@@ -569,21 +559,9 @@ async fn public_streams_skip_blocked_and_muted_authors(app: TestApp) {
 #[db_test]
 async fn revoking_a_token_ends_its_streams_at_once(app: TestApp) {
     let alice = app.user("alice").await;
-    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sse = Sse::user(&app, &alice.token).await;
     let client = register(&app, REDIRECT, "read").await;
-    let res = app
-        .post(
-            "/oauth/revoke",
-            None,
-            &[
-                ("client_id", &client.client_id),
-                ("client_secret", &client.secret),
-                ("token", &alice.token),
-            ],
-        )
-        .await;
+    let res = revoke(&app, &client, &alice.token).await;
     assert_eq!(res.status, 200);
     // Well before the periodic re-check (10 s by default).
     assert!(sse.ends_within(WITHIN).await, "the event stream goes on");
@@ -594,9 +572,7 @@ async fn revoking_a_token_ends_its_streams_at_once(app: TestApp) {
 async fn streams_end_when_the_process_begins_stopping(app: TestApp) {
     // Otherwise an open stream holds `serve`'s shutdown grace period to its end.
     let alice = app.user("alice").await;
-    let mut sse = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sse = Sse::user(&app, &alice.token).await;
     let addr = serve(&app).await;
     let mut socket = ws_connect(addr, "?stream=user", Some(&alice.token)).await;
     assert_eq!(live_becomes(&app, 8).await, 8);
@@ -608,9 +584,7 @@ async fn streams_end_when_the_process_begins_stopping(app: TestApp) {
     );
     assert_eq!(live_becomes(&app, 0).await, 0);
     // A stream opened while stopping ends at once.
-    let mut late = Sse::open(&app, "/api/v1/streaming/user", Some(&alice.token))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut late = Sse::user(&app, &alice.token).await;
     assert!(
         late.ends_within(WITHIN).await,
         "a late event stream goes on"

@@ -52,17 +52,48 @@ pub fn admin(dir: &Path, port: u16, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("running woolly admin: {e}"))
 }
 
-/// `woolly serve`, waited for until it answers.
+/// `woolly admin create-account NAME --email NAME@example.com --confirmed` with `extra`
+/// options; panics unless it succeeds.
+pub fn create_account(dir: &Path, port: u16, name: &str, extra: &[&str]) -> Output {
+    let email = format!("{name}@example.com");
+    let mut args = vec!["create-account", name, "--email", &email, "--confirmed"];
+    args.extend_from_slice(extra);
+    let out = admin(dir, port, &args);
+    assert!(out.status.success(), "{out:?}");
+    out
+}
+
+/// `woolly admin token NAME --scopes SCOPES`: the printed token.
+pub fn token(dir: &Path, port: u16, name: &str, scopes: &str) -> String {
+    let out = admin(dir, port, &["token", name, "--scopes", scopes]);
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// `woolly serve`, waited for (through `http`) until it answers.
 pub async fn serve(dir: &Path, port: u16, http: &reqwest::Client) -> ServerGuard {
+    let mut server = spawn(dir, port, &[]);
+    wait_until_up(http, &format!("http://127.0.0.1:{port}"), &mut server).await;
+    server
+}
+
+/// `woolly serve` with extra environment `env`, waited for until it answers.
+pub async fn serve_with(dir: &Path, port: u16, env: &[(&str, &str)]) -> ServerGuard {
+    let mut server = spawn(dir, port, env);
+    let http = reqwest::Client::new();
+    wait_until_up(&http, &format!("http://127.0.0.1:{port}"), &mut server).await;
+    server
+}
+
+fn spawn(dir: &Path, port: u16, env: &[(&str, &str)]) -> ServerGuard {
     let child = woolly(dir, port)
+        .envs(env.iter().copied())
         .arg("serve")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("starting woolly: {e}"));
-    let mut server = ServerGuard(child);
-    wait_until_up(http, &format!("http://127.0.0.1:{port}"), &mut server).await;
-    server
+    ServerGuard(child)
 }
 
 pub async fn wait_until_up(http: &reqwest::Client, base: &str, server: &mut ServerGuard) {

@@ -329,12 +329,7 @@ async fn search_statements_read_through_indexes(app: TestApp) {
         username: "ann".into(),
         domain: "far.ex".into(),
     };
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     for terms in [&words, &local, &handle] {
         for following in [false, true] {

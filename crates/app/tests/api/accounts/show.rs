@@ -1,7 +1,35 @@
 //! `GET /api/v1/accounts/:id` and `verify_credentials`: the entity, and that the copy kept in
 //! memory never outlives a change (from this process, a pooled write or another process).
 
-use woolly_testkit::{TestApp, db_test};
+use woolly::db::Db;
+use woolly_testkit::{TestApp, TestResponse, db_test};
+
+/// Runs `sql` on a pooled connection and releases it, without `TestApp::sql`'s `note_write`:
+/// the release alone must make the memory copy stale.
+async fn write_on_a_pooled_connection(app: &TestApp, sql: &str) {
+    let mut conn = app.conn().await;
+    woolly::db::query::execute(&mut conn.exec(), sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Runs `sql` in a transaction of `db` and commits it.
+async fn write_in_a_transaction(db: &Db, sql: &str) {
+    let mut tx = db.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    woolly::db::query::execute(&mut tx.exec(), sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn rename_sql(account_id: &str, display_name: &str) -> String {
+    format!("UPDATE accounts SET display_name = '{display_name}' WHERE id = {account_id}")
+}
+
+async fn follow(app: &TestApp, token: &str, id: &str) -> TestResponse {
+    let path = format!("/api/v1/accounts/{id}/follow");
+    app.post(&path, Some(token), &[]).await
+}
 
 #[db_test]
 async fn shows_the_account_entity(app: TestApp) {
@@ -121,17 +149,11 @@ async fn moved_and_emojis_render_on_the_rest_account(app: TestApp) {
         ))
         .await;
     }
-    let mut conn = app.state.db().conn().await.unwrap();
-    let mut ex = conn.exec();
     let sql = format!(
         "UPDATE accounts SET moved_to_account_id = {} WHERE id = {}",
         home.account_id, alice.account_id
     );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    drop(conn);
+    write_on_a_pooled_connection(&app, &sql).await;
     let a = app
         .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
         .await
@@ -189,13 +211,7 @@ async fn every_change_is_shown_on_the_next_read(app: TestApp) {
         "Alice Liddell"
     );
 
-    let res = app
-        .post(
-            &format!("/api/v1/accounts/{}/follow", alice.account_id),
-            Some(&bob.token),
-            &[],
-        )
-        .await;
+    let res = follow(&app, &bob.token, &alice.account_id).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(app.get(&path, None).await.json()["followers_count"], 1);
     assert_eq!(
@@ -205,34 +221,16 @@ async fn every_change_is_shown_on_the_next_read(app: TestApp) {
     );
 
     // a single statement outside a transaction (a pooled connection) is seen too
-    let mut conn = app.state.db().conn().await.unwrap();
-    let mut ex = conn.exec();
-    let sql = format!(
-        "UPDATE accounts SET display_name = 'Straight SQL' WHERE id = {}",
-        alice.account_id
-    );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    drop(conn);
+    let sql = rename_sql(&alice.account_id, "Straight SQL");
+    write_on_a_pooled_connection(&app, &sql).await;
     assert_eq!(
         app.get(&path, None).await.json()["display_name"],
         "Straight SQL"
     );
 
     // and a write transaction's commit, with no connection released after it
-    let mut tx = app.state.db().begin().await.unwrap();
-    let mut ex = tx.exec();
-    let sql = format!(
-        "UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}",
-        alice.account_id
-    );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    tx.commit().await.unwrap();
+    let sql = rename_sql(&alice.account_id, "In a transaction");
+    write_in_a_transaction(app.state.db(), &sql).await;
     assert_eq!(
         app.get(&path, None).await.json()["display_name"],
         "In a transaction"
@@ -244,17 +242,11 @@ async fn a_hidden_account_is_not_served_from_memory(app: TestApp) {
     let alice = app.user("alice").await;
     let path = format!("/api/v1/accounts/{}", alice.account_id);
     assert_eq!(app.get(&path, None).await.status, 200);
-    let mut conn = app.state.db().conn().await.unwrap();
-    let mut ex = conn.exec();
     let sql = format!(
         "UPDATE users SET approved = FALSE WHERE account_id = {}",
         alice.account_id
     );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    drop(conn);
+    write_on_a_pooled_connection(&app, &sql).await;
     assert_eq!(
         app.get(&path, None).await.status,
         404,
@@ -277,17 +269,8 @@ async fn a_commit_by_another_process_is_seen_within_the_poll_interval() {
     )
     .await
     .unwrap();
-    let mut tx = other.begin().await.unwrap();
-    let mut ex = tx.exec();
-    let sql = format!(
-        "UPDATE accounts SET display_name = 'From elsewhere' WHERE id = {}",
-        alice.account_id
-    );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    tx.commit().await.unwrap();
+    let sql = rename_sql(&alice.account_id, "From elsewhere");
+    write_in_a_transaction(&other, &sql).await;
 
     let deadline = std::time::Instant::now() + woolly::db::data_version::POLL_INTERVAL * 40;
     loop {
@@ -326,13 +309,7 @@ async fn verify_credentials_shows_every_change_on_the_next_read(app: TestApp) {
     assert_eq!(after["locked"], true);
     assert_eq!(after["source"]["privacy"], "unlisted");
 
-    let res = app
-        .post(
-            &format!("/api/v1/accounts/{}/follow", alice.account_id),
-            Some(&bob.token),
-            &[],
-        )
-        .await;
+    let res = follow(&app, &bob.token, &alice.account_id).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
         app.get(path, Some(&alice.token)).await.json()["source"]["follow_requests_count"],
@@ -344,17 +321,8 @@ async fn verify_credentials_shows_every_change_on_the_next_read(app: TestApp) {
         "kept per account"
     );
 
-    let mut tx = app.state.db().begin().await.unwrap();
-    let mut ex = tx.exec();
-    let sql = format!(
-        "UPDATE accounts SET display_name = 'In a transaction' WHERE id = {}",
-        alice.account_id
-    );
-    woolly::db::query::execute(&mut ex, &sql, &[])
-        .await
-        .map(|_| ())
-        .unwrap();
-    tx.commit().await.unwrap();
+    let sql = rename_sql(&alice.account_id, "In a transaction");
+    write_in_a_transaction(app.state.db(), &sql).await;
     assert_eq!(
         app.get(path, Some(&alice.token)).await.json()["display_name"],
         "In a transaction"

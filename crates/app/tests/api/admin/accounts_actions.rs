@@ -3,20 +3,23 @@
 
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{Spec, local, path, remote, staff};
+use super::support::{
+    ACTION_LOGS, DELETED, DELETION_REQUESTS, EMAIL_BLOCKS, OPEN_REPORTS, SILENCED, Spec,
+    account_post, local, path, remote, staff,
+};
+
+const WARNING_NOTIFICATIONS: &str =
+    "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = 'moderation_warning'";
+const FOLLOWERS: &str = "SELECT followers_count FROM accounts WHERE id = $1";
+const MUTES: &str = "SELECT COUNT(*) FROM mutes WHERE account_id = $1";
 
 async fn action(
     app: &TestApp,
     token: &str,
-    id: &str,
+    id: impl std::fmt::Display,
     pairs: &[(&str, &str)],
 ) -> woolly_testkit::TestResponse {
-    app.post(
-        &path("/api/v1/admin/accounts/:id/action", id),
-        Some(token),
-        pairs,
-    )
-    .await
+    account_post(app, token, id, "action", pairs).await
 }
 
 async fn admin_entity(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
@@ -25,6 +28,16 @@ async fn admin_entity(app: &TestApp, token: &str, id: &str) -> serde_json::Value
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     res.json()
+}
+
+/// Suspends without mailing the account.
+async fn quiet_suspend(
+    app: &TestApp,
+    token: &str,
+    id: impl std::fmt::Display,
+) -> woolly_testkit::TestResponse {
+    let pairs = [("type", "suspend"), ("send_email_notification", "0")];
+    action(app, token, id, &pairs).await
 }
 
 fn id_of(s: &str) -> i64 {
@@ -45,9 +58,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
     .await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), serde_json::json!({}));
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-        .await;
+    let res = app.verify_credentials(&victim.token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "Your login is currently disabled");
     let e = admin_entity(&app, &s.moderator.token, &victim.account_id).await;
@@ -59,22 +70,8 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
             .json()["suspended"],
         true
     );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1",
-            &[vid]
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1",
-            &[vid]
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.scalar_with(DELETION_REQUESTS, &[vid]).await, 1);
+    assert_eq!(app.scalar_with(EMAIL_BLOCKS, &[vid]).await, 1);
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM accounts WHERE id = $1 AND suspension_origin = 'local'",
@@ -104,45 +101,14 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         .await,
         1
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["suspended"], false);
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1",
-            &[vid]
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1",
-            &[vid]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.verify_credentials(&victim.token).await.status, 200);
+    assert_eq!(app.scalar_with(DELETION_REQUESTS, &[vid]).await, 0);
+    assert_eq!(app.scalar_with(EMAIL_BLOCKS, &[vid]).await, 0);
     // not suspended (any more), or suspended by remote origin: 403
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
     app.sql_with(
@@ -150,13 +116,7 @@ async fn suspend_refuses_the_token_and_unsuspend_restores(app: TestApp) {
         &[vid],
     )
     .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", vid),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, vid, "unsuspend", &[]).await;
     assert_eq!(res.status, 403);
 }
 
@@ -175,30 +135,17 @@ async fn disable_and_enable(app: TestApp) {
         .status,
         200
     );
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-        .await;
+    let res = app.verify_credentials(&victim.token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "Your login is currently disabled");
     assert_eq!(
         admin_entity(&app, &s.moderator.token, &victim.account_id).await["disabled"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/enable", &victim.account_id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &victim.account_id, "enable", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["disabled"], false);
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&victim.token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&victim.token).await.status, 200);
 }
 
 #[db_test]
@@ -221,13 +168,7 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         admin_entity(&app, &s.moderator.token, &id).await["silenced"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsilence", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsilence", &[]).await;
     assert_eq!(res.json()["silenced"], false);
     assert!(
         app.get(&path("/api/v1/accounts/:id", &id), None)
@@ -246,22 +187,10 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         admin_entity(&app, &s.moderator.token, &id).await["sensitized"],
         true
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsensitive", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsensitive", &[]).await;
     assert_eq!(res.json()["sensitized"], false);
     // unsilence of a never-silenced account still succeeds, as upstream
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/unsilence", &id),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, &id, "unsilence", &[]).await;
     assert_eq!(res.status, 200);
     // remote accounts can be silenced and suspended
     let far = remote(&app, "far", "remote.example").await.to_string();
@@ -272,13 +201,9 @@ async fn silence_and_sensitive_with_their_undo(app: TestApp) {
         200
     );
     assert_eq!(
-        app.post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", &far),
-            Some(&s.moderator.token),
-            &[]
-        )
-        .await
-        .status,
+        account_post(&app, &s.moderator.token, &far, "unsuspend", &[])
+            .await
+            .status,
         200
     );
 }
@@ -323,32 +248,18 @@ async fn presets_reports_and_rollback(app: TestApp) {
     let res = action(
         &app,
         &s.moderator.token,
-        &id.to_string(),
+        id,
         &[("type", "silence"), ("warning_preset_id", "999")],
     )
     .await;
     assert_eq!(res.status, 404);
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL",
-            &[id]
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1",
-            &[id]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.scalar_with(SILENCED, &[id]).await, 0);
+    assert_eq!(app.scalar_with(ACTION_LOGS, &[id]).await, 0);
     // none with a report: only that report, strike text preset + text
     let res = action(
         &app,
         &s.moderator.token,
-        &id.to_string(),
+        id,
         &[
             ("type", "none"),
             ("report_id", &reports[0]),
@@ -368,14 +279,7 @@ async fn presets_reports_and_rollback(app: TestApp) {
         .await,
         1
     );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL",
-            &[id]
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.scalar_with(OPEN_REPORTS, &[id]).await, 1);
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
@@ -387,24 +291,12 @@ async fn presets_reports_and_rollback(app: TestApp) {
     );
     // a non-none action resolves every open report against the account
     assert_eq!(
-        action(
-            &app,
-            &s.moderator.token,
-            &id.to_string(),
-            &[("type", "silence")]
-        )
-        .await
-        .status,
+        action(&app, &s.moderator.token, id, &[("type", "silence")])
+            .await
+            .status,
         200
     );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL",
-            &[id]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.scalar_with(OPEN_REPORTS, &[id]).await, 0);
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
@@ -427,7 +319,7 @@ async fn presets_reports_and_rollback(app: TestApp) {
     let res = action(
         &app,
         &s.moderator.token,
-        &id.to_string(),
+        id,
         &[("type", "none"), ("report_id", "42")],
     )
     .await;
@@ -442,7 +334,7 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
         action(
             &app,
             &s.moderator.token,
-            &id.to_string(),
+            id,
             &[
                 ("type", "none"),
                 ("text", "careful"),
@@ -453,20 +345,12 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
         .status,
         200
     );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND type = \
-             'moderation_warning'",
-            &[id]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.scalar_with(WARNING_NOTIFICATIONS, &[id]).await, 0);
     assert_eq!(
         action(
             &app,
             &s.moderator.token,
-            &id.to_string(),
+            id,
             &[("type", "none"), ("text", "careful")]
         )
         .await
@@ -498,57 +382,17 @@ async fn warning_notification_and_mail_unless_opted_out(app: TestApp) {
 #[db_test]
 async fn approve_and_reject_pending_users(app: TestApp) {
     let s = staff(&app).await;
-    let pending = local(
-        &app,
-        "newbie",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/approve", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let pending = local(&app, "newbie", Spec::pending()).await;
+    let res = account_post(&app, &s.moderator.token, pending, "approve", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json()["approved"], true);
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/approve", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, pending, "approve", &[]).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/reject", pending),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let res = account_post(&app, &s.moderator.token, pending, "reject", &[]).await;
     assert_eq!(res.status, 403, "only pending users");
-    let other = local(
-        &app,
-        "spambot",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/reject", other),
-            Some(&s.moderator.token),
-            &[],
-        )
-        .await;
+    let other = local(&app, "spambot", Spec::pending()).await;
+    let res = account_post(&app, &s.moderator.token, other, "reject", &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), serde_json::json!({}));
     assert_eq!(
@@ -592,15 +436,7 @@ async fn delete_purges_a_suspended_account_keeping_a_tombstone(app: TestApp) {
         &[id],
     )
     .await;
-    app.sql_with(
-        &format!(
-            "INSERT INTO follows (id, account_id, target_account_id, created_at) \
-             VALUES ({}, $1, {friend}, 0)",
-            app.state.next_id()
-        ),
-        &[id],
-    )
-    .await;
+    app.follow_row(id, friend).await;
     let res = app
         .delete(
             &path("/api/v1/admin/accounts/:id", id),
@@ -609,14 +445,9 @@ async fn delete_purges_a_suspended_account_keeping_a_tombstone(app: TestApp) {
         .await;
     assert_eq!(res.status, 403, "not suspended");
     assert_eq!(
-        action(
-            &app,
-            &s.admin.token,
-            &id.to_string(),
-            &[("type", "suspend")]
-        )
-        .await
-        .status,
+        action(&app, &s.admin.token, id, &[("type", "suspend")])
+            .await
+            .status,
         200
     );
     let res = app
@@ -965,14 +796,9 @@ async fn delete_fixes_other_accounts_counters_and_removes_files(app: TestApp) {
     assert_eq!(col("statuses", "reblogs_count", alice_status).await, 2);
     assert_eq!(col("statuses", "replies_count", alice_status).await, 2);
     assert_eq!(
-        action(
-            &app,
-            &s.admin.token,
-            &gone.account_id,
-            &[("type", "suspend"), ("send_email_notification", "0")]
-        )
-        .await
-        .status,
+        quiet_suspend(&app, &s.admin.token, &gone.account_id)
+            .await
+            .status,
         200
     );
     assert_eq!(
@@ -1046,26 +872,8 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
     let recent = local(&app, "recent", Spec::default()).await;
     let friend = local(&app, "friend", Spec::default()).await;
     for id in [old, recent] {
-        assert_eq!(
-            action(
-                &app,
-                &s.admin.token,
-                &id.to_string(),
-                &[("type", "suspend"), ("send_email_notification", "0")]
-            )
-            .await
-            .status,
-            200
-        );
-        app.sql_with(
-            &format!(
-                "INSERT INTO follows (id, account_id, target_account_id, created_at) \
-                 VALUES ({}, $1, {friend}, 0)",
-                app.state.next_id()
-            ),
-            &[id],
-        )
-        .await;
+        assert_eq!(quiet_suspend(&app, &s.admin.token, id).await.status, 200);
+        app.follow_row(id, friend).await;
     }
     app.sql_with(
         "UPDATE accounts SET followers_count = 2 WHERE id = $1",
@@ -1090,28 +898,9 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
         &[recent],
     )
     .await;
-    app.sql_with(
-        &format!(
-            "INSERT INTO mutes (id, account_id, target_account_id, expires_at, \
-             created_at) VALUES ({}, $1, {}, {}, 0)",
-            app.state.next_id(),
-            s.user.account_id,
-            now - 1
-        ),
-        &[friend],
-    )
-    .await;
-    app.sql_with(
-        &format!(
-            "INSERT INTO mutes (id, account_id, target_account_id, expires_at, \
-             created_at) VALUES ({}, $1, {}, {}, 0)",
-            app.state.next_id(),
-            s.moderator.account_id,
-            now + day
-        ),
-        &[friend],
-    )
-    .await;
+    app.mute_row(friend, &s.user.account_id, now - 1).await;
+    app.mute_row(friend, &s.moderator.account_id, now + day)
+        .await;
     // two processes at once: exactly one purges
     let (a, b) = tokio::join!(
         maintenance::run(&app.state, now),
@@ -1125,46 +914,11 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
     purged.sort_unstable();
     assert_eq!(purged, vec![old]);
     assert_eq!(a.expired_mutes + b.expired_mutes, 1);
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL",
-            &[old]
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL",
-            &[recent]
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1",
-            &[recent]
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT followers_count FROM accounts WHERE id = $1",
-            &[friend]
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM mutes WHERE account_id = $1",
-            &[friend]
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.scalar_with(DELETED, &[old]).await, 1);
+    assert_eq!(app.scalar_with(DELETED, &[recent]).await, 0);
+    assert_eq!(app.scalar_with(DELETION_REQUESTS, &[recent]).await, 1);
+    assert_eq!(app.scalar_with(FOLLOWERS, &[friend]).await, 1);
+    assert_eq!(app.scalar_with(MUTES, &[friend]).await, 1);
     assert_eq!(
         app.scalar_with(
             "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1 AND \
@@ -1185,25 +939,11 @@ async fn maintenance_purges_after_the_grace_period_and_drops_expired_mutes(app: 
     assert_eq!(later.purged, vec![recent]);
     // an unsuspended account is never purged
     let back = local(&app, "back", Spec::default()).await;
+    assert_eq!(quiet_suspend(&app, &s.admin.token, back).await.status, 200);
     assert_eq!(
-        action(
-            &app,
-            &s.admin.token,
-            &back.to_string(),
-            &[("type", "suspend"), ("send_email_notification", "0")]
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        app.post(
-            &path("/api/v1/admin/accounts/:id/unsuspend", back),
-            Some(&s.admin.token),
-            &[]
-        )
-        .await
-        .status,
+        account_post(&app, &s.admin.token, back, "unsuspend", &[])
+            .await
+            .status,
         200
     );
     let far_future = maintenance::run(&app.state, now + 60 * day)

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use woolly_testkit::{TestApp, db_test, ids};
 
-use super::support::{Spec, Staff, local, path, remote, staff};
+use super::support::{Spec, Staff, account_post, local, remote, staff};
 
 struct World {
     s: Staff,
@@ -20,13 +20,14 @@ struct World {
 }
 
 async fn act(app: &TestApp, s: &Staff, id: i64, kind: &str) {
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", id),
-            Some(&s.owner.token),
-            &[("type", kind), ("send_email_notification", "false")],
-        )
-        .await;
+    let res = account_post(
+        app,
+        &s.owner.token,
+        id,
+        "action",
+        &[("type", kind), ("send_email_notification", "false")],
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
 }
 
@@ -42,15 +43,7 @@ async fn world(app: &TestApp) -> World {
         },
     )
     .await;
-    let bob = local(
-        app,
-        "bob",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
+    let bob = local(app, "bob", Spec::pending()).await;
     let carol = local(app, "carol", Spec::default()).await;
     let dave = local(app, "dave", Spec::default()).await;
     let erin = local(app, "erin", Spec::default()).await;
@@ -87,12 +80,7 @@ fn set(items: &[&String]) -> BTreeSet<String> {
 #[db_test]
 async fn v2_filters_one_by_one_and_combined(app: TestApp) {
     let w = world(&app).await;
-    let staff_ids = [
-        &w.s.user.account_id,
-        &w.s.moderator.account_id,
-        &w.s.admin.account_id,
-        &w.s.owner.account_id,
-    ];
+    let staff_ids = w.s.account_ids();
     let all = list(&app, &w, "/api/v2/admin/accounts").await;
     assert_eq!(
         all.len(),
@@ -339,12 +327,7 @@ async fn v2_unknown_values_are_400_before_the_permission_check(app: TestApp) {
 #[db_test]
 async fn v1_translation_and_defaults(app: TestApp) {
     let w = world(&app).await;
-    let staff_ids = [
-        &w.s.user.account_id,
-        &w.s.moderator.account_id,
-        &w.s.admin.account_id,
-        &w.s.owner.account_id,
-    ];
+    let staff_ids = w.s.account_ids();
     let mut default = set(&[&w.alice, &w.bob, &w.dave, &w.erin, &w.frank]);
     default.extend(staff_ids.iter().map(|s| (*s).clone()));
     assert_eq!(
@@ -625,23 +608,21 @@ async fn both_ip_plans_answer_the_same_pages(app: TestApp) {
         let mut ex = conn.exec();
         let backend = ex.backend();
         for (max_id, limit) in [(None, 40), (None, 2), (made.get(3).copied(), 2)] {
+            let cursor = Cursor {
+                max_id,
+                ..Cursor::first(limit)
+            };
             let list = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: false }, backend),
-                &Cursor {
-                    max_id,
-                    ..Cursor::first(limit)
-                },
+                &cursor,
             )
             .await
             .unwrap();
             let walk = page_ids(
                 &mut ex,
                 filter_conditions(&f, FilterPlan { walk_ip: true }, backend),
-                &Cursor {
-                    max_id,
-                    ..Cursor::first(limit)
-                },
+                &cursor,
             )
             .await
             .unwrap();

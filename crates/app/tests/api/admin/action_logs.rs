@@ -3,7 +3,7 @@
 
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{Spec, local, path, staff};
+use super::support::{Spec, account_post, local, path, staff};
 
 #[db_test]
 async fn the_trail_shows_each_action_and_its_undo(app: TestApp) {
@@ -223,13 +223,14 @@ async fn entries_carry_the_strike_text_and_the_report_comment(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", &id),
-            Some(token),
-            &[("type", "none"), ("text", "Be nice.")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        token,
+        &id,
+        "action",
+        &[("type", "none"), ("text", "Be nice.")],
+    )
+    .await;
     assert_eq!(res.status, 200);
     let strike = "No spam here.\n\nLast warning.";
     let t = trail(&app, token, &id).await;
@@ -244,21 +245,23 @@ async fn entries_carry_the_strike_text_and_the_report_comment(app: TestApp) {
     .collect();
     assert_eq!(t, expect);
     // an unknown preset rolls everything back, and a refused action writes nothing
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", &id),
-            Some(token),
-            &[("type", "suspend"), ("warning_preset_id", "12345")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        token,
+        &id,
+        "action",
+        &[("type", "suspend"), ("warning_preset_id", "12345")],
+    )
+    .await;
     assert_eq!(res.status, 404);
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", &s.owner.account_id),
-            Some(token),
-            &[("type", "suspend"), ("warning_preset_id", "12345")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        token,
+        &s.owner.account_id,
+        "action",
+        &[("type", "suspend"), ("warning_preset_id", "12345")],
+    )
+    .await;
     assert_eq!(
         res.status, 403,
         "the position check comes before the preset lookup"
@@ -271,13 +274,14 @@ async fn delete_writes_a_destroy_entry(app: TestApp) {
     let s = staff(&app).await;
     let id = local(&app, "gone", Spec::default()).await.to_string();
     let token = s.admin.token.as_str();
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", &id),
-            Some(token),
-            &[("type", "suspend"), ("send_email_notification", "0")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        token,
+        &id,
+        "action",
+        &[("type", "suspend"), ("send_email_notification", "0")],
+    )
+    .await;
     assert_eq!(res.status, 200);
     assert_eq!(
         app.delete(&path("/api/v1/admin/accounts/:id", &id), Some(token))

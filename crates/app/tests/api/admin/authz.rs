@@ -5,7 +5,7 @@
 use axum::http::Method;
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{ADMIN_SCOPES, Spec, local, path, staff};
+use super::support::{ADMIN_SCOPES, SILENCED, Spec, account_post, local, path, staff};
 
 /// What a case needs to exist before the request.
 #[derive(Clone, Copy)]
@@ -198,26 +198,10 @@ async fn prepare(app: &TestApp, setup: Setup, n: usize, owner: &str, reporter: &
     let name = format!("target{n}");
     match setup {
         Setup::Plain => local(app, &name, Spec::default()).await,
-        Setup::Pending => {
-            local(
-                app,
-                &name,
-                Spec {
-                    pending: true,
-                    ..Spec::default()
-                },
-            )
-            .await
-        }
+        Setup::Pending => local(app, &name, Spec::pending()).await,
         Setup::Suspended => {
             let id = local(app, &name, Spec::default()).await;
-            let res = app
-                .post(
-                    &path("/api/v1/admin/accounts/:id/action", id),
-                    Some(owner),
-                    &[("type", "suspend")],
-                )
-                .await;
+            let res = account_post(app, owner, id, "action", &[("type", "suspend")]).await;
             assert_eq!(res.status, 200, "{}", res.text());
             id
         }
@@ -304,22 +288,8 @@ async fn equal_or_higher_roles_are_refused(app: TestApp) {
     for (token, role, expected) in table {
         for kind in ["disable", "sensitive", "silence", "suspend"] {
             n += 1;
-            let id = local(
-                &app,
-                &format!("staff{n}"),
-                Spec {
-                    role_id: Some(role),
-                    ..Spec::default()
-                },
-            )
-            .await;
-            let res = app
-                .post(
-                    &path("/api/v1/admin/accounts/:id/action", id),
-                    Some(token),
-                    &[("type", kind)],
-                )
-                .await;
+            let id = local(&app, &format!("staff{n}"), Spec::role(role)).await;
+            let res = account_post(&app, token, id, "action", &[("type", kind)]).await;
             assert_eq!(
                 res.status.as_u16(),
                 expected,
@@ -331,32 +301,19 @@ async fn equal_or_higher_roles_are_refused(app: TestApp) {
             }
         }
         // `none` has no position check.
-        let id = local(
-            &app,
-            &format!("staffnone{n}"),
-            Spec {
-                role_id: Some(role),
-                ..Spec::default()
-            },
-        )
-        .await;
-        let res = app
-            .post(
-                &path("/api/v1/admin/accounts/:id/action", id),
-                Some(token),
-                &[("type", "none")],
-            )
-            .await;
+        let id = local(&app, &format!("staffnone{n}"), Spec::role(role)).await;
+        let res = account_post(&app, token, id, "action", &[("type", "none")]).await;
         assert_eq!(res.status, 200);
     }
     // Nobody can act on themselves.
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", &s.owner.account_id),
-            Some(&s.owner.token),
-            &[("type", "silence")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        &s.owner.token,
+        &s.owner.account_id,
+        "action",
+        &[("type", "silence")],
+    )
+    .await;
     assert_eq!(res.status, 403);
 }
 
@@ -376,13 +333,14 @@ async fn local_only_endpoints_answer_forbidden_for_remote(app: TestApp) {
         let res = app.post(&path(p, remote), None, &[]).await;
         assert_eq!(res.error(), "Forbidden");
     }
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", remote),
-            Some(&s.owner.token),
-            &[("type", "disable")],
-        )
-        .await;
+    let res = account_post(
+        &app,
+        &s.owner.token,
+        remote,
+        "action",
+        &[("type", "disable")],
+    )
+    .await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "This action is not allowed");
 }
@@ -468,15 +426,7 @@ async fn undo_and_delete_have_no_position_check(app: TestApp) {
     let mut n = 0;
     for p in ["enable", "unsilence", "unsensitive", "unsuspend"] {
         n += 1;
-        let id = local(
-            &app,
-            &format!("owner{n}"),
-            Spec {
-                role_id: Some(3),
-                ..Spec::default()
-            },
-        )
-        .await;
+        let id = local(&app, &format!("owner{n}"), Spec::role(3)).await;
         force_suspend(&app, id).await;
         let res = app
             .post(
@@ -488,15 +438,7 @@ async fn undo_and_delete_have_no_position_check(app: TestApp) {
         assert_eq!(res.status, 200, "{p}: {}", res.text());
     }
     // the Admin (delete_user_data, position 100) purges a suspended Owner
-    let id = local(
-        &app,
-        "ownergone",
-        Spec {
-            role_id: Some(3),
-            ..Spec::default()
-        },
-    )
-    .await;
+    let id = local(&app, "ownergone", Spec::role(3)).await;
     force_suspend(&app, id).await;
     let res = app
         .delete(
@@ -545,22 +487,17 @@ async fn custom_roles_get_exactly_their_permissions(app: TestApp) {
         // manage_reports alone: the controller's manage_users check (upstream `show?`) refuses
         // every type; the type-level "manage_users or manage_reports" is never reached.
         let id = local(&app, &format!("t{n}"), Spec::default()).await;
-        let res = app
-            .post(
-                &path("/api/v1/admin/accounts/:id/action", id),
-                Some(&r.token),
-                &[("type", kind)],
-            )
-            .await;
+        let res = account_post(&app, &r.token, id, "action", &[("type", kind)]).await;
         assert_eq!(res.status, 403, "reports-only {kind}");
         // manage_users alone: every type, as long as no report needs resolving
-        let res = app
-            .post(
-                &path("/api/v1/admin/accounts/:id/action", id),
-                Some(&u.token),
-                &[("type", kind), ("send_email_notification", "0")],
-            )
-            .await;
+        let res = account_post(
+            &app,
+            &u.token,
+            id,
+            "action",
+            &[("type", kind), ("send_email_notification", "0")],
+        )
+        .await;
         assert_eq!(res.status, 200, "users-only {kind}: {}", res.text());
     }
     // resolving an open report needs manage_reports: the whole action is refused and rolled back
@@ -575,22 +512,9 @@ async fn custom_roles_get_exactly_their_permissions(app: TestApp) {
         .status,
         200
     );
-    let res = app
-        .post(
-            &path("/api/v1/admin/accounts/:id/action", id),
-            Some(&u.token),
-            &[("type", "silence")],
-        )
-        .await;
+    let res = account_post(&app, &u.token, id, "action", &[("type", "silence")]).await;
     assert_eq!(res.status, 403);
-    assert_eq!(
-        app.scalar_with(
-            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL",
-            &[id]
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.scalar_with(SILENCED, &[id]).await, 0);
     // the reports role manages reports
     assert_eq!(
         app.get("/api/v1/admin/reports", Some(&r.token))
@@ -711,13 +635,7 @@ async fn granular_scopes_revoked_tokens_and_staff_standing(app: TestApp) {
             app.get("/api/v1/admin/accounts", Some(token)).await.status,
             200
         );
-        let res = app
-            .post(
-                &path("/api/v1/admin/accounts/:id/action", id),
-                Some(token),
-                &[("type", "none")],
-            )
-            .await;
+        let res = account_post(&app, token, id, "action", &[("type", "none")]).await;
         assert_eq!(res.status, 200);
     }
 }

@@ -13,6 +13,12 @@ async fn report(
     app.post("/api/v1/reports", Some(token), pairs).await
 }
 
+/// `GET /api/v1/admin/reports/:id` as `token`: the Admin::Report entity.
+async fn admin_report(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
+    let path = format!("/api/v1/admin/reports/{id}");
+    app.get(&path, Some(token)).await.json()
+}
+
 #[db_test]
 async fn filing_a_report_renders_the_report_entity(app: TestApp) {
     let reporter = app.user("reporter").await;
@@ -127,12 +133,12 @@ async fn staff_who_manage_reports_are_notified_once_per_open_case(app: TestApp) 
     let s = staff(&app).await;
     let reporter = app.user("reporter").await;
     let target = local(&app, "troll", Spec::default()).await.to_string();
-    assert_eq!(
+    let report_target = async || {
         report(&app, &reporter.token, &[("account_id", &target)])
             .await
-            .status,
-        200
-    );
+            .status
+    };
+    assert_eq!(report_target().await, 200);
     let notified = async |id: &str| {
         let id: i64 = id.parse().unwrap_or_default();
         app.scalar_with(
@@ -146,33 +152,15 @@ async fn staff_who_manage_reports_are_notified_once_per_open_case(app: TestApp) 
     assert_eq!(notified(&s.owner.account_id).await, 1);
     assert_eq!(notified(&s.user.account_id).await, 0);
     // a second report while the first is open: no new notification
-    assert_eq!(
-        report(&app, &reporter.token, &[("account_id", &target)])
-            .await
-            .status,
-        200
-    );
+    assert_eq!(report_target().await, 200);
     assert_eq!(notified(&s.moderator.account_id).await, 1);
 }
 
 #[db_test]
 async fn sign_up_notifications_go_to_user_managers(app: TestApp) {
     let s = staff(&app).await;
-    let newbie = local(
-        &app,
-        "newbie",
-        Spec {
-            pending: true,
-            ..Spec::default()
-        },
-    )
-    .await;
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let newbie = local(&app, "newbie", Spec::pending()).await;
+    let mut conn = app.conn().await;
     woolly::services::moderation::notify_staff_sign_up(&mut conn.exec(), &app.state, newbie)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -392,13 +380,7 @@ async fn admin_report_embeds_the_reported_statuses(app: TestApp) {
     .await
     .json();
     let id = r["id"].as_str().unwrap_or_default().to_owned();
-    let e = app
-        .get(
-            &path("/api/v1/admin/reports/:id", &id),
-            Some(&s.moderator.token),
-        )
-        .await
-        .json();
+    let e = admin_report(&app, &s.moderator.token, &id).await;
     assert_eq!(e["statuses"].as_array().map(Vec::len), Some(1), "{e}");
     assert_eq!(e["statuses"][0]["id"], status_id.as_str());
     assert!(
@@ -415,12 +397,6 @@ async fn admin_report_embeds_the_reported_statuses(app: TestApp) {
             .status,
         200
     );
-    let e = app
-        .get(
-            &path("/api/v1/admin/reports/:id", &id),
-            Some(&s.moderator.token),
-        )
-        .await
-        .json();
+    let e = admin_report(&app, &s.moderator.token, &id).await;
     assert_eq!(e["statuses"], serde_json::json!([]));
 }

@@ -3,9 +3,26 @@
 
 use woolly::db::repo::{accounts, users};
 use woolly::domain::time;
-use woolly_testkit::{Fixture, TestApp};
+use woolly_testkit::{Fixture, TestApp, TestResponse};
 
 pub const ADMIN_SCOPES: &str = "read write admin:read admin:write";
+
+/// Pending deletion requests for account `$1`.
+pub const DELETION_REQUESTS: &str =
+    "SELECT COUNT(*) FROM account_deletion_requests WHERE account_id = $1";
+/// Unresolved reports against account `$1`.
+pub const OPEN_REPORTS: &str =
+    "SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND action_taken_at IS NULL";
+/// Canonical e-mail blocks made from account `$1`.
+pub const EMAIL_BLOCKS: &str =
+    "SELECT COUNT(*) FROM canonical_email_blocks WHERE reference_account_id = $1";
+/// 1 when account `$1` is silenced.
+pub const SILENCED: &str =
+    "SELECT COUNT(*) FROM accounts WHERE id = $1 AND silenced_at IS NOT NULL";
+/// 1 when account `$1` is deleted.
+pub const DELETED: &str = "SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL";
+/// Audit-log entries about account `$1`.
+pub const ACTION_LOGS: &str = "SELECT COUNT(*) FROM admin_action_logs WHERE target_account_id = $1";
 
 /// The staff of a test: a plain user with admin scopes, and Moderator, Admin, Owner.
 pub struct Staff {
@@ -13,6 +30,18 @@ pub struct Staff {
     pub moderator: Fixture,
     pub admin: Fixture,
     pub owner: Fixture,
+}
+
+impl Staff {
+    /// The four account ids, plain user first.
+    pub fn account_ids(&self) -> [&String; 4] {
+        [
+            &self.user.account_id,
+            &self.moderator.account_id,
+            &self.admin.account_id,
+            &self.owner.account_id,
+        ]
+    }
 }
 
 pub async fn staff(app: &TestApp) -> Staff {
@@ -32,6 +61,24 @@ pub struct Spec<'a> {
     pub pending: bool,
     pub unconfirmed: bool,
     pub ip: Option<&'a str>,
+}
+
+impl Spec<'_> {
+    /// A user who signed up and awaits approval.
+    pub fn pending() -> Self {
+        Self {
+            pending: true,
+            ..Self::default()
+        }
+    }
+
+    /// A user holding the role with id `role_id`.
+    pub fn role(role_id: i64) -> Self {
+        Self {
+            role_id: Some(role_id),
+            ..Self::default()
+        }
+    }
 }
 
 /// A local account and user inserted directly; returns the account id.
@@ -101,12 +148,7 @@ pub async fn local(app: &TestApp, username: &str, spec: Spec<'_>) -> i64 {
 pub async fn remote(app: &TestApp, username: &str, domain: &str) -> i64 {
     let id = app.state.next_id();
     let uri = format!("https://{domain}/users/{username}");
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     accounts::insert(
         &mut conn.exec(),
         &accounts::NewAccount {
@@ -125,6 +167,18 @@ pub async fn remote(app: &TestApp, username: &str, domain: &str) -> i64 {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     id
+}
+
+/// `POST /api/v1/admin/accounts/:id/<verb>` as `token`, with `pairs` as the form.
+pub async fn account_post(
+    app: &TestApp,
+    token: &str,
+    id: impl std::fmt::Display,
+    verb: &str,
+    pairs: &[(&str, &str)],
+) -> TestResponse {
+    let path = format!("/api/v1/admin/accounts/{id}/{verb}");
+    app.post(&path, Some(token), pairs).await
 }
 
 pub fn path(template: &str, id: impl std::fmt::Display) -> String {

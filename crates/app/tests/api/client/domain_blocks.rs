@@ -22,6 +22,11 @@ async fn follow_row(app: &TestApp, table: &str, from: &str, to: &str) {
     }
 }
 
+/// `GET /api/v1/domain_blocks` as `token`: the domains listed.
+async fn blocked_domains(app: &TestApp, token: &str) -> Vec<String> {
+    domains(&app.get("/api/v1/domain_blocks", Some(token)).await.json())
+}
+
 fn domains(v: &serde_json::Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
@@ -85,11 +90,7 @@ async fn blocking_a_domain_cleans_up_follows_requests_notifications_and_lists(ap
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json(), serde_json::json!({}));
     assert_eq!(
-        domains(
-            &app.get("/api/v1/domain_blocks", Some(&alice.token))
-                .await
-                .json()
-        ),
+        blocked_domains(&app, &alice.token).await,
         vec!["bad.example"]
     );
     let rel = app
@@ -177,15 +178,7 @@ async fn blocking_a_domain_cleans_up_follows_requests_notifications_and_lists(ap
         )
         .await;
     assert_eq!(r.status, 200);
-    assert_eq!(
-        domains(
-            &app.get("/api/v1/domain_blocks", Some(&alice.token))
-                .await
-                .json()
-        )
-        .len(),
-        1
-    );
+    assert_eq!(blocked_domains(&app, &alice.token).await.len(), 1);
     let r = app
         .delete(
             "/api/v1/domain_blocks?domain=bad.example",
@@ -194,14 +187,7 @@ async fn blocking_a_domain_cleans_up_follows_requests_notifications_and_lists(ap
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), serde_json::json!({}));
-    assert!(
-        domains(
-            &app.get("/api/v1/domain_blocks", Some(&alice.token))
-                .await
-                .json()
-        )
-        .is_empty()
-    );
+    assert!(blocked_domains(&app, &alice.token).await.is_empty());
     assert_eq!(
         app.delete("/api/v1/domain_blocks", Some(&alice.token))
             .await
@@ -243,11 +229,7 @@ async fn blank_and_invalid_domains_are_refused(app: TestApp) {
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(
-        domains(
-            &app.get("/api/v1/domain_blocks", Some(&alice.token))
-                .await
-                .json()
-        ),
+        blocked_domains(&app, &alice.token).await,
         vec!["xn--bcher-kva.example"]
     );
 }
@@ -278,26 +260,14 @@ async fn list_is_paginated_and_scoped(app: TestApp) {
         "{link}"
     );
     assert!(link.contains("rel=\"prev\""), "{link}");
-    let next = link
-        .split('<')
-        .nth(1)
-        .and_then(|s| s.split('>').next())
-        .unwrap_or_default()
-        .replace("https://woolly.test", "");
+    let next = woolly_testkit::first_link_path(&link);
     assert_eq!(
         domains(&app.get(&next, Some(&alice.token)).await.json()),
         vec!["a.example"]
     );
     // another user's blocks are not listed
     let bob = app.user("bob").await;
-    assert!(
-        domains(
-            &app.get("/api/v1/domain_blocks", Some(&bob.token))
-                .await
-                .json()
-        )
-        .is_empty()
-    );
+    assert!(blocked_domains(&app, &bob.token).await.is_empty());
     // no token: 401; scopes: read:blocks reads, write:blocks or follow writes
     assert_eq!(app.get("/api/v1/domain_blocks", None).await.status, 401);
     assert_eq!(

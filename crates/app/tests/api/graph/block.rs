@@ -34,13 +34,7 @@ async fn block_severs_both_ways_and_rejects_requests(app: TestApp) {
         ))
         .await;
     assert_eq!(pins, 0);
-    let r = app
-        .get(
-            &format!("/api/v1/accounts/relationships?id[]={}", alice.account_id),
-            Some(&bob.token),
-        )
-        .await
-        .json();
+    let r = app.relationships(&bob.token, &alice.account_id).await;
     assert_eq!(r[0]["blocked_by"], true);
     // blocking a requester rejects its request
     let r = post(&app, &alice.token, &path(&carol.account_id, "block"))
@@ -92,12 +86,7 @@ async fn blocks_list_is_paginated_by_block_id(app: TestApp) {
     );
     assert!(link.contains("rel=\"next\""));
     assert!(link.contains("since_id="));
-    let next = link
-        .split('<')
-        .nth(1)
-        .and_then(|s| s.split('>').next())
-        .unwrap_or_default()
-        .replace("https://woolly.test", "");
+    let next = woolly_testkit::first_link_path(&link);
     let page2 = app.get(&next, Some(&alice.token)).await.json();
     assert_eq!(page2.as_array().map(Vec::len), Some(1));
     assert_eq!(page2[0]["id"], ids[0].as_str());
@@ -110,9 +99,7 @@ async fn blocks_list_is_paginated_by_block_id(app: TestApp) {
     assert_eq!(
         app.get("/api/v1/blocks", Some(&alice.token))
             .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+            .array_len(),
         Some(2)
     );
     // scopes: read:blocks yes, read:mutes no
@@ -199,13 +186,7 @@ async fn expired_mutes_stop_applying_everywhere(app: TestApp) {
         alice.account_id, bob.account_id
     ))
     .await;
-    let r = app
-        .get(
-            &format!("/api/v1/accounts/relationships?id[]={}", bob.account_id),
-            Some(&alice.token),
-        )
-        .await
-        .json();
+    let r = app.relationships(&alice.token, &bob.account_id).await;
     assert_eq!(r[0]["muting"], false);
     assert_eq!(r[0]["muting_expires_at"], Value::Null);
     assert_eq!(
@@ -248,12 +229,7 @@ async fn active_mute_hides_follow_notifications(app: TestApp) {
     let bob = app.user("bob").await;
     post(&app, &bob.token, &path(&alice.account_id, "mute")).await;
     post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
-    let n = app
-        .scalar(&format!(
-            "SELECT COUNT(*) FROM notifications WHERE account_id = {}",
-            bob.account_id
-        ))
-        .await;
+    let n = app.notification_count(&bob.account_id).await;
     assert_eq!(n, 0);
 }
 

@@ -39,12 +39,7 @@ async fn followers_paginate_by_follow_row_id(app: TestApp) {
     assert!(link.starts_with(&format!("<{base}max_id=")), "{link}");
     assert!(link.contains(&format!("<{base}since_id=")), "{link}");
     assert!(!link.contains("min_id"));
-    let next = link
-        .split('<')
-        .nth(1)
-        .and_then(|s| s.split('>').next())
-        .unwrap_or_default()
-        .replace("https://woolly.test", "");
+    let next = woolly_testkit::first_link_path(&link);
     let res = app.get(&next, None).await;
     assert_eq!(ids(&res.json()), vec![followers[0].account_id.clone()]);
     let link = res.header("link").unwrap_or_default();
@@ -64,39 +59,14 @@ async fn followers_paginate_by_follow_row_id(app: TestApp) {
             .starts_with("private")
     );
     // limit values: abc = 0 results, -1 = 1, over the max = 80
-    assert_eq!(
-        ids(&app
-            .get(
-                &format!("/api/v1/accounts/{}/followers?limit=abc", target.account_id),
-                None
-            )
-            .await
-            .json())
-        .len(),
-        0
-    );
-    assert_eq!(
-        ids(&app
-            .get(
-                &format!("/api/v1/accounts/{}/followers?limit=-1", target.account_id),
-                None
-            )
-            .await
-            .json())
-        .len(),
-        1
-    );
-    assert_eq!(
-        ids(&app
-            .get(
-                &format!("/api/v1/accounts/{}/followers?limit=500", target.account_id),
-                None
-            )
-            .await
-            .json())
-        .len(),
-        3
-    );
+    for (limit, expected) in [("abc", 0), ("-1", 1), ("500", 3)] {
+        let path = format!(
+            "/api/v1/accounts/{}/followers?limit={limit}",
+            target.account_id
+        );
+        let res = app.get(&path, None).await;
+        assert_eq!(ids(&res.json()).len(), expected, "limit={limit}");
+    }
     // empty page: no Link header
     let res = app
         .get(

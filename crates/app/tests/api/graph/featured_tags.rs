@@ -63,9 +63,7 @@ async fn feature_list_and_unfeature_tags(app: TestApp) {
     assert_eq!(
         app.get("/api/v1/featured_tags", Some(&me.token))
             .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+            .array_len(),
         Some(1)
     );
     // the limit is 10

@@ -5,6 +5,24 @@ use woolly_testkit::{TestApp, db_test};
 
 use super::support::{path, post};
 
+/// The `following` and `requested` flags of a Relationship.
+fn following_requested(r: &serde_json::Value) -> (Option<bool>, Option<bool>) {
+    (r["following"].as_bool(), r["requested"].as_bool())
+}
+
+/// Spends `hits` of the account's daily follow budget (400 a day).
+async fn use_follow_budget(app: &TestApp, account_id: &str, hits: u32) {
+    let key = rate_key(account_id.parse().unwrap_or_default());
+    let now = woolly::domain::time::now();
+    for _ in 0..hits {
+        app.state
+            .limiter()
+            .hit(&key, 400, 86_400, now)
+            .await
+            .unwrap_or_else(|e| panic!("hit: {e}"));
+    }
+}
+
 #[db_test]
 async fn follow_unlocked_follows_at_once_and_counts(app: TestApp) {
     let alice = app.user("alice").await;
@@ -47,13 +65,7 @@ async fn follow_unlocked_follows_at_once_and_counts(app: TestApp) {
     assert_eq!(r["languages"], serde_json::json!(["en", "de"]));
     assert_eq!(app.counts(&bob.account_id).await, (1, 0));
     // the stored state says the same
-    let r = app
-        .get(
-            &format!("/api/v1/accounts/relationships?id[]={}", bob.account_id),
-            Some(&alice.token),
-        )
-        .await
-        .json();
+    let r = app.relationships(&alice.token, &bob.account_id).await;
     assert_eq!(r[0]["following"], true);
     assert_eq!(r[0]["showing_reblogs"], false);
     assert_eq!(r[0]["languages"], serde_json::json!(["en", "de"]));
@@ -70,11 +82,8 @@ async fn follow_locked_makes_a_request_then_authorize(app: TestApp) {
         bob.account_id
     ))
     .await;
-    let r = post(&app, &alice.token, &path(&bob.account_id, "follow"))
-        .await
-        .json();
-    assert_eq!(r["following"], false);
-    assert_eq!(r["requested"], true);
+    let res = post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
+    assert_eq!(following_requested(&res.json()), (Some(false), Some(true)));
     assert_eq!(app.counts(&bob.account_id).await, (0, 0));
     let n = app
         .scalar(&format!(
@@ -253,15 +262,7 @@ async fn follow_limit_and_rate_limit(app: TestApp) {
     let res = post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
     assert_eq!(res.status, 200);
 
-    let key = rate_key(carol.account_id.parse().unwrap_or_default());
-    let now = woolly::domain::time::now();
-    for _ in 0..400 {
-        app.state
-            .limiter()
-            .hit(&key, 400, 86_400, now)
-            .await
-            .expect("hit");
-    }
+    use_follow_budget(&app, &carol.account_id, 400).await;
     let res = post(&app, &carol.token, &path(&bob.account_id, "follow")).await;
     assert_eq!(res.status, 429);
     assert_eq!(res.error(), "Too many requests");
@@ -272,15 +273,7 @@ async fn follow_limit_and_rate_limit(app: TestApp) {
 async fn follow_family_headers_override_when_tighter(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let key = rate_key(alice.account_id.parse().unwrap_or_default());
-    let now = woolly::domain::time::now();
-    for _ in 0..390 {
-        app.state
-            .limiter()
-            .hit(&key, 400, 86_400, now)
-            .await
-            .expect("hit");
-    }
+    use_follow_budget(&app, &alice.account_id, 390).await;
     let res = post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("400"));
@@ -314,11 +307,8 @@ async fn remote_and_silenced_follows_are_requests(app: TestApp) {
         alice.account_id
     ))
     .await;
-    let r = post(&app, &alice.token, &path(&bob.account_id, "follow"))
-        .await
-        .json();
-    assert_eq!(r["following"], false);
-    assert_eq!(r["requested"], true);
+    let res = post(&app, &alice.token, &path(&bob.account_id, "follow")).await;
+    assert_eq!(following_requested(&res.json()), (Some(false), Some(true)));
 }
 
 #[db_test]

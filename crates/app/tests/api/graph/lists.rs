@@ -66,11 +66,7 @@ async fn lists_crud_and_validation(app: TestApp) {
         404
     );
     assert_eq!(
-        app.get("/api/v1/lists", Some(&me.token))
-            .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+        app.get("/api/v1/lists", Some(&me.token)).await.array_len(),
         Some(1)
     );
     assert_eq!(
@@ -208,14 +204,7 @@ async fn list_members_only_followed(app: TestApp) {
     );
     // unfollowing removes the account from lists; DELETE removes explicitly
     post(&app, &me.token, &path(&f1.account_id, "unfollow")).await;
-    assert_eq!(
-        app.get(&url, Some(&me.token))
-            .await
-            .json()
-            .as_array()
-            .map(Vec::len),
-        Some(1)
-    );
+    assert_eq!(app.get(&url, Some(&me.token)).await.array_len(), Some(1));
     let res = app
         .form(
             Method::DELETE,

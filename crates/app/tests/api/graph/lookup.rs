@@ -111,20 +111,12 @@ async fn relationships_render_every_field(app: TestApp) {
     assert_eq!(
         app.get(&format!("{url}&with_suspended=true"), Some(&alice.token))
             .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+            .array_len(),
         Some(1)
     );
     // a moderator's suspension leaves a deletion request; with_suspended still includes it
     let carol = app.user("carol").await;
-    let admin = app
-        .user_with(
-            "boss",
-            Some("Owner"),
-            "read write follow admin:read admin:write",
-        )
-        .await;
+    let admin = app.owner("boss").await;
     let r = app
         .post(
             &format!("/api/v1/admin/accounts/{}/action", carol.account_id),
@@ -319,9 +311,7 @@ async fn search_prefix_ranked_and_filtered(app: TestApp) {
             Some(&me.token)
         )
         .await
-        .json()
-        .as_array()
-        .map(Vec::len),
+        .array_len(),
         Some(1)
     );
     assert_eq!(

@@ -135,9 +135,7 @@ async fn notifications_list_filter_and_paginate(app: TestApp) {
     assert_eq!(
         app.get("/api/v1/notifications", Some(&me.token))
             .await
-            .json()
-            .as_array()
-            .map(Vec::len),
+            .array_len(),
         Some(1)
     );
     assert_eq!(

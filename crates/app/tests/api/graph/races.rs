@@ -53,13 +53,7 @@ async fn a_block_holds_against_a_looping_follower(app: TestApp) {
             }
         };
         tokio::join!(block, follower(), follower());
-        let rel = app
-            .get(
-                &format!("/api/v1/accounts/relationships?id[]={}", v.account_id),
-                Some(&a.token),
-            )
-            .await
-            .json();
+        let rel = app.relationships(&a.token, &v.account_id).await;
         assert_eq!(rel[0]["blocked_by"], true, "trial {trial}");
         assert_eq!(
             rel[0]["following"], false,

@@ -5,9 +5,7 @@ use woolly_testkit::{TestApp, db_test};
 #[db_test]
 async fn api_responses_carry_rate_limit_headers(app: TestApp) {
     let alice = app.user("alice").await;
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-        .await;
+    let res = app.verify_credentials(&alice.token).await;
     assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("300"));
     assert_eq!(res.header("x-ratelimit-remaining").as_deref(), Some("299"));
     let reset = res.header("x-ratelimit-reset").unwrap_or_default();

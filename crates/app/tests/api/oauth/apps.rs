@@ -4,7 +4,7 @@ use axum::http::Method;
 use serde_json::json;
 use woolly_testkit::{TestApp, db_test};
 
-use super::support::{REDIRECT, register};
+use super::support::{REDIRECT, app_token, register};
 
 async fn create(app: &TestApp, pairs: &[(&str, &str)]) -> woolly_testkit::TestResponse {
     app.post("/api/v1/apps", None, pairs).await
@@ -44,12 +44,7 @@ async fn registers_an_app_and_shows_the_secret_once(app: TestApp) {
     assert_eq!(j["client_id"].as_str().map(str::len), Some(43));
     assert!(j["id"].is_string());
     // Only the digest is stored.
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let row = woolly::db::repo::oauth::find_app_by_client_id(
         &mut conn.exec(),
         j["client_id"].as_str().unwrap_or_default(),
@@ -198,22 +193,7 @@ async fn registrations_are_throttled_per_ip(app: TestApp) {
 #[db_test]
 async fn verify_credentials_takes_any_valid_token(app: TestApp) {
     let client = register(&app, REDIRECT, "read write").await;
-    let res = app
-        .post(
-            "/oauth/token",
-            None,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &client.client_id),
-                ("client_secret", &client.secret),
-                ("scope", "write"),
-            ],
-        )
-        .await;
-    let token = res.json()["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let token = app_token(&app, &client, Some("write")).await;
     let res = app
         .get("/api/v1/apps/verify_credentials", Some(&token))
         .await;

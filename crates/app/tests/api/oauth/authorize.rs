@@ -53,7 +53,7 @@ async fn full_code_flow_through_the_pages(app: TestApp) {
         .sign_in(&app, &html, "alice@example.com", "password123")
         .await;
     assert_eq!(res.status, 302);
-    let back = res.header("location").unwrap_or_default();
+    let back = res.location();
     assert!(back.starts_with("/oauth/authorize?"), "{back}");
     let session = res.header("set-cookie").unwrap_or_default();
     assert!(
@@ -76,7 +76,7 @@ async fn full_code_flow_through_the_pages(app: TestApp) {
 
     let res = browser.consent(&app, &html, "/oauth/authorize").await;
     assert_eq!(res.status, 302);
-    let location = res.header("location").unwrap_or_default();
+    let location = res.location();
     assert!(
         location.starts_with("https://client.example/callback?code="),
         "{location}"
@@ -91,9 +91,7 @@ async fn full_code_flow_through_the_pages(app: TestApp) {
     assert_eq!(j["scope"], "read profile");
     assert!(j["created_at"].is_i64());
     let token = j["access_token"].as_str().unwrap_or_default().to_owned();
-    let me = app
-        .get("/api/v1/accounts/verify_credentials", Some(&token))
-        .await;
+    let me = app.verify_credentials(&token).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["username"], "alice");
     let a = app
@@ -107,12 +105,7 @@ async fn codes_are_stored_as_digests_and_live_ten_minutes(app: TestApp) {
     app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     let code = code_for(&app, &client, "alice@example.com", &[]).await;
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let grant = woolly::db::repo::oauth::find_grant(&mut ex, &secrets::digest(&code))
         .await
@@ -194,7 +187,7 @@ async fn plain_or_missing_challenge_method_redirects_with_an_error(app: TestApp)
             .get(&authorize_path(&client, REDIRECT, &extra), None)
             .await;
         assert_eq!(res.status, 302);
-        let location = res.header("location").unwrap_or_default();
+        let location = res.location();
         assert!(location.starts_with(REDIRECT), "{location}");
         assert_eq!(
             query_param(&location, "error").as_deref(),
@@ -298,7 +291,7 @@ async fn bad_scope_or_response_type_redirects_with_error_and_state(app: TestApp)
             .get(&authorize_path(&client, REDIRECT, &extra), None)
             .await;
         assert_eq!(res.status, 302);
-        let location = res.header("location").unwrap_or_default();
+        let location = res.location();
         assert_eq!(query_param(&location, "error").as_deref(), Some(error));
         assert_eq!(
             query_param(&location, "error_description").as_deref(),
@@ -310,11 +303,7 @@ async fn bad_scope_or_response_type_redirects_with_error_and_state(app: TestApp)
         "/oauth/authorize?response_type=token&client_id={}&redirect_uri={}",
         client.client_id, REDIRECT
     );
-    let location = app
-        .get(&path, None)
-        .await
-        .header("location")
-        .unwrap_or_default();
+    let location = app.get(&path, None).await.location();
     assert_eq!(
         query_param(&location, "error").as_deref(),
         Some("unsupported_response_type")
@@ -324,11 +313,7 @@ async fn bad_scope_or_response_type_redirects_with_error_and_state(app: TestApp)
         "/oauth/authorize?client_id={}&redirect_uri={}",
         client.client_id, REDIRECT
     );
-    let location = app
-        .get(&path, None)
-        .await
-        .header("location")
-        .unwrap_or_default();
+    let location = app.get(&path, None).await.location();
     assert_eq!(
         query_param(&location, "error_description").as_deref(),
         Some("Missing required parameter: response_type.")
@@ -352,16 +337,9 @@ async fn deny_redirects_with_access_denied(app: TestApp) {
         (Method::POST, "/oauth/authorize?_method=delete"),
     ] {
         let mut browser = Browser::default();
-        let page = browser
-            .get(&app, &authorize_path(&client, REDIRECT, &[("state", "q")]))
-            .await
-            .text();
-        let to = browser
-            .sign_in(&app, &page, "alice@example.com", "password123")
-            .await
-            .header("location")
-            .unwrap_or_default();
-        let consent = browser.get(&app, &to).await.text();
+        let consent = browser
+            .alice_consent_page(&app, &client, &[("state", "q")])
+            .await;
         let csrf = crate::oauth::support::hidden(&consent, "authenticity_token");
         let res = browser
             .send(
@@ -378,7 +356,7 @@ async fn deny_redirects_with_access_denied(app: TestApp) {
             )
             .await;
         assert_eq!(res.status, 302);
-        let location = res.header("location").unwrap_or_default();
+        let location = res.location();
         assert_eq!(
             query_param(&location, "error").as_deref(),
             Some("access_denied")
@@ -397,16 +375,7 @@ async fn consent_needs_csrf_and_a_session(app: TestApp) {
     app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     let mut browser = Browser::default();
-    let page = browser
-        .get(&app, &authorize_path(&client, REDIRECT, &[]))
-        .await
-        .text();
-    let to = browser
-        .sign_in(&app, &page, "alice@example.com", "password123")
-        .await
-        .header("location")
-        .unwrap_or_default();
-    let consent = browser.get(&app, &to).await.text();
+    let consent = browser.alice_consent_page(&app, &client, &[]).await;
     // No token, and a token that is not the cookie's.
     for token in ["", "forged-token-forged-token-forged-token-000"] {
         let pairs = [
@@ -463,7 +432,7 @@ async fn consent_is_skipped_for_a_matching_live_token_unless_force_login(app: Te
         )
         .await;
     assert_eq!(res.status, 302);
-    let location = res.header("location").unwrap_or_default();
+    let location = res.location();
     assert!(query_param(&location, "code").is_some());
     assert_eq!(query_param(&location, "state").as_deref(), Some("again"));
     // Other scopes, or force_login: the consent page.

@@ -1,47 +1,33 @@
 //! `POST /oauth/revoke` (RFC 7009 as Doorkeeper answers it).
 
 use serde_json::json;
-use woolly_testkit::{TestApp, db_test};
+use woolly_testkit::{TestApp, TestResponse, db_test};
 
-use super::support::{Client, REDIRECT, register};
-
-async fn app_token(app: &TestApp, c: &Client) -> String {
-    let res = app
-        .post(
-            "/oauth/token",
-            None,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &c.client_id),
-                ("client_secret", &c.secret),
-            ],
-        )
-        .await;
-    res.json()["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn revoke(app: &TestApp, c: &Client, token: &str) -> woolly_testkit::TestResponse {
-    app.post(
-        "/oauth/revoke",
-        None,
-        &[
-            ("client_id", &c.client_id),
-            ("client_secret", &c.secret),
-            ("token", token),
-        ],
-    )
-    .await
-}
+use super::support::{Client, REDIRECT, app_token, register, revoke};
 
 const REFUSED: &str = "You are not authorized to revoke this token";
+
+/// A refused revocation: 403 with Doorkeeper's body.
+fn assert_refused(res: &TestResponse) {
+    assert_eq!(res.status, 403);
+    assert_eq!(
+        res.json(),
+        json!({"error": "unauthorized_client", "error_description": REFUSED})
+    );
+}
+
+/// The status `GET /api/v1/apps/verify_credentials` answers `token` with.
+async fn app_token_status(app: &TestApp, token: &str) -> u16 {
+    app.get("/api/v1/apps/verify_credentials", Some(token))
+        .await
+        .status
+        .as_u16()
+}
 
 #[db_test]
 async fn revokes_its_own_token(app: TestApp) {
     let client = register(&app, REDIRECT, "read").await;
-    let token = app_token(&app, &client).await;
+    let token = app_token(&app, &client, None).await;
     let res = revoke(&app, &client, &token).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), json!({}));
@@ -77,7 +63,7 @@ async fn unknown_or_missing_token_is_200(app: TestApp) {
 #[db_test]
 async fn without_client_authentication_is_403(app: TestApp) {
     let client = register(&app, REDIRECT, "read").await;
-    let token = app_token(&app, &client).await;
+    let token = app_token(&app, &client, None).await;
     let wrong = Client {
         secret: "wrong".into(),
         ..client.clone()
@@ -92,37 +78,19 @@ async fn without_client_authentication_is_403(app: TestApp) {
         )
         .await,
     ] {
-        assert_eq!(res.status, 403);
-        assert_eq!(
-            res.json(),
-            json!({"error": "unauthorized_client", "error_description": REFUSED})
-        );
+        assert_refused(&res);
     }
-    assert_eq!(
-        app.get("/api/v1/apps/verify_credentials", Some(&token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app_token_status(&app, &token).await, 200);
 }
 
 #[db_test]
 async fn another_apps_token_is_403(app: TestApp) {
     let mine = register(&app, REDIRECT, "read").await;
     let theirs = register(&app, REDIRECT, "read").await;
-    let token = app_token(&app, &theirs).await;
+    let token = app_token(&app, &theirs, None).await;
     let res = revoke(&app, &mine, &token).await;
-    assert_eq!(res.status, 403);
-    assert_eq!(
-        res.json(),
-        json!({"error": "unauthorized_client", "error_description": REFUSED})
-    );
-    assert_eq!(
-        app.get("/api/v1/apps/verify_credentials", Some(&token))
-            .await
-            .status,
-        200
-    );
+    assert_refused(&res);
+    assert_eq!(app_token_status(&app, &token).await, 200);
 }
 
 #[db_test]
@@ -130,10 +98,5 @@ async fn tokens_without_an_app_can_be_revoked_by_any_client(app: TestApp) {
     let alice = app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     assert_eq!(revoke(&app, &client, &alice.token).await.status, 200);
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&alice.token))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(app.verify_credentials(&alice.token).await.status, 401);
 }

@@ -136,10 +136,7 @@ async fn a_session_ends_when_the_user_is_disabled(app: TestApp) {
     app.user("alice").await;
     let client = register(&app, REDIRECT, "read").await;
     let mut browser = Browser::default();
-    let page = browser
-        .get(&app, &authorize_path(&client, REDIRECT, &[]))
-        .await
-        .text();
+    let page = browser.authorize_page(&app, &client, &[]).await;
     browser
         .sign_in(&app, &page, "alice@example.com", "password123")
         .await;
@@ -160,12 +157,7 @@ async fn sign_in_rehashes_bcrypt_and_records_the_session(app: TestApp) {
     let uid = user_id(&app, "alice").await;
     let legacy = bcrypt::hash("password123", 4).unwrap_or_default();
     {
-        let mut conn = app
-            .state
-            .db()
-            .conn()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = app.conn().await;
         let mut ex = conn.exec();
         woolly::db::repo::users::set_password(&mut ex, uid, &legacy, 1)
             .await
@@ -180,12 +172,7 @@ async fn sign_in_rehashes_bcrypt_and_records_the_session(app: TestApp) {
     let session = browser.cookie("_woolly_session").unwrap_or_default();
     assert_eq!(session.len(), 43);
 
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let user = woolly::db::repo::users::find(&mut ex, uid)
         .await

@@ -36,17 +36,7 @@ pub async fn register(app: &TestApp, redirect_uris: &str, scopes: &str) -> Clien
     }
 }
 
-/// The `value` of the input named `name` in an HTML page.
-pub fn hidden(html: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    html.find(&needle)
-        .map(|i| &html[i + needle.len()..])
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/")
-        .replace("&#x3d;", "=")
-}
+pub use woolly_testkit::hidden_input as hidden;
 
 /// A query parameter of a URL (absolute or a path).
 pub fn query_param(location: &str, key: &str) -> Option<String> {
@@ -137,6 +127,33 @@ impl Browser {
         self.send(app, Method::POST, path, Some(form)).await
     }
 
+    /// The text of the authorize page for `client` (redirecting to [`REDIRECT`]).
+    pub async fn authorize_page(
+        &mut self,
+        app: &TestApp,
+        client: &Client,
+        extra: &[(&str, &str)],
+    ) -> String {
+        self.get(app, &authorize_path(client, REDIRECT, extra))
+            .await
+            .text()
+    }
+
+    /// Opens the authorize page, signs in as alice and follows the redirect: the consent page.
+    pub async fn alice_consent_page(
+        &mut self,
+        app: &TestApp,
+        client: &Client,
+        extra: &[(&str, &str)],
+    ) -> String {
+        let page = self.authorize_page(app, client, extra).await;
+        let to = self
+            .sign_in(app, &page, "alice@example.com", "password123")
+            .await
+            .location();
+        self.get(app, &to).await.text()
+    }
+
     /// Submits the sign-in form of `page`.
     pub async fn sign_in(
         &mut self,
@@ -162,24 +179,8 @@ impl Browser {
 
     /// Submits one of the consent forms (`/oauth/authorize` or `/oauth/authorize/deny`).
     pub async fn consent(&mut self, app: &TestApp, page: &str, action: &str) -> TestResponse {
-        let fields = [
-            "authenticity_token",
-            "client_id",
-            "redirect_uri",
-            "state",
-            "response_type",
-            "scope",
-            "code_challenge",
-            "code_challenge_method",
-        ];
-        let values: Vec<(String, String)> = fields
-            .iter()
-            .map(|f| ((*f).to_owned(), hidden(page, f)))
-            .collect();
-        let pairs: Vec<(&str, &str)> = values
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let values = woolly_testkit::consent_form(page);
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.post(app, action, &pairs).await
     }
 
@@ -191,17 +192,17 @@ impl Browser {
         if text.contains("action=\"/oauth/sign_in\"") {
             let res = self.sign_in(app, &text, email, "password123").await;
             assert_eq!(res.status, 302, "{}", res.text());
-            let to = res.header("location").unwrap_or_default();
+            let to = res.location();
             let consent = self.get(app, &to).await;
             if consent.status == 302 {
-                return consent.header("location").unwrap_or_default();
+                return consent.location();
             }
             assert_eq!(consent.status, 200, "{}", consent.text());
             text = consent.text();
         }
         let res = self.consent(app, &text, "/oauth/authorize").await;
         assert_eq!(res.status, 302, "{}", res.text());
-        res.header("location").unwrap_or_default()
+        res.location()
     }
 }
 
@@ -245,4 +246,36 @@ pub async fn user_id(app: &TestApp, username: &str) -> i64 {
         .await
         .map(|u| u.id)
         .unwrap_or_default()
+}
+
+/// The client-credentials grant for `c`, with `scope` when given.
+pub async fn client_credentials(app: &TestApp, c: &Client, scope: Option<&str>) -> TestResponse {
+    let mut pairs = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", c.client_id.as_str()),
+        ("client_secret", c.secret.as_str()),
+    ];
+    if let Some(s) = scope {
+        pairs.push(("scope", s));
+    }
+    app.post("/oauth/token", None, &pairs).await
+}
+
+/// An app token (no user) from the client-credentials grant.
+pub async fn app_token(app: &TestApp, c: &Client, scope: Option<&str>) -> String {
+    let res = client_credentials(app, c, scope).await;
+    match res.json()["access_token"].as_str() {
+        Some(token) => token.to_owned(),
+        None => panic!("no app token: {}", res.text()),
+    }
+}
+
+/// `POST /oauth/revoke` of `token`, authenticated as client `c`.
+pub async fn revoke(app: &TestApp, c: &Client, token: &str) -> TestResponse {
+    let pairs = [
+        ("client_id", c.client_id.as_str()),
+        ("client_secret", c.secret.as_str()),
+        ("token", token),
+    ];
+    app.post("/oauth/revoke", None, &pairs).await
 }

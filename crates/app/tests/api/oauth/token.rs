@@ -3,7 +3,7 @@
 use base64::Engine;
 use woolly_testkit::{TestApp, TestResponse, db_test};
 
-use super::support::{Client, REDIRECT, code_for, exchange, register};
+use super::support::{Client, REDIRECT, client_credentials, code_for, exchange, register};
 
 const INVALID_GRANT: &str = "The provided authorization grant is invalid, expired, revoked, \
                              does not match the redirection URI used in the authorization \
@@ -29,18 +29,6 @@ fn assert_oauth_error(res: &TestResponse, status: u16, error: &str, description:
     );
 }
 
-async fn client_credentials(app: &TestApp, c: &Client, scope: Option<&str>) -> TestResponse {
-    let mut pairs = vec![
-        ("grant_type", "client_credentials"),
-        ("client_id", c.client_id.as_str()),
-        ("client_secret", c.secret.as_str()),
-    ];
-    if let Some(s) = scope {
-        pairs.push(("scope", s));
-    }
-    app.post("/oauth/token", None, &pairs).await
-}
-
 #[db_test]
 async fn client_credentials_issue_app_tokens(app: TestApp) {
     let client = register(&app, REDIRECT, "read write").await;
@@ -57,9 +45,7 @@ async fn client_credentials_issue_app_tokens(app: TestApp) {
     assert_eq!(j.as_object().map(|o| o.len()), Some(4));
     let token = j["access_token"].as_str().unwrap_or_default();
     // No user behind it.
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(token))
-        .await;
+    let res = app.verify_credentials(token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (422, "This method requires an authenticated user")
@@ -206,22 +192,14 @@ async fn wrong_missing_or_unknown_client_is_401(app: TestApp) {
         secret: "wrong".into(),
         ..client.clone()
     };
-    assert_oauth_error(
-        &client_credentials(&app, &wrong, None).await,
-        401,
-        "invalid_client",
-        INVALID_CLIENT,
-    );
     let unknown = Client {
         client_id: "unknown".into(),
         ..client.clone()
     };
-    assert_oauth_error(
-        &client_credentials(&app, &unknown, None).await,
-        401,
-        "invalid_client",
-        INVALID_CLIENT,
-    );
+    for bad in [&wrong, &unknown] {
+        let res = client_credentials(&app, bad, None).await;
+        assert_oauth_error(&res, 401, "invalid_client", INVALID_CLIENT);
+    }
     let res = app
         .post(
             "/oauth/token",
@@ -353,12 +331,7 @@ async fn a_replayed_code_is_refused_and_revokes_its_token(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    assert_eq!(
-        app.get("/api/v1/accounts/verify_credentials", Some(&token))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify_credentials(&token).await.status, 200);
 
     assert_oauth_error(
         &exchange(&app, &client, &code, &[]).await,
@@ -366,9 +339,7 @@ async fn a_replayed_code_is_refused_and_revokes_its_token(app: TestApp) {
         "invalid_grant",
         INVALID_GRANT,
     );
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&token))
-        .await;
+    let res = app.verify_credentials(&token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (401, "The access token was revoked")
@@ -400,12 +371,7 @@ async fn tokens_are_stored_as_digests(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let mut conn = app
-        .state
-        .db()
-        .conn()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = app.conn().await;
     let mut ex = conn.exec();
     let row =
         woolly::db::repo::oauth::find_token(&mut ex, &woolly::domain::secrets::digest(&token))
@@ -442,9 +408,7 @@ async fn concurrent_exchanges_of_one_code_count_as_a_replay(app: TestApp) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&token))
-        .await;
+    let res = app.verify_credentials(&token).await;
     assert_eq!(
         (res.status.as_u16(), res.error().as_str()),
         (401, "The access token was revoked")

@@ -88,6 +88,10 @@ async fn upload(
     patch_multipart(app, token, &[], &[(field, name, ct, bytes)]).await
 }
 
+async fn upload_avatar_gif(app: &TestApp, token: &str, bytes: &[u8]) -> TestResponse {
+    upload(app, token, "avatar", "a.gif", "image/gif", bytes).await
+}
+
 /// Fetches a rendered image URL through the router; returns (status, content type, bytes).
 async fn fetch(app: &TestApp, url: &str) -> (u16, String, Vec<u8>) {
     let path = url.strip_prefix("https://woolly.test").unwrap();
@@ -170,15 +174,7 @@ async fn header_is_downscaled_with_description(app: TestApp) {
 #[db_test]
 async fn animated_gif_gets_a_static_png(app: TestApp) {
     let alice = app.user("alice").await;
-    let res = upload(
-        &app,
-        &alice.token,
-        "avatar",
-        "a.gif",
-        "image/gif",
-        &animated_gif(64, 48),
-    )
-    .await;
+    let res = upload_avatar_gif(&app, &alice.token, &animated_gif(64, 48)).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let a = res.json();
     let avatar = a["avatar"].as_str().unwrap();
@@ -475,15 +471,7 @@ fn many_frame_gif(frames: usize) -> Vec<u8> {
 #[db_test]
 async fn gif_over_the_frame_budget_is_422_before_decoding(app: TestApp) {
     let alice = app.user("alice").await;
-    let res = upload(
-        &app,
-        &alice.token,
-        "avatar",
-        "a.gif",
-        "image/gif",
-        &many_frame_gif(300),
-    )
-    .await;
+    let res = upload_avatar_gif(&app, &alice.token, &many_frame_gif(300)).await;
     assert_eq!(res.status, 422, "{}", res.text());
     let body = res.json();
     assert_eq!(

@@ -37,6 +37,11 @@ pub async fn patch_multipart(
         .await
 }
 
+pub async fn patch_json(app: &TestApp, token: &str, body: &Value) -> TestResponse {
+    app.json_request(Method::PATCH, PATH, Some(token), body)
+        .await
+}
+
 pub async fn me(app: &TestApp, token: &str) -> Value {
     app.get("/api/v1/accounts/verify_credentials", Some(token))
         .await
@@ -193,19 +198,17 @@ async fn fields_as_hash_in_received_order_with_blank_pairs_dropped(app: TestApp)
     // in the order the keys came, as a Rails params hash (not by numeric key)
     assert_eq!(names, vec!["second", "first", "tenth"]);
     // the same with a JSON object
-    let res = app
-        .json_request(
-            Method::PATCH,
-            PATH,
-            Some(&alice.token),
-            &json!({
-                "fields_attributes": {
-                    "1": {"name": "one", "value": "1"},
-                    "0": {"name": "zero", "value": "0"},
-                },
-            }),
-        )
-        .await;
+    let res = patch_json(
+        &app,
+        &alice.token,
+        &json!({
+            "fields_attributes": {
+                "1": {"name": "one", "value": "1"},
+                "0": {"name": "zero", "value": "0"},
+            },
+        }),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
         res.json()["source"]["fields"],
@@ -506,16 +509,14 @@ async fn multipart_text_parts_with_brackets(app: TestApp) {
 #[db_test]
 async fn field_names_are_plain_text_and_values_html(app: TestApp) {
     let alice = app.user("alice").await;
-    let res = app
-        .json_request(
-            Method::PATCH,
-            PATH,
-            Some(&alice.token),
-            &json!({
-                "fields_attributes": [{"name": "Q&A <b>", "value": "a & b"}],
-            }),
-        )
-        .await;
+    let res = patch_json(
+        &app,
+        &alice.token,
+        &json!({
+            "fields_attributes": [{"name": "Q&A <b>", "value": "a & b"}],
+        }),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let a = res.json();
     // upstream's FieldSerializer sends the name as stored; only the value is HTML
@@ -533,16 +534,7 @@ async fn raw_text_is_capped_before_urls_are_counted(app: TestApp) {
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(details(&res.json())["note"][0]["error"], "ERR_TOO_LONG");
     // the same as multipart
-    let (ct, body) = multipart(&[("note", &url_note)], &[]);
-    let res = app
-        .request(
-            Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&alice.token),
-            Some(&ct),
-            body,
-        )
-        .await;
+    let res = patch_multipart(&app, &alice.token, &[("note", &url_note)], &[]).await;
     assert_eq!(res.status, 422, "{}", res.text());
     let long = "f".repeat(2_551);
     for key in ["fields_attributes[0][name]", "fields_attributes[0][value]"] {

@@ -8,7 +8,7 @@ use woolly::domain::{secrets, time};
 use woolly::services::operator::{self, CreateAccount};
 use woolly_testkit::{TestApp, db_test};
 
-use crate::registration::{app_token, confirmation_token, valid_form};
+use crate::registration::{app_token, confirmation_token, valid_form, visit_confirmation};
 
 /// Signs `username` up through a fresh app; returns the user's token.
 async fn signed_up(app: &TestApp, username: &str, email: &str) -> String {
@@ -55,12 +55,7 @@ async fn expired_token_is_refused(app: TestApp) {
         &[user.id],
     )
     .await;
-    let res = app
-        .get(
-            &format!("/auth/confirmation?confirmation_token={token}"),
-            None,
-        )
-        .await;
+    let res = visit_confirmation(&app, &token).await;
     assert_eq!(res.status, 422);
     assert!(res.text().contains("within 2 days"));
     let user = operator::find_user(&app.state, "slow").await.unwrap();
@@ -95,12 +90,7 @@ async fn confirming_on_an_open_server_approves(app: TestApp) {
         .await
         .unwrap();
     }
-    let res = app
-        .get(
-            &format!("/auth/confirmation?confirmation_token={token}"),
-            None,
-        )
-        .await;
+    let res = visit_confirmation(&app, &token).await;
     assert_eq!(res.status, 200);
     let user = operator::find_user(&app.state, "waiting").await.unwrap();
     assert!(user.confirmed_at.is_some());
@@ -129,24 +119,8 @@ async fn resend_replaces_the_token(app: TestApp) {
     }
     let second = second.unwrap();
     assert_ne!(first, second);
-    assert_eq!(
-        app.get(
-            &format!("/auth/confirmation?confirmation_token={first}"),
-            None
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        app.get(
-            &format!("/auth/confirmation?confirmation_token={second}"),
-            None
-        )
-        .await
-        .status,
-        200
-    );
+    assert_eq!(visit_confirmation(&app, &first).await.status, 404);
+    assert_eq!(visit_confirmation(&app, &second).await.status, 200);
 
     // confirmed now: nothing to resend
     let res = app
@@ -184,19 +158,14 @@ async fn resend_to_a_new_address(app: TestApp) {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let token = confirmation_token(&app, "fixed@example.org").await;
-    assert_eq!(
-        app.get(
-            &format!("/auth/confirmation?confirmation_token={token}"),
-            None
-        )
-        .await
-        .status,
-        200
-    );
+    assert_eq!(visit_confirmation(&app, &token).await.status, 200);
     let user = operator::find_user(&app.state, "typo").await.unwrap();
     assert_eq!(user.email, "fixed@example.org");
     assert!(user.confirmed_at.is_some());
 }
+
+const NOT_THE_SIGN_UP_APP: &str =
+    "This method is only available to the application the user originally signed-up with";
 
 #[db_test]
 async fn resend_needs_the_signing_up_app_and_write_scope(app: TestApp) {
@@ -205,20 +174,14 @@ async fn resend_needs_the_signing_up_app_and_write_scope(app: TestApp) {
         .post("/api/v1/emails/confirmations", Some(&alice.token), &[])
         .await;
     assert_eq!(res.status, 403);
-    assert_eq!(
-        res.error(),
-        "This method is only available to the application the user originally signed-up with"
-    );
+    assert_eq!(res.error(), NOT_THE_SIGN_UP_APP);
 
     let app_only = app_token(&app, "read write", "write").await;
     let res = app
         .post("/api/v1/emails/confirmations", Some(&app_only), &[])
         .await;
     assert_eq!(res.status, 403);
-    assert_eq!(
-        res.error(),
-        "This method is only available to the application the user originally signed-up with"
-    );
+    assert_eq!(res.error(), NOT_THE_SIGN_UP_APP);
 
     let reader = app.user_with("reader", None, "read").await;
     let res = app
@@ -265,15 +228,7 @@ async fn check_confirmation_answers_a_boolean(app: TestApp) {
     assert_eq!(res.status, 200);
     assert_eq!(res.json(), json!(false));
     let token = confirmation_token(&app, "checker@example.org").await;
-    assert_eq!(
-        app.get(
-            &format!("/auth/confirmation?confirmation_token={token}"),
-            None
-        )
-        .await
-        .status,
-        200
-    );
+    assert_eq!(visit_confirmation(&app, &token).await.status, 200);
     assert_eq!(
         app.get("/api/v1/emails/check_confirmation", Some(&user_token))
             .await

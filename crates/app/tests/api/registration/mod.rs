@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use woolly::config::RegistrationsMode;
 use woolly::db::repo::oauth;
 use woolly::domain::{secrets, time};
-use woolly_testkit::{TestApp, db_test};
+use woolly_testkit::{TestApp, TestResponse, db_test};
 
 /// An app with `scopes` and a client-credentials token of `token_scopes`; returns the token.
 pub async fn app_token(app: &TestApp, scopes: &str, token_scopes: &str) -> String {
@@ -70,11 +70,13 @@ pub async fn confirmation_token(app: &TestApp, to: &str) -> String {
     panic!("no confirmation mail to {to}");
 }
 
-async fn sign_up(
-    app: &TestApp,
-    token: &str,
-    form: &[(&str, &str)],
-) -> woolly_testkit::TestResponse {
+/// Opens the confirmation link of a mail (`/auth/confirmation?confirmation_token=…`).
+pub async fn visit_confirmation(app: &TestApp, token: &str) -> TestResponse {
+    let path = format!("/auth/confirmation?confirmation_token={token}");
+    app.get(&path, None).await
+}
+
+async fn sign_up(app: &TestApp, token: &str, form: &[(&str, &str)]) -> TestResponse {
     app.post("/api/v1/accounts", Some(token), form).await
 }
 
@@ -99,9 +101,7 @@ async fn happy_path_token_works_after_confirmation(app: TestApp) {
     assert_eq!(body.as_object().map(|o| o.len()), Some(4));
     let user_token = body["access_token"].as_str().unwrap().to_owned();
 
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&user_token))
-        .await;
+    let res = app.verify_credentials(&user_token).await;
     assert_eq!(res.status, 403);
     assert_eq!(
         res.error(),
@@ -109,12 +109,7 @@ async fn happy_path_token_works_after_confirmation(app: TestApp) {
     );
 
     let confirm = confirmation_token(&app, "newbie@example.org").await;
-    let page = app
-        .get(
-            &format!("/auth/confirmation?confirmation_token={confirm}"),
-            None,
-        )
-        .await;
+    let page = visit_confirmation(&app, &confirm).await;
     assert_eq!(page.status, 200);
     assert!(
         page.header("content-type")
@@ -123,19 +118,12 @@ async fn happy_path_token_works_after_confirmation(app: TestApp) {
     );
     assert!(page.text().contains("confirmed"));
 
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&user_token))
-        .await;
+    let res = app.verify_credentials(&user_token).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["username"], "newbie");
 
     // the link works once
-    let again = app
-        .get(
-            &format!("/auth/confirmation?confirmation_token={confirm}"),
-            None,
-        )
-        .await;
+    let again = visit_confirmation(&app, &confirm).await;
     assert_eq!(again.status, 404);
 
     let user = woolly::services::operator::find_user(&app.state, "newbie")
@@ -417,18 +405,8 @@ async fn approval_mode_keeps_users_pending_with_their_reason(app: TestApp) {
     app.user_with("sheriff", Some("Moderator"), "read").await;
     app.user("bystander").await;
     let confirm = confirmation_token(&app, "hopeful@example.org").await;
-    assert_eq!(
-        app.get(
-            &format!("/auth/confirmation?confirmation_token={confirm}"),
-            None
-        )
-        .await
-        .status,
-        200
-    );
-    let res = app
-        .get("/api/v1/accounts/verify_credentials", Some(&user_token))
-        .await;
+    assert_eq!(visit_confirmation(&app, &confirm).await.status, 200);
+    let res = app.verify_credentials(&user_token).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.error(), "Your login is currently pending approval");
     let user = woolly::services::operator::find_user(&app.state, "hopeful")

@@ -240,12 +240,7 @@ async fn muted_or_blocking_recipients_get_no_mention_notification(app: TestApp) 
     let bob = app.user("bob").await;
     mute(&app, &bob.account_id, &alice.account_id, None).await;
     post(&app, &alice.token, &[("status", "@bob hello")]).await;
-    let n = app
-        .scalar(&format!(
-            "SELECT COUNT(*) FROM notifications WHERE account_id = {}",
-            bob.account_id
-        ))
-        .await;
+    let n = app.notification_count(&bob.account_id).await;
     assert_eq!(n, 0);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM mentions").await, 1);
 }
