@@ -210,12 +210,8 @@ pub async fn delete_deletion_request(
     ex: &mut Exec<'_>,
     account_id: i64,
 ) -> Result<(), sqlx::Error> {
-    execute(
-        ex,
-        "DELETE FROM account_deletion_requests WHERE account_id = $1",
-        &args![account_id],
-    )
-    .await?;
+    let sql = "DELETE FROM account_deletion_requests WHERE account_id = $1";
+    execute(ex, sql, &args![account_id]).await?;
     Ok(())
 }
 
