@@ -35,8 +35,24 @@ async fn candidates(state: &AppState, me: i64) -> ApiResult<Vec<(i64, Vec<&'stat
     let now = time::now();
     let since = now.saturating_sub(GLOBAL_WINDOW_MS);
     let friends = repo::friends_of_friends(&mut ex, me, now, BATCH_SIZE).await?;
-    let followed = repo::most_followed(&mut ex, me, now, since, BATCH_SIZE).await?;
-    let interactions = repo::most_interactions(&mut ex, me, now, since, BATCH_SIZE).await?;
+    let followed = repo::global(
+        &mut ex,
+        repo::GlobalSource::MostFollowed,
+        me,
+        now,
+        since,
+        BATCH_SIZE,
+    )
+    .await?;
+    let interactions = repo::global(
+        &mut ex,
+        repo::GlobalSource::MostInteractions,
+        me,
+        now,
+        since,
+        BATCH_SIZE,
+    )
+    .await?;
 
     // The global source ranks each account by the sum of count / (1 + count) over its
     // reasons (upstream's `global_follow_recommendations` view).

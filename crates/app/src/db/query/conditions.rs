@@ -73,6 +73,13 @@ pub fn id_bounds(cursor: &Cursor) -> (i64, i64) {
     )
 }
 
+/// The values of a newest-first page of one owner's rows whose statement is fixed text:
+/// `$1` the owner, `$2`/`$3` the [`id_bounds`], `$4` the limit.
+pub fn owner_page_args(owner: i64, cursor: &Cursor) -> Args {
+    let (upper, lower) = id_bounds(cursor);
+    super::args![owner, upper, lower, cursor.limit_i64()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

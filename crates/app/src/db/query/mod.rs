@@ -17,5 +17,5 @@ pub mod run;
 
 pub(crate) use args::args;
 pub use args::{Arg, Args, placeholders, value_rows, values};
-pub use conditions::{Conditions, id_bounds, paginate};
+pub use conditions::{Conditions, id_bounds, owner_page_args, paginate};
 pub use run::{execute, fetch_all, fetch_one, fetch_optional, fetch_scalars};

@@ -1,7 +1,7 @@
 //! `account_domain_blocks`: the domains a user blocks, and the rows a new block cleans up.
 
 use crate::db::Exec;
-use crate::db::query::{args, execute, fetch_all, id_bounds};
+use crate::db::query::{args, execute, fetch_all, owner_page_args};
 use crate::db::repo::pairs::{DOMAIN_BLOCKS, pair_fns};
 use crate::domain::page::Cursor;
 
@@ -16,13 +16,7 @@ pub async fn page(
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let sql = "SELECT id, domain FROM account_domain_blocks \
                WHERE account_id = $1 AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4";
-    let (upper, lower) = id_bounds(cursor);
-    fetch_all(
-        ex,
-        sql,
-        &args![account_id, upper, lower, cursor.limit_i64()],
-    )
-    .await
+    fetch_all(ex, sql, &owner_page_args(account_id, cursor)).await
 }
 
 /// The follow graph between `account_id` and the accounts of one domain.

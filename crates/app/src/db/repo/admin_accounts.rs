@@ -201,59 +201,15 @@ pub fn filter_conditions(
     plan: FilterPlan,
     backend: Backend,
 ) -> AccountConditions {
-    let mut from_users = false;
     let mut c = Conditions::default();
     c.push("a.id <> -99");
-    match (f.origin, &f.by_domain) {
-        (_, Some(d)) => {
-            if f.origin == Some(Origin::Local) {
-                c.push("a.domain IS NULL");
-            }
-            c.eq("a.domain", d);
-        }
-        (Some(Origin::Local), None) => c.push("a.domain IS NULL"),
-        (Some(Origin::Remote), None) => c.push("a.domain IS NOT NULL"),
-        (None, None) => {}
-    }
-    match f.status {
-        Some(Status::Active) => c.push(NOT_DELETED),
-        Some(Status::Pending) => {
-            from_users = true;
-            c.push("u.approved = FALSE");
-        }
-        Some(Status::Disabled) => {
-            from_users = true;
-            c.push("u.disabled = TRUE");
-            c.push(NOT_DELETED);
-        }
-        Some(Status::Silenced) => c.push("a.silenced_at IS NOT NULL"),
-        Some(Status::Suspended) => c.push("a.suspended_at IS NOT NULL"),
-        Some(Status::Sensitized) => c.push("a.sensitized_at IS NOT NULL"),
-        None => {}
-    }
+    push_origin(&mut c, f.origin, f.by_domain.as_deref());
+    let from_users = push_status(&mut c, f.status);
     if let Some(ids) = &f.role_ids {
-        if ids.is_empty() {
-            c.push("1 = 0");
-        } else {
-            let list = c.args.list(ids);
-            c.push(format!(
-                "a.id IN (SELECT u.account_id FROM users u WHERE u.role_id IN ({list}))"
-            ));
-        }
+        push_roles(&mut c, ids);
     }
     if let Some(user_id) = f.invited_by {
-        let p = c.arg(user_id);
-        // From the inviter's invites to the users who used them, never a walk of accounts:
-        // PostgreSQL gets the (small) list first as an array, since with few invites its
-        // estimates otherwise pick a backward walk of every account (1.2 s at 1M).
-        let invitees = format!(
-            "SELECT u.account_id FROM users u WHERE u.invite_id IN \
-             (SELECT i.id FROM invites i WHERE i.user_id = {p})"
-        );
-        c.push(match backend {
-            Backend::Sqlite => format!("a.id IN ({invitees})"),
-            Backend::Postgres => format!("a.id = ANY(ARRAY({invitees}))"),
-        });
+        push_invited_by(&mut c, user_id, backend);
     }
     if let Some(v) = &f.username {
         let cond = prefix_condition(&mut c, "a.username_lower", v);
@@ -270,22 +226,7 @@ pub fn filter_conditions(
         ));
     }
     match &f.ip {
-        Some(Some((lo, hi))) => {
-            let (plo, phi) = (c.arg(lo), c.arg(hi));
-            c.push(if plan.walk_ip {
-                // A correlated scalar subquery, probed per account: as EXISTS, SQLite
-                // would first build a bloom filter over every row of user_ips.
-                format!(
-                    "(SELECT 1 FROM user_ips i WHERE i.account_id = a.id \
-                     AND i.ip_key BETWEEN {plo} AND {phi} LIMIT 1) IS NOT NULL"
-                )
-            } else {
-                format!(
-                    "a.id IN (SELECT i.account_id FROM user_ips i \
-                     WHERE i.ip_key BETWEEN {plo} AND {phi})"
-                )
-            });
-        }
+        Some(Some((lo, hi))) => push_ip_range(&mut c, lo, hi, plan.walk_ip),
         Some(None) => c.push("1 = 0"),
         None => {}
     }
@@ -293,6 +234,90 @@ pub fn filter_conditions(
         conds: c,
         from_users,
     }
+}
+
+/// `origin` and `by_domain`: a domain wins over `remote`, but `local` with a domain matches
+/// nobody (a local account has no domain), as upstream's two scopes combined.
+fn push_origin(c: &mut Conditions, origin: Option<Origin>, by_domain: Option<&str>) {
+    match (origin, by_domain) {
+        (_, Some(d)) => {
+            if origin == Some(Origin::Local) {
+                c.push("a.domain IS NULL");
+            }
+            c.eq("a.domain", d);
+        }
+        (Some(Origin::Local), None) => c.push("a.domain IS NULL"),
+        (Some(Origin::Remote), None) => c.push("a.domain IS NOT NULL"),
+        (None, None) => {}
+    }
+}
+
+/// `status`; returns whether the page is driven from `users u` (a user-side status).
+fn push_status(c: &mut Conditions, status: Option<Status>) -> bool {
+    match status {
+        Some(Status::Active) => c.push(NOT_DELETED),
+        Some(Status::Pending) => {
+            c.push("u.approved = FALSE");
+            return true;
+        }
+        Some(Status::Disabled) => {
+            c.push("u.disabled = TRUE");
+            c.push(NOT_DELETED);
+            return true;
+        }
+        Some(Status::Silenced) => c.push("a.silenced_at IS NOT NULL"),
+        Some(Status::Suspended) => c.push("a.suspended_at IS NOT NULL"),
+        Some(Status::Sensitized) => c.push("a.sensitized_at IS NOT NULL"),
+        None => {}
+    }
+    false
+}
+
+/// `role_ids`: accounts whose user holds one of the roles (none given matches nobody).
+fn push_roles(c: &mut Conditions, ids: &[i64]) {
+    if ids.is_empty() {
+        c.push("1 = 0");
+    } else {
+        let list = c.args.list(ids);
+        c.push(format!(
+            "a.id IN (SELECT u.account_id FROM users u WHERE u.role_id IN ({list}))"
+        ));
+    }
+}
+
+/// `invited_by`: accounts of the users who used one of the inviter's invites.
+fn push_invited_by(c: &mut Conditions, user_id: i64, backend: Backend) {
+    let p = c.arg(user_id);
+    // From the inviter's invites to the users who used them, never a walk of accounts:
+    // PostgreSQL gets the (small) list first as an array, since with few invites its
+    // estimates otherwise pick a backward walk of every account (1.2 s at 1M).
+    let invitees = format!(
+        "SELECT u.account_id FROM users u WHERE u.invite_id IN \
+         (SELECT i.id FROM invites i WHERE i.user_id = {p})"
+    );
+    c.push(match backend {
+        Backend::Sqlite => format!("a.id IN ({invitees})"),
+        Backend::Postgres => format!("a.id = ANY(ARRAY({invitees}))"),
+    });
+}
+
+/// `ip`: accounts with a known address in the `ip_key` range, probed per account when the
+/// plan walks accounts, else collected from the range.
+fn push_ip_range(c: &mut Conditions, lo: &str, hi: &str, walk: bool) {
+    let (plo, phi) = (c.arg(lo), c.arg(hi));
+    c.push(if walk {
+        // A correlated scalar subquery, probed per account: as EXISTS, SQLite
+        // would first build a bloom filter over every row of user_ips.
+        format!(
+            "(SELECT 1 FROM user_ips i WHERE i.account_id = a.id \
+             AND i.ip_key BETWEEN {plo} AND {phi} LIMIT 1) IS NOT NULL"
+        )
+    } else {
+        format!(
+            "a.id IN (SELECT i.account_id FROM user_ips i \
+             WHERE i.ip_key BETWEEN {plo} AND {phi})"
+        )
+    });
 }
 
 #[cfg(test)]

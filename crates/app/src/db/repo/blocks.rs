@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::db::query::{args, fetch_all, fetch_optional, id_bounds};
+use crate::db::query::{args, fetch_all, fetch_optional, owner_page_args};
 use crate::db::repo::pairs::{self, BLOCKS, DOMAIN_BLOCKS, pair_fns};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
@@ -56,11 +56,5 @@ pub async fn page(
     let sql = "SELECT b.id, b.target_account_id FROM blocks b JOIN accounts a ON a.id = b.target_account_id \
                WHERE b.account_id = $1 AND b.id < $2 AND b.id > $3 \
                AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY b.id DESC LIMIT $4";
-    let (upper, lower) = id_bounds(cursor);
-    fetch_all(
-        ex,
-        sql,
-        &args![account_id, upper, lower, cursor.limit_i64()],
-    )
-    .await
+    fetch_all(ex, sql, &owner_page_args(account_id, cursor)).await
 }

@@ -1,7 +1,7 @@
 //! `account_pins`: accounts featured (endorsed) on a profile.
 
 use crate::db::Exec;
-use crate::db::query::{args, fetch_scalars, id_bounds};
+use crate::db::query::{fetch_scalars, owner_page_args};
 use crate::db::repo::pairs::{ENDORSEMENTS, pair_fns};
 use crate::domain::page::Cursor;
 
@@ -19,11 +19,5 @@ pub async fn page(
                WHERE p.account_id = $1 AND p.target_account_id < $2 AND p.target_account_id > $3 \
                AND a.suspended_at IS NULL AND a.deleted_at IS NULL \
                ORDER BY p.target_account_id DESC LIMIT $4";
-    let (upper, lower) = id_bounds(cursor);
-    fetch_scalars(
-        ex,
-        sql,
-        &args![account_id, upper, lower, cursor.limit_i64()],
-    )
-    .await
+    fetch_scalars(ex, sql, &owner_page_args(account_id, cursor)).await
 }

@@ -4,7 +4,9 @@
 use sqlx::FromRow;
 
 use crate::db::query::rows::fetch_in;
-use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, id_bounds};
+use crate::db::query::{
+    args, execute, fetch_all, fetch_one, fetch_optional, id_bounds, owner_page_args,
+};
 use crate::db::repo::pairs::{self, OnConflict, Pair};
 use crate::db::sqlite_reads::query_rows;
 use crate::db::{Db, Exec};
@@ -165,8 +167,7 @@ pub async fn page(
     now: i64,
 ) -> Result<PageRows, sqlx::Error> {
     let sql = page_sql(side, viewer.is_some());
-    let (upper, lower) = id_bounds(cursor);
-    let mut args = args![target, upper, lower, cursor.limit_i64()];
+    let mut args = owner_page_args(target, cursor);
     if let Some(v) = viewer {
         args = args.with(v).with(now);
     }

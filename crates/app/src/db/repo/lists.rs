@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use crate::db::Exec;
 use crate::db::query::rows::execute_in;
 use crate::db::query::{
-    args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars, id_bounds,
+    args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars, owner_page_args,
 };
 use crate::domain::page::Cursor;
 
@@ -147,6 +147,5 @@ pub async fn members_page(
     let sql = "SELECT la.account_id FROM list_accounts la JOIN accounts a ON a.id = la.account_id \
                WHERE la.list_id = $1 AND la.account_id < $2 AND la.account_id > $3 AND a.suspended_at IS NULL \
                ORDER BY la.account_id DESC LIMIT $4";
-    let (upper, lower) = id_bounds(cursor);
-    fetch_scalars(ex, sql, &args![list_id, upper, lower, cursor.limit_i64()]).await
+    fetch_scalars(ex, sql, &owner_page_args(list_id, cursor)).await
 }

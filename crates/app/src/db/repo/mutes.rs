@@ -4,8 +4,8 @@
 use sqlx::FromRow;
 
 use crate::db::Exec;
-use crate::db::query::{args, execute, fetch_all, fetch_optional, id_bounds};
-use crate::db::repo::pairs::{self, MUTES, OnConflict, pair_fns};
+use crate::db::query::{args, execute, fetch_all, fetch_optional, owner_page_args};
+use crate::db::repo::pairs::{self, MUTES, pair_fns};
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -30,19 +30,8 @@ pub async fn upsert(
         ("hide_notifications", hide_notifications.into()),
         ("expires_at", expires_at.into()),
     ];
-    let update = OnConflict::Update;
-    pairs::insert(
-        ex,
-        MUTES,
-        id,
-        account_id,
-        target_account_id,
-        now,
-        &extra,
-        update,
-    )
-    .await?;
-    Ok(())
+    let row = (id, account_id, target_account_id);
+    pairs::upsert(ex, MUTES, row, now, &extra).await
 }
 
 pair_fns!(MUTES, i64; delete -> bool);
@@ -78,7 +67,6 @@ pub async fn page(
                WHERE m.account_id = $1 AND m.id < $2 AND m.id > $3 \
                AND (m.expires_at IS NULL OR m.expires_at > $5) \
                AND a.suspended_at IS NULL AND a.deleted_at IS NULL ORDER BY m.id DESC LIMIT $4";
-    let (upper, lower) = id_bounds(cursor);
-    let args = args![account_id, upper, lower, cursor.limit_i64(), now];
+    let args = owner_page_args(account_id, cursor).with(now);
     fetch_all(ex, sql, &args).await
 }

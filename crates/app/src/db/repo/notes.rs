@@ -1,7 +1,7 @@
 //! `account_notes`: private notes about other accounts.
 
 use crate::db::Exec;
-use crate::db::repo::pairs::{self, NOTES, OnConflict, pair_fns};
+use crate::db::repo::pairs::{self, NOTES, pair_fns};
 
 /// Creates or replaces the note of `account_id` about `target_account_id`.
 pub async fn upsert(
@@ -13,19 +13,8 @@ pub async fn upsert(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let extra = [("comment", comment.into()), ("updated_at", now.into())];
-    let update = OnConflict::Update;
-    pairs::insert(
-        ex,
-        NOTES,
-        id,
-        account_id,
-        target_account_id,
-        now,
-        &extra,
-        update,
-    )
-    .await?;
-    Ok(())
+    let row = (id, account_id, target_account_id);
+    pairs::upsert(ex, NOTES, row, now, &extra).await
 }
 
 pair_fns!(NOTES, i64; delete -> ());

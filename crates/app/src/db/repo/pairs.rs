@@ -80,6 +80,29 @@ pub async fn insert(
     Ok(execute(ex, &sql, &args).await? > 0)
 }
 
+/// Creates the account's row about `target_account_id`, or overwrites its `extra` columns.
+pub async fn upsert(
+    ex: &mut Exec<'_>,
+    pair: Pair,
+    (id, account_id, target_account_id): (i64, i64, i64),
+    now: i64,
+    extra: &[(&str, Arg)],
+) -> Result<(), sqlx::Error> {
+    let update = OnConflict::Update;
+    insert(
+        ex,
+        pair,
+        id,
+        account_id,
+        target_account_id,
+        now,
+        extra,
+        update,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Deletes the pair's row; true if there was one.
 pub async fn delete(
     ex: &mut Exec<'_>,

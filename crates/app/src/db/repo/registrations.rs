@@ -50,12 +50,8 @@ pub async fn find_invite(ex: &mut Exec<'_>, code: &str) -> Result<Option<InviteR
 
 /// Counts one use of an invite (upstream's counter cache).
 pub async fn use_invite(ex: &mut Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    execute(
-        ex,
-        "UPDATE invites SET uses = uses + 1 WHERE id = $1",
-        &args![id],
-    )
-    .await?;
+    let sql = "UPDATE invites SET uses = uses + 1 WHERE id = $1";
+    execute(ex, sql, &args![id]).await?;
     Ok(())
 }
 

@@ -82,22 +82,54 @@ impl TargetList {
 /// database (plus one for domain blocks of remote targets) however many facts it has.
 /// The ids must be distinct (the `Rows` form does not collapse duplicates).
 fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
-    let ids = placeholders(2, n);
-    let now = n + 2;
-    // FROM and the id match of a part over `table` aliased `x`, matching `x.{col}`.
-    let source = |table: &str, col: &str| match list {
-        TargetList::InList => (format!("{table} x"), format!("x.{col} IN ({ids})")),
-        TargetList::Rows => (
-            format!("ids CROSS JOIN {table} x"),
-            format!("x.{col} = ids.id"),
-        ),
+    let parts = FactParts {
+        ids: placeholders(2, n),
+        list,
     };
-    let part = |select: &str, table: &str, key: &str, col: &str, extra: &str| {
-        let (from, matching) = source(table, col);
+    let mut union = parts.relations(n + 2);
+    if let Some(check) = check {
+        union.push(parts.target(check));
+    }
+    let union = union.join(" UNION ALL ");
+    match list {
+        TargetList::InList => union,
+        TargetList::Rows => {
+            let values = value_rows(2, n, 1);
+            format!("WITH ids(id) AS NOT MATERIALIZED (VALUES {values}) {union}")
+        }
+    }
+}
+
+/// The parts of [`facts_sql`], each one table's rows for the asked-for ids (`$2…`).
+struct FactParts {
+    ids: String,
+    list: TargetList,
+}
+
+impl FactParts {
+    /// FROM and the id match of a part over `table` aliased `alias`, matching `alias.col`.
+    fn source(&self, table: &str, alias: &str, col: &str) -> (String, String) {
+        match self.list {
+            TargetList::InList => (
+                format!("{table} {alias}"),
+                format!("{alias}.{col} IN ({})", self.ids),
+            ),
+            TargetList::Rows => (
+                format!("ids CROSS JOIN {table} {alias}"),
+                format!("{alias}.{col} = ids.id"),
+            ),
+        }
+    }
+
+    /// The rows of `table` (alias `x`) whose `key` is the viewer and `col` an asked-for id.
+    fn part(&self, select: &str, table: &str, key: &str, col: &str, extra: &str) -> String {
+        let (from, matching) = self.source(table, "x", col);
         format!("SELECT {select} FROM {from} WHERE x.{key} = $1 AND {matching}{extra}")
-    };
-    let plain = |kind: &str, col: &str, table: &str, key: &str| {
-        part(
+    }
+
+    /// A fact that is only present or absent.
+    fn plain(&self, kind: &str, col: &str, table: &str, key: &str) -> String {
+        self.part(
             &format!(
                 "'{kind}' AS kind, x.{col} AS target, CAST(0 AS BIGINT) AS id, FALSE AS flag_a, FALSE AS flag_b, \
                  CAST(NULL AS BIGINT) AS num, CAST(NULL AS TEXT) AS text"
@@ -107,9 +139,11 @@ fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
             col,
             "",
         )
-    };
-    let rows = |kind: &str, table: &str| {
-        part(
+    }
+
+    /// A follow (or follow request) of the viewer's, with its options.
+    fn follow_rows(&self, kind: &str, table: &str) -> String {
+        self.part(
             &format!(
                 "'{kind}' AS kind, x.target_account_id AS target, x.id, x.show_reblogs AS flag_a, \
                  x.notify AS flag_b, x.created_at AS num, x.languages AS text"
@@ -119,62 +153,54 @@ fn facts_sql(n: usize, check: Option<TargetCheck>, list: TargetList) -> String {
             "target_account_id",
             "",
         )
-    };
-    let mut parts = vec![
-        rows("following", "follows"),
-        rows("requested", "follow_requests"),
-        plain("followed_by", "account_id", "follows", "target_account_id"),
-        plain(
-            "requested_by",
-            "account_id",
-            "follow_requests",
-            "target_account_id",
-        ),
-        plain("blocking", "target_account_id", "blocks", "account_id"),
-        plain("blocked_by", "account_id", "blocks", "target_account_id"),
-        plain(
-            "endorsed",
-            "target_account_id",
-            "account_pins",
-            "account_id",
-        ),
-        part(
-            "'muting', x.target_account_id, CAST(0 AS BIGINT), x.hide_notifications, FALSE, x.expires_at, \
-             CAST(NULL AS TEXT)",
-            "mutes",
-            "account_id",
-            "target_account_id",
-            &format!(" AND (x.expires_at IS NULL OR x.expires_at > ${now})"),
-        ),
-        part(
-            "'note', x.target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), x.comment",
-            "account_notes",
-            "account_id",
-            "target_account_id",
-            "",
-        ),
-    ];
-    if let Some(check) = check {
-        let suspended = suspended_clause(check.with_suspended);
-        let (from, matching) = match list {
-            TargetList::InList => ("accounts a".to_owned(), format!("a.id IN ({ids})")),
-            TargetList::Rows => (
-                "ids CROSS JOIN accounts a".to_owned(),
-                "a.id = ids.id".to_owned(),
+    }
+
+    /// Every relation between the viewer and the ids; `$now` ends mutes.
+    fn relations(&self, now: usize) -> Vec<String> {
+        vec![
+            self.follow_rows("following", "follows"),
+            self.follow_rows("requested", "follow_requests"),
+            self.plain("followed_by", "account_id", "follows", "target_account_id"),
+            self.plain(
+                "requested_by",
+                "account_id",
+                "follow_requests",
+                "target_account_id",
             ),
-        };
-        parts.push(format!(
+            self.plain("blocking", "target_account_id", "blocks", "account_id"),
+            self.plain("blocked_by", "account_id", "blocks", "target_account_id"),
+            self.plain(
+                "endorsed",
+                "target_account_id",
+                "account_pins",
+                "account_id",
+            ),
+            self.part(
+                "'muting', x.target_account_id, CAST(0 AS BIGINT), x.hide_notifications, FALSE, x.expires_at, \
+                 CAST(NULL AS TEXT)",
+                "mutes",
+                "account_id",
+                "target_account_id",
+                &format!(" AND (x.expires_at IS NULL OR x.expires_at > ${now})"),
+            ),
+            self.part(
+                "'note', x.target_account_id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), x.comment",
+                "account_notes",
+                "account_id",
+                "target_account_id",
+                "",
+            ),
+        ]
+    }
+
+    /// The ids that exist (and, unless asked for, are not suspended), with their domains.
+    fn target(&self, check: TargetCheck) -> String {
+        let suspended = suspended_clause(check.with_suspended);
+        let (from, matching) = self.source("accounts", "a", "id");
+        format!(
             "SELECT 'target', a.id, CAST(0 AS BIGINT), FALSE, FALSE, CAST(NULL AS BIGINT), a.domain \
              FROM {from} WHERE {matching} AND a.deleted_at IS NULL{suspended}"
-        ));
-    }
-    let union = parts.join(" UNION ALL ");
-    match list {
-        TargetList::InList => union,
-        TargetList::Rows => {
-            let values = value_rows(2, n, 1);
-            format!("WITH ids(id) AS NOT MATERIALIZED (VALUES {values}) {union}")
-        }
+        )
     }
 }
 

@@ -74,15 +74,6 @@ fn dom(backend: Backend, table: &str) -> String {
 /// The candidate statement (public so the plan can be checked). Binds: `$1`/`$2` the word
 /// (or username) range, `$3`/`$4` the domain range, `$5` the searcher.
 pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
-    let a_dom = dom(backend, "a");
-    let t_dom = dom(backend, "t");
-    let mut sources: Vec<String> = Vec::new();
-    let related = |side: &str, other: &str, pred: &str, join: &str| {
-        format!(
-            "SELECT r.id FROM (SELECT f.{other} AS id FROM follows f {join} \
-             WHERE f.{side} = $5 AND {pred} LIMIT {RELATED_CAP}) r"
-        )
-    };
     // the searcher's follows, and (unless `following`) followers
     let sides: &[(&str, &str)] = if following {
         &[("account_id", "target_account_id")]
@@ -92,60 +83,93 @@ pub fn search_sql(backend: Backend, terms: &Terms, following: bool) -> String {
             ("target_account_id", "account_id"),
         ]
     };
-    match terms {
-        Terms::Words { domains, .. } => {
-            let words = "w.word >= $1 AND w.word < $2";
-            let t_range = format!("{t_dom} >= $3 AND {t_dom} < $4");
-            if !following {
-                sources.push(format!(
-                    "SELECT s.id FROM (SELECT w.account_id AS id FROM account_name_words w \
-                     WHERE {words} LIMIT {SOURCE_CAP}) s"
-                ));
-                // the starts of usernames and display names too: rows written without their
-                // words (raw inserts) are still found by their first word
-                for col in ["username_lower", "display_name_lower"] {
-                    sources.push(format!(
-                        "SELECT s.id FROM (SELECT a.id FROM accounts a \
-                         WHERE a.{col} >= $1 AND a.{col} < $2 LIMIT {SOURCE_CAP}) s"
-                    ));
-                }
-                if *domains {
-                    sources.push(format!(
-                        "SELECT s.id FROM (SELECT a.id FROM accounts a \
-                         WHERE {a_dom} >= $3 AND {a_dom} < $4 LIMIT {SOURCE_CAP}) s"
-                    ));
-                }
-            }
-            for (side, other) in sides {
-                let join = format!("JOIN account_name_words w ON w.account_id = f.{other}");
-                sources.push(related(side, other, words, &join));
-                if *domains {
-                    let join = format!("JOIN accounts t ON t.id = f.{other}");
-                    sources.push(related(side, other, &t_range, &join));
-                }
-            }
+    let mut sources = match terms {
+        Terms::Words { domains, .. } => word_sources(backend, *domains, following, sides),
+        Terms::Handle { .. } => handle_sources(backend, following, sides),
+    };
+    sources.push("SELECT CAST($5 AS BIGINT)".to_owned());
+    visible_candidates(&sources.join(" UNION "), following)
+}
+
+/// One related source: the `other` side of the searcher's follows rows where the searcher
+/// is `side`, joined by `join` and matching `pred`.
+fn related_source(side: &str, other: &str, pred: &str, join: &str) -> String {
+    format!(
+        "SELECT r.id FROM (SELECT f.{other} AS id FROM follows f {join} \
+         WHERE f.{side} = $5 AND {pred} LIMIT {RELATED_CAP}) r"
+    )
+}
+
+/// The sources of a words search: name words, name starts and domains (unless
+/// `following`), then the same ranges among the searcher's follows `sides`.
+fn word_sources(
+    backend: Backend,
+    domains: bool,
+    following: bool,
+    sides: &[(&str, &str)],
+) -> Vec<String> {
+    let a_dom = dom(backend, "a");
+    let t_dom = dom(backend, "t");
+    let mut sources = Vec::new();
+    let words = "w.word >= $1 AND w.word < $2";
+    let t_range = format!("{t_dom} >= $3 AND {t_dom} < $4");
+    if !following {
+        sources.push(format!(
+            "SELECT s.id FROM (SELECT w.account_id AS id FROM account_name_words w \
+             WHERE {words} LIMIT {SOURCE_CAP}) s"
+        ));
+        // the starts of usernames and display names too: rows written without their
+        // words (raw inserts) are still found by their first word
+        for col in ["username_lower", "display_name_lower"] {
+            sources.push(format!(
+                "SELECT s.id FROM (SELECT a.id FROM accounts a \
+                 WHERE a.{col} >= $1 AND a.{col} < $2 LIMIT {SOURCE_CAP}) s"
+            ));
         }
-        Terms::Handle { .. } => {
-            let pred = |t: &str, d: &str| {
-                format!(
-                    "{t}.username_lower >= $1 AND {t}.username_lower < $2 \
-                     AND {d} >= $3 AND {d} < $4"
-                )
-            };
-            if !following {
-                sources.push(format!(
-                    "SELECT s.id FROM (SELECT a.id FROM accounts a WHERE {} LIMIT {SOURCE_CAP}) s",
-                    pred("a", &a_dom)
-                ));
-            }
-            for (side, other) in sides {
-                let join = format!("JOIN accounts t ON t.id = f.{other}");
-                sources.push(related(side, other, &pred("t", &t_dom), &join));
-            }
+        if domains {
+            sources.push(format!(
+                "SELECT s.id FROM (SELECT a.id FROM accounts a \
+                 WHERE {a_dom} >= $3 AND {a_dom} < $4 LIMIT {SOURCE_CAP}) s"
+            ));
         }
     }
-    sources.push("SELECT CAST($5 AS BIGINT)".to_owned());
-    let candidates = sources.join(" UNION ");
+    for (side, other) in sides {
+        let join = format!("JOIN account_name_words w ON w.account_id = f.{other}");
+        sources.push(related_source(side, other, words, &join));
+        if domains {
+            let join = format!("JOIN accounts t ON t.id = f.{other}");
+            sources.push(related_source(side, other, &t_range, &join));
+        }
+    }
+    sources
+}
+
+/// The sources of a `user@remote` search: the username and domain ranges together, among
+/// all accounts (unless `following`) and among the searcher's follows `sides`.
+fn handle_sources(backend: Backend, following: bool, sides: &[(&str, &str)]) -> Vec<String> {
+    let pred = |t: &str, d: &str| {
+        format!(
+            "{t}.username_lower >= $1 AND {t}.username_lower < $2 \
+             AND {d} >= $3 AND {d} < $4"
+        )
+    };
+    let mut sources = Vec::new();
+    if !following {
+        sources.push(format!(
+            "SELECT s.id FROM (SELECT a.id FROM accounts a WHERE {} LIMIT {SOURCE_CAP}) s",
+            pred("a", &dom(backend, "a"))
+        ));
+    }
+    let t_pred = pred("t", &dom(backend, "t"));
+    for (side, other) in sides {
+        let join = format!("JOIN accounts t ON t.id = f.{other}");
+        sources.push(related_source(side, other, &t_pred, &join));
+    }
+    sources
+}
+
+/// The rows of the `candidates` ids that a search may show, with what ranking needs.
+fn visible_candidates(candidates: &str, following: bool) -> String {
     let follows_them =
         "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $5 AND f.target_account_id = a.id)";
     let follows_me =

@@ -36,6 +36,8 @@ pub struct SeedUser {
 /// bind, so the cost of a statement grows with the square of its parameter count.
 pub const BATCH: usize = 100;
 
+/// Inserts the accounts, their name words, and the users (with their sign-up address) of the
+/// local ones.
 pub async fn insert_accounts(
     ex: &mut Exec<'_>,
     base_url: &str,
@@ -45,6 +47,28 @@ pub async fn insert_accounts(
     if rows.is_empty() {
         return Ok(());
     }
+    insert_account_rows(ex, base_url, rows).await?;
+    let names: Vec<(i64, &str, &str)> = rows
+        .iter()
+        .map(|a| (a.id, a.username.as_str(), a.display_name.as_str()))
+        .collect();
+    crate::db::repo::search::index_names(ex, &names).await?;
+    let users: Vec<(&SeedAccount, &SeedUser)> = rows
+        .iter()
+        .filter_map(|a| a.user.as_ref().map(|u| (a, u)))
+        .collect();
+    if users.is_empty() {
+        return Ok(());
+    }
+    insert_user_rows(ex, password_hash, &users).await?;
+    insert_user_ips(ex, &users).await
+}
+
+async fn insert_account_rows(
+    ex: &mut Exec<'_>,
+    base_url: &str,
+    rows: &[SeedAccount],
+) -> Result<(), sqlx::Error> {
     let (list, args) = values(rows.iter().map(|a| {
         let uri = match &a.domain {
             None => format!("{base_url}/users/{}", a.username),
@@ -82,18 +106,14 @@ pub async fn insert_accounts(
          suspension_origin, discoverable, indexable, created_at, updated_at) VALUES {list}"
     );
     execute(ex, &sql, &args).await?;
-    let names: Vec<(i64, &str, &str)> = rows
-        .iter()
-        .map(|a| (a.id, a.username.as_str(), a.display_name.as_str()))
-        .collect();
-    crate::db::repo::search::index_names(ex, &names).await?;
-    let users: Vec<(&SeedAccount, &SeedUser)> = rows
-        .iter()
-        .filter_map(|a| a.user.as_ref().map(|u| (a, u)))
-        .collect();
-    if users.is_empty() {
-        return Ok(());
-    }
+    Ok(())
+}
+
+async fn insert_user_rows(
+    ex: &mut Exec<'_>,
+    password_hash: &str,
+    users: &[(&SeedAccount, &SeedUser)],
+) -> Result<(), sqlx::Error> {
     let (list, args) = values(users.iter().map(|(a, u)| {
         [
             u.id.into(),
@@ -114,6 +134,14 @@ pub async fn insert_accounts(
          sign_up_ip, created_at, updated_at) VALUES {list}"
     );
     execute(ex, &sql, &args).await?;
+    Ok(())
+}
+
+/// Each user's sign-up address as its one known address.
+async fn insert_user_ips(
+    ex: &mut Exec<'_>,
+    users: &[(&SeedAccount, &SeedUser)],
+) -> Result<(), sqlx::Error> {
     let (list, args) = values(users.iter().map(|(a, u)| {
         [
             u.id.into(),

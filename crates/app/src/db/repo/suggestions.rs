@@ -58,43 +58,49 @@ pub async fn friends_of_friends(
     scored(ex, &sql, viewer, now, limit, None).await
 }
 
-/// Local accounts followed at least 5 times by users signed in since `since` (upstream's
-/// `most_followed`), with the follow count.
-pub async fn most_followed(
-    ex: &mut Exec<'_>,
-    viewer: i64,
-    now: i64,
-    since: i64,
-    limit: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let sql = format!(
-        "SELECT a.id, COUNT(*) AS n FROM follows f \
-         JOIN users fu ON fu.account_id = f.account_id \
-         JOIN accounts a ON a.id = f.target_account_id LEFT JOIN users u ON u.account_id = a.id \
-         WHERE fu.current_sign_in_at >= $4 AND a.domain IS NULL AND a.sensitized_at IS NULL AND {} \
-         GROUP BY a.id HAVING COUNT(*) >= 5 ORDER BY n DESC, a.id DESC LIMIT $3",
-        base()
-    );
-    scored(ex, &sql, viewer, now, limit, Some(since)).await
+/// The sources of the global suggestions, each over the window from `since`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalSource {
+    /// Local accounts followed at least 5 times by users signed in since `since` (upstream's
+    /// `most_followed`), with the follow count.
+    MostFollowed,
+    /// Local accounts whose statuses since `since` were reblogged and favourited at least 5
+    /// times in all (upstream's `most_interactions`), with that sum.
+    MostInteractions,
 }
 
-/// Local accounts whose statuses since `since` were reblogged and favourited at least 5
-/// times in all (upstream's `most_interactions`), with that sum.
-pub async fn most_interactions(
+impl GlobalSource {
+    fn sql(self) -> String {
+        match self {
+            Self::MostFollowed => format!(
+                "SELECT a.id, COUNT(*) AS n FROM follows f \
+                 JOIN users fu ON fu.account_id = f.account_id \
+                 JOIN accounts a ON a.id = f.target_account_id LEFT JOIN users u ON u.account_id = a.id \
+                 WHERE fu.current_sign_in_at >= $4 AND a.domain IS NULL AND a.sensitized_at IS NULL AND {} \
+                 GROUP BY a.id HAVING COUNT(*) >= 5 ORDER BY n DESC, a.id DESC LIMIT $3",
+                base()
+            ),
+            Self::MostInteractions => format!(
+                "SELECT a.id, CAST(SUM(s.reblogs_count + s.favourites_count) AS BIGINT) AS n FROM statuses s \
+                 JOIN accounts a ON a.id = s.account_id LEFT JOIN users u ON u.account_id = a.id \
+                 WHERE s.created_at >= $4 AND s.deleted_at IS NULL AND a.domain IS NULL AND a.sensitized_at IS NULL AND {} \
+                 GROUP BY a.id HAVING SUM(s.reblogs_count + s.favourites_count) >= 5 ORDER BY n DESC, a.id DESC LIMIT $3",
+                base()
+            ),
+        }
+    }
+}
+
+/// The (account id, score) rows of a global `source` for `viewer`, highest score first.
+pub async fn global(
     ex: &mut Exec<'_>,
+    source: GlobalSource,
     viewer: i64,
     now: i64,
     since: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let sql = format!(
-        "SELECT a.id, CAST(SUM(s.reblogs_count + s.favourites_count) AS BIGINT) AS n FROM statuses s \
-         JOIN accounts a ON a.id = s.account_id LEFT JOIN users u ON u.account_id = a.id \
-         WHERE s.created_at >= $4 AND s.deleted_at IS NULL AND a.domain IS NULL AND a.sensitized_at IS NULL AND {} \
-         GROUP BY a.id HAVING SUM(s.reblogs_count + s.favourites_count) >= 5 ORDER BY n DESC, a.id DESC LIMIT $3",
-        base()
-    );
-    scored(ex, &sql, viewer, now, limit, Some(since)).await
+    scored(ex, &source.sql(), viewer, now, limit, Some(since)).await
 }
 
 /// Remembers that `account_id` dismissed `target_account_id` (an unknown target is ignored).

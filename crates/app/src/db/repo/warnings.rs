@@ -210,12 +210,8 @@ pub async fn delete_deletion_request(
     ex: &mut Exec<'_>,
     account_id: i64,
 ) -> Result<(), sqlx::Error> {
-    execute(
-        ex,
-        "DELETE FROM account_deletion_requests WHERE account_id = $1",
-        &args![account_id],
-    )
-    .await?;
+    let sql = "DELETE FROM account_deletion_requests WHERE account_id = $1";
+    execute(ex, sql, &args![account_id]).await?;
     Ok(())
 }
 
@@ -272,16 +268,6 @@ pub async fn delete_canonical_email_blocks(
     )
     .await?;
     Ok(())
-}
-
-pub async fn canonical_email_blocked(ex: &mut Exec<'_>, hash: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = fetch_optional(
-        ex,
-        "SELECT id FROM canonical_email_blocks WHERE canonical_email_hash = $1",
-        &args![hash],
-    )
-    .await?;
-    Ok(row.is_some())
 }
 
 /// Destroys an account and (by cascade) its user and everything they own: a rejected sign-up.
