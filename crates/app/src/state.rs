@@ -216,9 +216,9 @@ impl AppState {
         &self.inner.metrics
     }
 
-    /// Whether the database answers (`GET /health`).
-    pub fn db_health(&self) -> &DbHealth {
-        &self.inner.db_health
+    /// Whether the database answers now (checked at most once a second; `ops::health`).
+    pub async fn database_answers(&self) -> bool {
+        self.inner.db_health.check(&self.inner.db).await
     }
 
     pub fn config(&self) -> &Config {

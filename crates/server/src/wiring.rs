@@ -55,7 +55,7 @@ pub async fn serve_metrics(state: &AppState) -> anyhow::Result<Option<JoinHandle
         .await
         .with_context(|| format!("binding the metrics listener {listen}"))?;
     println!("metrics on http://{}/metrics", listener.local_addr()?);
-    let router = woolly::ops::metrics::router(state.clone());
+    let router = woolly::ops::metrics_http::router(state.clone());
     Ok(Some(tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
             tracing::error!(%error, "the metrics listener stopped");

@@ -172,7 +172,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(from_fn_with_state(
             state.clone(),
-            crate::ops::metrics::record,
+            crate::ops::metrics_http::record,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);

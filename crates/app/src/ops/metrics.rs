@@ -4,14 +4,6 @@
 //! caches and rate-limit rejections. The registry belongs to the [`crate::AppState`]: no
 //! global recorder, so each state (and each test) counts on its own.
 
-use std::time::Instant;
-
-use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -19,7 +11,15 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use crate::state::AppState;
+/// The gauges' values, read from the running process when metrics are rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gauges {
+    pub pool_size: u32,
+    pub pool_idle: usize,
+    pub pool_max: u32,
+    pub link_checks: usize,
+    pub outbound: usize,
+}
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -171,59 +171,16 @@ impl Metrics {
         self.latency.get_or_create(labels).observe(seconds);
     }
 
-    /// The OpenMetrics text of every metric, the gauges read now.
-    pub fn render(&self, state: &AppState) -> Result<String, std::fmt::Error> {
-        let (size, idle, max) = state.db().pool_stats();
+    /// The OpenMetrics text of every metric, with the gauges read just now.
+    pub fn render(&self, now: &Gauges) -> Result<String, std::fmt::Error> {
         let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        self.link_checks.set(gauge(state.verify_jobs().running()));
-        self.outbound.set(gauge(state.fetch_slots().in_flight()));
-        self.pool_size.set(i64::from(size));
-        self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
-        self.pool_max.set(i64::from(max));
+        self.link_checks.set(gauge(now.link_checks));
+        self.outbound.set(gauge(now.outbound));
+        self.pool_size.set(i64::from(now.pool_size));
+        self.pool_idle.set(gauge(now.pool_idle));
+        self.pool_max.set(i64::from(now.pool_max));
         let mut out = String::with_capacity(8 * 1024);
         prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
         Ok(out)
-    }
-}
-
-/// Counts and times every request by its route template (a layer on the main router).
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(request).await;
-    let labels = RequestLabels {
-        method,
-        route,
-        status: response.status().as_u16(),
-    };
-    state
-        .metrics()
-        .observe_request(&labels, started.elapsed().as_secs_f64());
-    response
-}
-
-/// The metrics listener's router: `GET /metrics` only.
-pub fn router(state: AppState) -> Router {
-    Router::new().route("/metrics", get(show)).with_state(state)
-}
-
-async fn show(State(state): State<AppState>) -> Response {
-    match state.metrics().render(&state) {
-        Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            )],
-            text,
-        )
-            .into_response(),
-        Err(error) => {
-            tracing::error!(%error, "rendering metrics failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
     }
 }

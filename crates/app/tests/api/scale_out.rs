@@ -104,7 +104,7 @@ async fn wait_listening(app: &TestApp) {
 }
 
 async fn metrics(app: &TestApp) -> String {
-    let response = woolly::ops::metrics::router(app.state.clone())
+    let response = woolly::ops::metrics_http::router(app.state.clone())
         .oneshot(
             axum::http::Request::get("/metrics")
                 .body(axum::body::Body::empty())

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use crate::state::AppState;
 
 pub async fn show(State(state): State<AppState>) -> Response {
-    if state.db_health().check(state.db()).await {
+    if state.database_answers().await {
         "OK".into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()

@@ -6,6 +6,7 @@ use woolly_activitypub::activity::same_origin;
 use woolly_activitypub::actor::RemoteActor;
 use woolly_activitypub::collection::total_items;
 
+use crate::db::Exec;
 use crate::db::repo::accounts::{self, NewAccount};
 use crate::db::repo::federation::{self as repo, RemoteActorRow, RemoteProfile};
 use crate::domain::time;
@@ -55,16 +56,8 @@ async fn count(state: &AppState, url: Option<&str>) -> Option<i64> {
     total_items(&doc)
 }
 
-/// Stores (or updates) the account an actor document describes; returns its id.
-pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
-    let domain = domain_of(&actor.id).ok_or(ApiError::NotFound)?;
-    if domain.eq_ignore_ascii_case(&state.config().domain) {
-        return Err(ApiError::NotFound);
-    }
-    let followers = count(state, actor.followers.as_deref()).await;
-    let following = count(state, actor.following.as_deref()).await;
-    let statuses = count(state, actor.outbox.as_deref()).await;
-    let note_html = woolly_text::sanitize_remote_html(&actor.summary);
+/// The profile fields of an actor as stored (sanitised HTML; at most 16).
+fn fields_json(actor: &RemoteActor) -> ApiResult<String> {
     let fields: Vec<StoredField> = actor
         .fields
         .iter()
@@ -76,33 +69,55 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
             verified_at: None,
         })
         .collect();
-    let fields_json = serde_json::to_string(&fields).map_err(ApiError::internal)?;
+    serde_json::to_string(&fields).map_err(ApiError::internal)
+}
+
+/// The id of the account row of `actor`, inserted when it is new.
+async fn account_row(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    actor: &RemoteActor,
+    domain: &str,
+    now: i64,
+) -> ApiResult<i64> {
+    if let Some(id) = repo::account_by_uri(ex, &actor.id).await? {
+        return Ok(id);
+    }
+    let id = state.next_id();
+    accounts::insert(
+        ex,
+        &NewAccount {
+            id,
+            username: &actor.preferred_username,
+            domain: Some(domain),
+            display_name: &actor.name,
+            uri: &actor.id,
+            url: actor.url.as_deref(),
+            locked: actor.manually_approves_followers,
+            discoverable: actor.discoverable,
+            indexable: actor.indexable,
+            now,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Stores (or updates) the account an actor document describes; returns its id.
+pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
+    let domain = domain_of(&actor.id).ok_or(ApiError::NotFound)?;
+    if domain.eq_ignore_ascii_case(&state.config().domain) {
+        return Err(ApiError::NotFound);
+    }
+    let followers = count(state, actor.followers.as_deref()).await;
+    let following = count(state, actor.following.as_deref()).await;
+    let statuses = count(state, actor.outbox.as_deref()).await;
+    let note_html = woolly_text::sanitize_remote_html(&actor.summary);
+    let fields_json = fields_json(actor)?;
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let id = match repo::account_by_uri(&mut ex, &actor.id).await? {
-        Some(id) => id,
-        None => {
-            let id = state.next_id();
-            accounts::insert(
-                &mut ex,
-                &NewAccount {
-                    id,
-                    username: &actor.preferred_username,
-                    domain: Some(&domain),
-                    display_name: &actor.name,
-                    uri: &actor.id,
-                    url: actor.url.as_deref(),
-                    locked: actor.manually_approves_followers,
-                    discoverable: actor.discoverable,
-                    indexable: actor.indexable,
-                    now,
-                },
-            )
-            .await?;
-            id
-        }
-    };
+    let id = account_row(state, &mut ex, actor, &domain, now).await?;
     let profile = RemoteProfile {
         display_name: &actor.name,
         note_html: &note_html,
