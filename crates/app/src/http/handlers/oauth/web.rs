@@ -78,7 +78,8 @@ pub fn redirect(location: &str, cookies: &[String]) -> Response {
     response
 }
 
-fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
+/// Appends one `Set-Cookie` per cookie.
+pub fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
             h.append(header::SET_COOKIE, v);
@@ -87,6 +88,16 @@ fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
 }
 
 fn security_headers(h: &mut HeaderMap) {
+    private_page_headers(
+        h,
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+        "no-referrer",
+    );
+}
+
+/// The headers of a signed-in HTML page (sign-in, consent, console): never cached, never
+/// framed, with the page's own content security and referrer policies.
+pub fn private_page_headers(h: &mut HeaderMap, csp: &'static str, referrer: &'static str) {
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
@@ -94,12 +105,7 @@ fn security_headers(h: &mut HeaderMap) {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
 }
