@@ -150,7 +150,7 @@ async fn two_servers_federate(app: TestApp) {
     let carol = b.app.user("carol").await;
     let dave = b.app.user("dave").await;
     for locked in [&carol, &dave] {
-        update_credentials(&b, &locked, &[("locked", "true")]).await;
+        update_credentials(&b, locked, &[("locked", "true")]).await;
     }
     settle(&a, &b).await;
 

@@ -170,15 +170,7 @@ pub fn see_other(location: &str) -> Response {
 }
 
 pub fn html(status: StatusCode, body: String, cookies: &[String]) -> Response {
-    let mut response = (status, body).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    security_headers(h);
-    web::add_cookies(h, cookies);
-    response
+    web::html_page(status, body, cookies, security_headers)
 }
 
 /// The console's own stylesheet and avatars of any origin; no script, no framing.

@@ -55,13 +55,23 @@ pub fn csrf_ok(headers: &HeaderMap, field: Option<&str>) -> bool {
 
 /// An HTML response with security headers and any cookies to set.
 pub fn html(status: StatusCode, body: String, cookies: &[String]) -> Response {
+    html_page(status, body, cookies, security_headers)
+}
+
+/// An HTML response with the security headers `secure` sets and any cookies to set.
+pub fn html_page(
+    status: StatusCode,
+    body: String,
+    cookies: &[String],
+    secure: fn(&mut HeaderMap),
+) -> Response {
     let mut response = (status, body).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    security_headers(h);
+    secure(h);
     add_cookies(h, cookies);
     response
 }
@@ -78,8 +88,7 @@ pub fn redirect(location: &str, cookies: &[String]) -> Response {
     response
 }
 
-/// Appends one `Set-Cookie` per cookie.
-pub fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
+fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
             h.append(header::SET_COOKIE, v);
