@@ -89,22 +89,32 @@ fn req<'a>(
 
 const DATE: &str = "Wed, 20 Dec 2023 10:00:00 GMT";
 
+/// The spec's GET of `/activitypub/success` at `DATE`.
+fn get_success(query: Option<&str>) -> Request<'_> {
+    req("GET", "/activitypub/success", query, DATE, &[], b"")
+}
+
+/// The spec's POST of `body` to `/activitypub/success` at `DATE` with a `digest` header.
+fn post_success<'a>(digest: &str, body: &'a [u8]) -> Request<'a> {
+    req(
+        "POST",
+        "/activitypub/success",
+        None,
+        DATE,
+        &[("digest", digest)],
+        body,
+    )
+}
+
 #[test]
 fn mastodon_signed_get_verifies() {
     let sig = signature::parse(SIGNED_GET).unwrap();
     assert_eq!(sig.key_id, "https://remote.domain/users/bob#main-key");
     let key = spec_key();
-    let r = req("GET", "/activitypub/success", None, DATE, &[], b"");
+    let r = get_success(None);
     assert_eq!(signature::verify(&sig, &r, &key, spec_now()), Ok(()));
     // the query quirk: signed without the query, sent with one
-    let r = req(
-        "GET",
-        "/activitypub/success",
-        Some("foo=42"),
-        DATE,
-        &[],
-        b"",
-    );
+    let r = get_success(Some("foo=42"));
     assert_eq!(signature::verify(&sig, &r, &key, spec_now()), Ok(()));
     // other path or method: no
     let r = req("GET", "/activitypub/alternative-path", None, DATE, &[], b"");
@@ -116,7 +126,7 @@ fn mastodon_signed_get_verifies() {
     assert!(signature::verify(&sig, &r, &key, spec_now()).is_err());
     // a day later: too old
     let later = spec_now() + Duration::from_secs(86_400);
-    let r = req("GET", "/activitypub/success", None, DATE, &[], b"");
+    let r = get_success(None);
     assert_eq!(
         signature::verify(&sig, &r, &key, later),
         Err(SignatureError::Expired)
@@ -127,23 +137,9 @@ fn mastodon_signed_get_verifies() {
 fn mastodon_signed_get_with_query() {
     let sig = signature::parse(SIGNED_GET_QUERY).unwrap();
     let key = spec_key();
-    let r = req(
-        "GET",
-        "/activitypub/success",
-        Some("foo=42"),
-        DATE,
-        &[],
-        b"",
-    );
+    let r = get_success(Some("foo=42"));
     assert_eq!(signature::verify(&sig, &r, &key, spec_now()), Ok(()));
-    let r = req(
-        "GET",
-        "/activitypub/success",
-        Some("foo=43"),
-        DATE,
-        &[],
-        b"",
-    );
+    let r = get_success(Some("foo=43"));
     assert_eq!(
         signature::verify(&sig, &r, &key, spec_now()),
         Err(SignatureError::Invalid)
@@ -179,38 +175,17 @@ fn mastodon_old_and_bad_dates_are_refused() {
 fn mastodon_signed_post_verifies_with_its_digest() {
     let sig = signature::parse(SIGNED_POST).unwrap();
     let digest = "SHA-256=ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuyjfzw=";
-    let r = req(
-        "POST",
-        "/activitypub/success",
-        None,
-        DATE,
-        &[("digest", digest)],
-        b"Hello world",
-    );
+    let r = post_success(digest, b"Hello world");
     assert_eq!(signature::verify(&sig, &r, &spec_key(), spec_now()), Ok(()));
     // a changed body no longer matches the signed digest
-    let r = req(
-        "POST",
-        "/activitypub/success",
-        None,
-        DATE,
-        &[("digest", digest)],
-        b"Hello world!",
-    );
+    let r = post_success(digest, b"Hello world!");
     assert_eq!(
         signature::verify(&sig, &r, &spec_key(), spec_now()),
         Err(SignatureError::BadDigest)
     );
     // a POST whose digest is not signed is refused
     let sig = signature::parse(SIGNED_POST_NO_DIGEST).unwrap();
-    let r = req(
-        "POST",
-        "/activitypub/success",
-        None,
-        DATE,
-        &[("digest", digest)],
-        b"Hello world",
-    );
+    let r = post_success(digest, b"Hello world");
     assert!(matches!(
         signature::verify(&sig, &r, &spec_key(), spec_now()),
         Err(SignatureError::Unsigned(_))

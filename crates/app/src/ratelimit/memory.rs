@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::{Hit, RateLimiter, window};
+use super::RateLimiter;
 
 const SHARDS: usize = 16;
 
@@ -31,14 +31,7 @@ impl MemoryLimiter {
 
 #[async_trait::async_trait]
 impl RateLimiter for MemoryLimiter {
-    async fn hit(
-        &self,
-        key: &str,
-        limit: u64,
-        period_secs: u64,
-        now_ms: i64,
-    ) -> Result<Hit, String> {
-        let (n, reset_at_ms) = window(period_secs, now_ms);
+    async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String> {
         let full_key = format!("{key}:{period_secs}");
         let mut map = self.shard(&full_key).lock().map_err(|e| e.to_string())?;
         if map.len() > 50_000 {
@@ -50,17 +43,14 @@ impl RateLimiter for MemoryLimiter {
             *entry = (n, 0);
         }
         entry.1 += 1;
-        Ok(Hit {
-            limit,
-            count: entry.1,
-            reset_at_ms,
-        })
+        Ok(entry.1)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ratelimit::Hit;
 
     #[tokio::test]
     async fn counts_within_a_window_and_resets_after() {

@@ -30,6 +30,9 @@ impl Hit {
 
 #[async_trait::async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
+    /// Counts one request against `key` in window number `n` of `period_secs`: the new count.
+    async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String>;
+
     /// Counts one request against `key` in the window of `period_secs` that contains `now_ms`.
     async fn hit(
         &self,
@@ -37,7 +40,15 @@ pub trait RateLimiter: Send + Sync + 'static {
         limit: u64,
         period_secs: u64,
         now_ms: i64,
-    ) -> Result<Hit, String>;
+    ) -> Result<Hit, String> {
+        let (n, reset_at_ms) = window(period_secs, now_ms);
+        let count = self.count(key, period_secs, n).await?;
+        Ok(Hit {
+            limit,
+            count,
+            reset_at_ms,
+        })
+    }
 }
 
 /// Window number and end for a period: `floor(now / period)` as rack-attack does.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{Hit, RateLimiter, window};
+use super::RateLimiter;
 
 /// Longest wait for Redis before a request goes on uncounted.
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
@@ -52,7 +52,7 @@ impl RedisLimiter {
         })
     }
 
-    async fn count(&self, key: &str, ttl_secs: u64) -> Result<u64, ::redis::RedisError> {
+    async fn incr(&self, key: &str, ttl_secs: u64) -> Result<u64, ::redis::RedisError> {
         let mut conn = self.conn.clone();
         let (count,): (u64,) = ::redis::pipe()
             .atomic()
@@ -67,29 +67,17 @@ impl RedisLimiter {
 
 #[async_trait::async_trait]
 impl RateLimiter for RedisLimiter {
-    async fn hit(
-        &self,
-        key: &str,
-        limit: u64,
-        period_secs: u64,
-        now_ms: i64,
-    ) -> Result<Hit, String> {
-        let (n, reset_at_ms) = window(period_secs, now_ms);
+    async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String> {
         let full_key = format!("{}{key}:{period_secs}:{n}", self.prefix);
-        let count = match self
-            .count(&full_key, period_secs.saturating_add(EXPIRY_SLACK_SECS))
+        match self
+            .incr(&full_key, period_secs.saturating_add(EXPIRY_SLACK_SECS))
             .await
         {
-            Ok(count) => count,
+            Ok(count) => Ok(count),
             Err(error) => {
                 tracing::warn!(%error, "rate limit counter unavailable in Redis: request not counted");
-                0
+                Ok(0)
             }
-        };
-        Ok(Hit {
-            limit,
-            count,
-            reset_at_ms,
-        })
+        }
     }
 }

@@ -67,6 +67,22 @@ async fn local_by_uri(ex: &mut Exec<'_>, uri: Option<String>) -> ApiResult<Optio
         .filter(|a| a.domain.is_none()))
 }
 
+/// The local target of the activity an Undo from `actor_id` withdraws, when that activity
+/// was the sender's own (no one undoes another's follow or block).
+async fn undone_target(
+    ex: &mut Exec<'_>,
+    actor_id: i64,
+    a: &Incoming,
+) -> ApiResult<Option<AccountRow>> {
+    let Some(me) = account(ex, actor_id).await? else {
+        return Ok(None);
+    };
+    if a.object_actor().as_deref() != Some(me.uri.as_str()) {
+        return Ok(None);
+    }
+    local_by_uri(ex, a.object_object()).await
+}
+
 async fn account(ex: &mut Exec<'_>, id: i64) -> ApiResult<Option<AccountRow>> {
     Ok(accounts::find(ex, id).await?.map(|r| r.account))
 }
@@ -191,13 +207,7 @@ async fn answered(state: &AppState, actor_id: i64, a: &Incoming, accepted: bool)
 async fn undo_follow(state: &AppState, actor_id: i64, a: &Incoming) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let Some(me) = account(&mut ex, actor_id).await? else {
-        return Ok(());
-    };
-    if a.object_actor().as_deref() != Some(me.uri.as_str()) {
-        return Ok(());
-    }
-    let Some(target) = local_by_uri(&mut ex, a.object_object()).await? else {
+    let Some(target) = undone_target(&mut ex, actor_id, a).await? else {
         return Ok(());
     };
     accounts::lock_pair(&mut ex, actor_id, target.id).await?;
@@ -228,13 +238,7 @@ async fn block(state: &AppState, actor_id: i64, a: &Incoming) -> ApiResult<()> {
 async fn undo_block(state: &AppState, actor_id: i64, a: &Incoming) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let Some(me) = account(&mut ex, actor_id).await? else {
-        return Ok(());
-    };
-    if a.object_actor().as_deref() != Some(me.uri.as_str()) {
-        return Ok(());
-    }
-    if let Some(target) = local_by_uri(&mut ex, a.object_object()).await? {
+    if let Some(target) = undone_target(&mut ex, actor_id, a).await? {
         blocks::delete(&mut ex, actor_id, target.id).await?;
     }
     tx.commit().await?;

@@ -41,13 +41,7 @@ pub async fn delete_image(
     profile::clear_image(&mut ex, account_id, which == Image::Header, time::now()).await?;
     let (record, user) = own_rows(&mut ex, account_id, user_id).await?;
     let entity = present::render_credential_account(&mut ex, &base_url, &record, &user).await?;
-    crate::services::federation::outbound::broadcast(
-        state,
-        &mut ex,
-        account_id,
-        crate::services::federation::outbound::UPDATE_ACTOR,
-    )
-    .await?;
+    crate::services::federation::outbound::update_actor(state, &mut ex, &record.account).await?;
     tx.commit().await?;
     let keys = match which {
         Image::Avatar => [old.account.avatar_key, old.account.avatar_static_key],

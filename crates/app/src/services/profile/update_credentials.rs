@@ -369,13 +369,7 @@ async fn write(
         .await?
         .ok_or(ApiError::NotFound)?;
     let credential = present::render_credential_account(&mut ex, base_url, &record, &user).await?;
-    crate::services::federation::outbound::broadcast(
-        state,
-        &mut ex,
-        account_id,
-        crate::services::federation::outbound::UPDATE_ACTOR,
-    )
-    .await?;
+    crate::services::federation::outbound::update_actor(state, &mut ex, &record.account).await?;
     tx.commit().await?;
     Ok((old, credential))
 }

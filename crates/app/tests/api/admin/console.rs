@@ -427,15 +427,12 @@ async fn sign_in_returns_only_to_console_paths(app: TestApp) {
         let mut browser = Browser::default();
         let page = browser.get(&app, "/admin").await.text();
         let res = browser
-            .post(
+            .sign_in_with(
                 &app,
-                "/oauth/sign_in",
-                &[
-                    ("authenticity_token", &hidden(&page, "authenticity_token")),
-                    ("return_to", to),
-                    ("email", "own@example.com"),
-                    ("password", "password123"),
-                ],
+                &hidden(&page, "authenticity_token"),
+                to,
+                "own@example.com",
+                "password123",
             )
             .await;
         assert_eq!(res.status, 302, "{to}");

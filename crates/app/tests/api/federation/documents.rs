@@ -75,33 +75,14 @@ async fn webfinger_answers_for_local_accounts(app: TestApp) {
         assert_eq!(r.json()["subject"], "acct:alice@woolly.test");
     }
     // unknown, other domains, deleted: 404/410; missing resource: 400
-    assert_eq!(
-        app.get(
-            "/.well-known/webfinger?resource=acct:nobody@woolly.test",
-            None
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        app.get(
-            "/.well-known/webfinger?resource=acct:alice@other.example",
-            None
-        )
-        .await
-        .status,
-        404
-    );
-    assert_eq!(
-        app.get(
-            "/.well-known/webfinger?resource=https://other.example/users/alice",
-            None
-        )
-        .await
-        .status,
-        404
-    );
+    for resource in [
+        "acct:nobody@woolly.test",
+        "acct:alice@other.example",
+        "https://other.example/users/alice",
+    ] {
+        let path = format!("/.well-known/webfinger?resource={resource}");
+        assert_eq!(app.get(&path, None).await.status, 404, "{resource}");
+    }
     let r = app.get("/.well-known/webfinger", None).await;
     assert_eq!(r.status, 400);
     assert_eq!(

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use woolly::config::Config;
 use woolly::services::federation::worker;
-use woolly_testkit::{Backend, Fixture, TestApp, db_test};
+use woolly_testkit::{Backend, Fixture, TestApp, TestResponse, db_test};
 
 struct Node {
     app: TestApp,
@@ -88,6 +88,56 @@ async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Valu
         .clone()
 }
 
+/// POSTs `pairs` to `path` on `on` as `who`.
+async fn post_as(on: &Node, who: &Fixture, path: &str, pairs: &[(&str, &str)]) -> TestResponse {
+    on.app.post(path, Some(&who.token), pairs).await
+}
+
+/// POSTs `/api/v1/accounts/{id}/{action}` (follow, unfollow, block …) on `on` as `who`.
+async fn act(on: &Node, who: &Fixture, id: &str, action: &str) -> TestResponse {
+    post_as(on, who, &format!("/api/v1/accounts/{id}/{action}"), &[]).await
+}
+
+/// A new Owner on `on` with the admin scopes.
+async fn owner(on: &Node, name: &str) -> Fixture {
+    on.app
+        .user_with(
+            name,
+            Some("Owner"),
+            "read write follow admin:read admin:write",
+        )
+        .await
+}
+
+/// PATCHes `who`'s profile on `on` and checks it took.
+async fn update_credentials(on: &Node, who: &Fixture, pairs: &[(&str, &str)]) {
+    let r = on
+        .app
+        .form(
+            axum::http::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(&who.token),
+            pairs,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+}
+
+/// An anonymous GET of `path` on `on`, as JSON.
+async fn public_json(on: &Node, path: &str) -> serde_json::Value {
+    on.app.get(path, None).await.json()
+}
+
+/// Asserts `viewer`'s (following, requested) towards `id` on `on`.
+async fn assert_follow(on: &Node, viewer: &Fixture, id: &str, following: bool, requested: bool) {
+    let rel = relationship(on, viewer, id).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (following.into(), requested.into()),
+        "{rel}"
+    );
+}
+
 #[db_test(config = federating)]
 async fn two_servers_federate(app: TestApp) {
     let b = match app.backend {
@@ -100,16 +150,7 @@ async fn two_servers_federate(app: TestApp) {
     let carol = b.app.user("carol").await;
     let dave = b.app.user("dave").await;
     for locked in [&carol, &dave] {
-        let r = b
-            .app
-            .form(
-                axum::http::Method::PATCH,
-                "/api/v1/accounts/update_credentials",
-                Some(&locked.token),
-                &[("locked", "true")],
-            )
-            .await;
-        assert_eq!(r.status, 200);
+        update_credentials(&b, locked, &[("locked", "true")]).await;
     }
     settle(&a, &b).await;
 
@@ -124,36 +165,15 @@ async fn two_servers_federate(app: TestApp) {
     assert_eq!(shown["locked"], false);
 
     // an open account: requested until the Accept arrives, then following
-    let r = a
-        .app
-        .post(
-            &format!("/api/v1/accounts/{bob_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    let r = act(&a, &alice, &bob_on_a, "follow").await;
     assert_eq!(r.status, 200, "{}", r.text());
     // upstream answers optimistically for an unlocked account …
     assert_eq!(r.json()["following"], true);
     // … while the follow stays a request until the Accept arrives
-    let rel = relationship(&a, &alice, &bob_on_a).await;
-    assert_eq!(
-        (rel["following"].clone(), rel["requested"].clone()),
-        (false.into(), true.into()),
-        "{rel}"
-    );
+    assert_follow(&a, &alice, &bob_on_a, false, true).await;
     settle(&a, &b).await;
-    let rel = relationship(&a, &alice, &bob_on_a).await;
-    assert_eq!(
-        (rel["following"].clone(), rel["requested"].clone()),
-        (true.into(), false.into()),
-        "{rel}"
-    );
-    let bob_seen = b
-        .app
-        .get(&format!("/api/v1/accounts/{}", bob.account_id), None)
-        .await
-        .json();
+    assert_follow(&a, &alice, &bob_on_a, true, false).await;
+    let bob_seen = public_json(&b, &format!("/api/v1/accounts/{}", bob.account_id)).await;
     assert_eq!(bob_seen["followers_count"], 1);
     let followers = b
         .app
@@ -164,29 +184,16 @@ async fn two_servers_federate(app: TestApp) {
         .await
         .json();
     assert_eq!(followers[0]["acct"], format!("alice@{}", a.domain));
-    let alice_on_a = a
-        .app
-        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
-        .await
-        .json();
+    let alice_on_a = public_json(&a, &format!("/api/v1/accounts/{}", alice.account_id)).await;
     assert_eq!(alice_on_a["following_count"], 1);
 
     // a locked account: a follow request there; Accept after authorize
     let carol_on_a = resolve(&a, &alice, &format!("carol@{}", b.domain)).await;
     assert_eq!(
-        a.app
-            .get(&format!("/api/v1/accounts/{carol_on_a}"), None)
-            .await
-            .json()["locked"],
+        public_json(&a, &format!("/api/v1/accounts/{carol_on_a}")).await["locked"],
         true
     );
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{carol_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &carol_on_a, "follow").await;
     settle(&a, &b).await;
     let requests = b
         .app
@@ -203,67 +210,41 @@ async fn two_servers_federate(app: TestApp) {
         relationship(&a, &alice, &carol_on_a).await["requested"],
         true
     );
-    let r = b
-        .app
-        .post(
-            &format!("/api/v1/follow_requests/{alice_on_b}/authorize"),
-            Some(&carol.token),
-            &[],
-        )
-        .await;
+    let r = post_as(
+        &b,
+        &carol,
+        &format!("/api/v1/follow_requests/{alice_on_b}/authorize"),
+        &[],
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     settle(&a, &b).await;
-    let rel = relationship(&a, &alice, &carol_on_a).await;
-    assert_eq!(
-        (rel["following"].clone(), rel["requested"].clone()),
-        (true.into(), false.into()),
-        "{rel}"
-    );
+    assert_follow(&a, &alice, &carol_on_a, true, false).await;
 
     // Reject after reject
     let dave_on_a = resolve(&a, &alice, &format!("dave@{}", b.domain)).await;
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{dave_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &dave_on_a, "follow").await;
     settle(&a, &b).await;
-    let r = b
-        .app
-        .post(
-            &format!("/api/v1/follow_requests/{alice_on_b}/reject"),
-            Some(&dave.token),
-            &[],
-        )
-        .await;
+    let r = post_as(
+        &b,
+        &dave,
+        &format!("/api/v1/follow_requests/{alice_on_b}/reject"),
+        &[],
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     settle(&a, &b).await;
-    let rel = relationship(&a, &alice, &dave_on_a).await;
-    assert_eq!(
-        (rel["following"].clone(), rel["requested"].clone()),
-        (false.into(), false.into()),
-        "{rel}"
-    );
+    assert_follow(&a, &alice, &dave_on_a, false, false).await;
 
     // a profile update reaches the followers' server
-    let r = b
-        .app
-        .form(
-            axum::http::Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&bob.token),
-            &[("display_name", "Bob Builder"), ("note", "I fix things")],
-        )
-        .await;
-    assert_eq!(r.status, 200);
+    update_credentials(
+        &b,
+        &bob,
+        &[("display_name", "Bob Builder"), ("note", "I fix things")],
+    )
+    .await;
     settle(&a, &b).await;
-    let shown = a
-        .app
-        .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
-        .await
-        .json();
+    let shown = public_json(&a, &format!("/api/v1/accounts/{bob_on_a}")).await;
     assert_eq!(shown["display_name"], "Bob Builder");
     assert!(
         shown["note"]
@@ -273,32 +254,16 @@ async fn two_servers_federate(app: TestApp) {
     );
 
     // unfollow: Undo, and the counter falls over there
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{bob_on_a}/unfollow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &bob_on_a, "unfollow").await;
     settle(&a, &b).await;
     assert_eq!(
-        b.app
-            .get(&format!("/api/v1/accounts/{}", bob.account_id), None)
-            .await
-            .json()["followers_count"],
+        public_json(&b, &format!("/api/v1/accounts/{}", bob.account_id)).await["followers_count"],
         0
     );
 
     // a block from there severs the follow here
     let alice_id_on_b = resolve(&b, &carol, &format!("alice@{}", a.domain)).await;
-    let r = b
-        .app
-        .post(
-            &format!("/api/v1/accounts/{alice_id_on_b}/block"),
-            Some(&carol.token),
-            &[],
-        )
-        .await;
+    let r = act(&b, &carol, &alice_id_on_b, "block").await;
     assert_eq!(r.status, 200);
     settle(&a, &b).await;
     let rel = relationship(&a, &alice, &carol_on_a).await;
@@ -306,24 +271,11 @@ async fn two_servers_federate(app: TestApp) {
     assert_eq!(rel["blocked_by"], true, "{rel}");
 
     // remove_from_followers sends Reject: the follow ends there too
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{bob_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &bob_on_a, "follow").await;
     settle(&a, &b).await;
     assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
     let alice_for_bob = resolve(&b, &bob, &format!("alice@{}", a.domain)).await;
-    let r = b
-        .app
-        .post(
-            &format!("/api/v1/accounts/{alice_for_bob}/remove_from_followers"),
-            Some(&bob.token),
-            &[],
-        )
-        .await;
+    let r = act(&b, &bob, &alice_for_bob, "remove_from_followers").await;
     assert_eq!(r.status, 200, "{}", r.text());
     settle(&a, &b).await;
     assert_eq!(
@@ -332,38 +284,20 @@ async fn two_servers_federate(app: TestApp) {
     );
 
     // suspension and deletion reach the followers' server
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{bob_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &bob_on_a, "follow").await;
     settle(&a, &b).await;
     assert_eq!(relationship(&a, &alice, &bob_on_a).await["following"], true);
-    let boss = b
-        .app
-        .user_with(
-            "boss",
-            Some("Owner"),
-            "read write follow admin:read admin:write",
-        )
-        .await;
-    let r = b
-        .app
-        .post(
-            &format!("/api/v1/admin/accounts/{}/action", bob.account_id),
-            Some(&boss.token),
-            &[("type", "suspend")],
-        )
-        .await;
+    let boss = owner(&b, "boss").await;
+    let r = post_as(
+        &b,
+        &boss,
+        &format!("/api/v1/admin/accounts/{}/action", bob.account_id),
+        &[("type", "suspend")],
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     settle(&a, &b).await;
-    let shown = a
-        .app
-        .get(&format!("/api/v1/accounts/{bob_on_a}"), None)
-        .await
-        .json();
+    let shown = public_json(&a, &format!("/api/v1/accounts/{bob_on_a}")).await;
     assert_eq!(shown["suspended"], true, "{shown}");
     let r = b
         .app
@@ -385,36 +319,17 @@ async fn two_servers_federate(app: TestApp) {
         relationship(&a, &alice, &bob_on_a).await["following"],
         serde_json::Value::Null
     );
-    let alice_now = a
-        .app
-        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
-        .await
-        .json();
+    let alice_now = public_json(&a, &format!("/api/v1/accounts/{}", alice.account_id)).await;
     assert_eq!(alice_now["following_count"], 0, "{alice_now}");
 
     // a locked account that unlocks accepts its pending requests: an Accept each
-    a.app
-        .post(
-            &format!("/api/v1/accounts/{dave_on_a}/follow"),
-            Some(&alice.token),
-            &[],
-        )
-        .await;
+    act(&a, &alice, &dave_on_a, "follow").await;
     settle(&a, &b).await;
     assert_eq!(
         relationship(&a, &alice, &dave_on_a).await["requested"],
         true
     );
-    let r = b
-        .app
-        .form(
-            axum::http::Method::PATCH,
-            "/api/v1/accounts/update_credentials",
-            Some(&dave.token),
-            &[("locked", "false")],
-        )
-        .await;
-    assert_eq!(r.status, 200);
+    update_credentials(&b, &dave, &[("locked", "false")]).await;
     settle(&a, &b).await;
     assert_eq!(
         relationship(&a, &alice, &dave_on_a).await["following"],
@@ -424,34 +339,20 @@ async fn two_servers_federate(app: TestApp) {
     // a remote account suspended here: its follows of local accounts are rejected and end,
     // and what it sends next (but Undo and Delete) is ignored
     let alice_for_dave = resolve(&b, &dave, &format!("alice@{}", a.domain)).await;
-    b.app
-        .post(
-            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
-            Some(&dave.token),
-            &[],
-        )
-        .await;
+    act(&b, &dave, &alice_for_dave, "follow").await;
     settle(&a, &b).await;
     assert_eq!(
         relationship(&b, &dave, &alice_for_dave).await["following"],
         true
     );
-    let admin_a = a
-        .app
-        .user_with(
-            "root",
-            Some("Owner"),
-            "read write follow admin:read admin:write",
-        )
-        .await;
-    let r = a
-        .app
-        .post(
-            &format!("/api/v1/admin/accounts/{dave_on_a}/action"),
-            Some(&admin_a.token),
-            &[("type", "suspend")],
-        )
-        .await;
+    let admin_a = owner(&a, "root").await;
+    let r = post_as(
+        &a,
+        &admin_a,
+        &format!("/api/v1/admin/accounts/{dave_on_a}/action"),
+        &[("type", "suspend")],
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     settle(&a, &b).await;
     assert_eq!(
@@ -459,25 +360,13 @@ async fn two_servers_federate(app: TestApp) {
         false
     );
     assert_eq!(
-        a.app
-            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
-            .await
-            .json()["followers_count"],
+        public_json(&a, &format!("/api/v1/accounts/{}", alice.account_id)).await["followers_count"],
         0
     );
-    b.app
-        .post(
-            &format!("/api/v1/accounts/{alice_for_dave}/follow"),
-            Some(&dave.token),
-            &[],
-        )
-        .await;
+    act(&b, &dave, &alice_for_dave, "follow").await;
     settle(&a, &b).await;
     assert_eq!(
-        a.app
-            .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
-            .await
-            .json()["followers_count"],
+        public_json(&a, &format!("/api/v1/accounts/{}", alice.account_id)).await["followers_count"],
         0
     );
     assert_eq!(

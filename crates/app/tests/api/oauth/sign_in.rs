@@ -21,16 +21,7 @@ async fn sign_in_without_or_with_a_forged_csrf_token_is_422(app: TestApp) {
     let to = hidden(&page, "return_to");
     for token in ["", "forged-token-forged-token-forged-token-000"] {
         let res = browser
-            .post(
-                &app,
-                "/oauth/sign_in",
-                &[
-                    ("authenticity_token", token),
-                    ("return_to", &to),
-                    ("email", "alice@example.com"),
-                    ("password", "password123"),
-                ],
-            )
+            .sign_in_with(&app, token, &to, "alice@example.com", "password123")
             .await;
         assert_eq!(res.status, 422);
         assert!(res.header("location").is_none());
@@ -39,15 +30,12 @@ async fn sign_in_without_or_with_a_forged_csrf_token_is_422(app: TestApp) {
     // The right token but no cookie (another site's form).
     let mut other = Browser::default();
     let res = other
-        .post(
+        .sign_in_with(
             &app,
-            "/oauth/sign_in",
-            &[
-                ("authenticity_token", &hidden(&page, "authenticity_token")),
-                ("return_to", &to),
-                ("email", "alice@example.com"),
-                ("password", "password123"),
-            ],
+            &hidden(&page, "authenticity_token"),
+            &to,
+            "alice@example.com",
+            "password123",
         )
         .await;
     assert_eq!(res.status, 422);
@@ -214,15 +202,12 @@ async fn return_to_only_goes_back_to_the_authorize_page(app: TestApp) {
         let mut browser = Browser::default();
         let page = sign_in_page(&app, &mut browser).await;
         let res = browser
-            .post(
+            .sign_in_with(
                 &app,
-                "/oauth/sign_in",
-                &[
-                    ("authenticity_token", &hidden(&page, "authenticity_token")),
-                    ("return_to", to),
-                    ("email", "alice@example.com"),
-                    ("password", "password123"),
-                ],
+                &hidden(&page, "authenticity_token"),
+                to,
+                "alice@example.com",
+                "password123",
             )
             .await;
         assert_eq!(res.status, 302);

@@ -164,12 +164,24 @@ impl Browser {
     ) -> TestResponse {
         let csrf = hidden(page, "authenticity_token");
         let to = hidden(page, "return_to");
+        self.sign_in_with(app, &csrf, &to, email, password).await
+    }
+
+    /// Posts the sign-in form with these values (a test's own token or `return_to`).
+    pub async fn sign_in_with(
+        &mut self,
+        app: &TestApp,
+        csrf: &str,
+        return_to: &str,
+        email: &str,
+        password: &str,
+    ) -> TestResponse {
         self.post(
             app,
             "/oauth/sign_in",
             &[
-                ("authenticity_token", &csrf),
-                ("return_to", &to),
+                ("authenticity_token", csrf),
+                ("return_to", return_to),
                 ("email", email),
                 ("password", password),
             ],

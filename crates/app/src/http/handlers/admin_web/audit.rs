@@ -8,9 +8,8 @@ use minijinja::{Value, context};
 
 use super::{Console, ConsolePost, carried, link, view};
 use crate::domain::admin_filters::LogFilter;
-use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::params::Params;
 use crate::http::pagination;
 use crate::services::moderation::{logs, strikes};
@@ -82,14 +81,11 @@ pub async fn overrule(
     Path(id): Path<String>,
     post: ConsolePost,
 ) -> Response {
-    let r = async {
-        let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-        let strike = strikes::overrule(&state, &post.console.staff.actor, id).await?;
+    let (state, actor) = (&state, &post.console.staff.actor);
+    view::see_other_after(state, &post.console, &id, |id| async move {
+        let strike = strikes::overrule(state, actor, id).await?;
         let account = strike.warning.target_account.id;
-        Ok(view::see_other(&format!(
-            "/admin/accounts/{account}?done=overrule"
-        )))
-    }
-    .await;
-    view::or_error(&state, &post.console, r)
+        Ok(format!("/admin/accounts/{account}?done=overrule"))
+    })
+    .await
 }

@@ -4,8 +4,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::{ConsolePost, view};
-use crate::domain::ids::parse_id;
-use crate::error::ApiError;
 use crate::services::console::notes;
 use crate::state::AppState;
 
@@ -14,14 +12,13 @@ pub async fn create(
     Path(id): Path<String>,
     post: ConsolePost,
 ) -> Response {
-    let r = async {
-        let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-        let content = post.params.str("content").unwrap_or_default();
-        notes::create(&state, &post.console.staff.actor, id, &content).await?;
-        Ok(view::see_other(&format!("/admin/accounts/{id}?done=note")))
-    }
-    .await;
-    view::or_error(&state, &post.console, r)
+    let (state, actor) = (&state, &post.console.staff.actor);
+    let content = post.params.str("content").unwrap_or_default();
+    view::see_other_after(state, &post.console, &id, |id| async move {
+        notes::create(state, actor, id, &content).await?;
+        Ok(format!("/admin/accounts/{id}?done=note"))
+    })
+    .await
 }
 
 pub async fn delete(
@@ -29,13 +26,10 @@ pub async fn delete(
     Path(id): Path<String>,
     post: ConsolePost,
 ) -> Response {
-    let r = async {
-        let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-        let account = notes::delete(&state, &post.console.staff.actor, id).await?;
-        Ok(view::see_other(&format!(
-            "/admin/accounts/{account}?done=note_deleted"
-        )))
-    }
-    .await;
-    view::or_error(&state, &post.console, r)
+    let (state, actor) = (&state, &post.console.staff.actor);
+    view::see_other_after(state, &post.console, &id, |id| async move {
+        let account = notes::delete(state, actor, id).await?;
+        Ok(format!("/admin/accounts/{account}?done=note_deleted"))
+    })
+    .await
 }

@@ -8,8 +8,10 @@ use axum::response::{IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 
 use super::Console;
+use crate::domain::ids::parse_id;
 use crate::domain::permissions;
 use crate::error::ApiError;
+use crate::http::handlers::oauth::web;
 use crate::state::AppState;
 
 macro_rules! templates {
@@ -137,6 +139,25 @@ pub fn or_error(state: &AppState, console: &Console, r: Result<Response, ApiErro
     r.unwrap_or_else(|e| error_page(state, Some(console), &e))
 }
 
+/// Runs a console form's `act` on the object whose id is the path's `id` (404 when it is no
+/// id): a 303 to the page `act` names, or the error page.
+pub async fn see_other_after<F, Fut>(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+    act: F,
+) -> Response
+where
+    F: FnOnce(i64) -> Fut,
+    Fut: Future<Output = Result<String, ApiError>>,
+{
+    let r = match parse_id(id) {
+        Some(id) => act(id).await.map(|to| see_other(&to)),
+        None => Err(ApiError::NotFound),
+    };
+    or_error(state, console, r)
+}
+
 /// A 303 to another console page after a form (so reloading does not post again).
 pub fn see_other(location: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
@@ -149,37 +170,15 @@ pub fn see_other(location: &str) -> Response {
 }
 
 pub fn html(status: StatusCode, body: String, cookies: &[String]) -> Response {
-    let mut response = (status, body).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    security_headers(h);
-    for c in cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            h.append(header::SET_COOKIE, v);
-        }
-    }
-    response
+    web::html_page(status, body, cookies, security_headers)
 }
 
 /// The console's own stylesheet and avatars of any origin; no script, no framing.
 fn security_headers(h: &mut HeaderMap) {
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
+    web::private_page_headers(
+        h,
+        "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "same-origin",
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

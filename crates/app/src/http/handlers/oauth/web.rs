@@ -55,13 +55,23 @@ pub fn csrf_ok(headers: &HeaderMap, field: Option<&str>) -> bool {
 
 /// An HTML response with security headers and any cookies to set.
 pub fn html(status: StatusCode, body: String, cookies: &[String]) -> Response {
+    html_page(status, body, cookies, security_headers)
+}
+
+/// An HTML response with the security headers `secure` sets and any cookies to set.
+pub fn html_page(
+    status: StatusCode,
+    body: String,
+    cookies: &[String],
+    secure: fn(&mut HeaderMap),
+) -> Response {
     let mut response = (status, body).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    security_headers(h);
+    secure(h);
     add_cookies(h, cookies);
     response
 }
@@ -87,6 +97,16 @@ fn add_cookies(h: &mut HeaderMap, cookies: &[String]) {
 }
 
 fn security_headers(h: &mut HeaderMap) {
+    private_page_headers(
+        h,
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+        "no-referrer",
+    );
+}
+
+/// The headers of a signed-in HTML page (sign-in, consent, console): never cached, never
+/// framed, with the page's own content security and referrer policies.
+pub fn private_page_headers(h: &mut HeaderMap, csp: &'static str, referrer: &'static str) {
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
@@ -94,12 +114,7 @@ fn security_headers(h: &mut HeaderMap) {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
 }
