@@ -6,7 +6,7 @@ use crate::db::Exec;
 use crate::db::query::rows::scalars_in;
 use crate::db::query::rows::{page_rows, rows_by_id};
 use crate::db::query::{Conditions, args, execute, fetch_all, fetch_optional};
-use crate::domain::admin_filters::ReportFilter;
+use crate::domain::admin_filters::{ReportFilter, TargetOrigin};
 use crate::domain::page::Cursor;
 
 #[derive(Debug, Clone, FromRow)]
@@ -71,6 +71,15 @@ pub async fn list(
     });
     conds.eq_some("account_id", f.account_id);
     conds.eq_some("target_account_id", f.target_account_id);
+    match f.target_origin {
+        Some(TargetOrigin::Local) => {
+            conds.push("target_account_id IN (SELECT id FROM accounts WHERE domain IS NULL)")
+        }
+        Some(TargetOrigin::Remote) => {
+            conds.push("target_account_id IN (SELECT id FROM accounts WHERE domain IS NOT NULL)")
+        }
+        None => {}
+    }
     page_rows(ex, "reports", conds, cursor).await
 }
 

@@ -125,6 +125,7 @@ async fn reports_where(
             resolved,
             account_id: by,
             target_account_id: against,
+            target_origin: None,
         };
         match if_allowed(reports::list(state, actor, &filter, &Cursor::first(HISTORY)).await)? {
             Some(listed) => out.extend(listed.items),

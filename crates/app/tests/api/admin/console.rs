@@ -439,3 +439,51 @@ async fn sign_in_returns_only_to_console_paths(app: TestApp) {
         assert_eq!(res.header("location").as_deref(), Some(expect), "{to}");
     }
 }
+
+#[db_test]
+async fn the_report_queue_filters_by_the_targets_origin(app: TestApp) {
+    let s = staff(&app).await;
+    let near = local(&app, "near", Spec::default()).await.to_string();
+    let far = app.remote_account("far", "remote.example", false).await;
+    let mut report_ids = Vec::new();
+    for target in [&near, &far] {
+        let res = app
+            .post(
+                "/api/v1/reports",
+                Some(&s.user.token),
+                &[("account_id", target.as_str()), ("comment", "spam")],
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        report_ids.push(res.json()["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let mut owner = signed_in(&app, "own").await;
+    for (origin, shown, hidden_id) in [
+        ("local", &report_ids[0], &report_ids[1]),
+        ("remote", &report_ids[1], &report_ids[0]),
+    ] {
+        let page = owner
+            .get(&app, &format!("/admin/reports?target_origin={origin}"))
+            .await;
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        assert!(
+            text.contains(&format!("Report {shown}<")),
+            "{origin}: {text}"
+        );
+        assert!(!text.contains(&format!("Report {hidden_id}<")), "{origin}");
+        assert!(
+            text.contains(&format!("value=\"{origin}\" selected")),
+            "the form keeps the filter"
+        );
+    }
+    let all = owner
+        .get(&app, "/admin/reports?target_origin=")
+        .await
+        .text();
+    assert!(
+        report_ids
+            .iter()
+            .all(|id| all.contains(&format!("Report {id}<")))
+    );
+}

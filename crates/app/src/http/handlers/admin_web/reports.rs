@@ -7,7 +7,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 
 use super::{Console, ConsolePost, carried, link, view};
-use crate::domain::admin_filters::ReportFilter;
+use crate::domain::admin_filters::{ReportFilter, TargetOrigin};
 use crate::domain::ids::parse_id;
 use crate::domain::params::ruby_to_i;
 use crate::error::{ApiError, ApiResult};
@@ -17,7 +17,12 @@ use crate::services::console::pages;
 use crate::services::moderation::reports::{self as svc, ReportOp};
 use crate::state::AppState;
 
-const FILTERS: &[&str] = &["resolved", "account_id", "target_account_id"];
+const FILTERS: &[&str] = &[
+    "resolved",
+    "account_id",
+    "target_account_id",
+    "target_origin",
+];
 const PER_PAGE: usize = 100;
 
 pub async fn index(State(state): State<AppState>, console: Console, params: Params) -> Response {
@@ -30,6 +35,9 @@ async fn list(state: &AppState, console: &Console, params: &Params) -> ApiResult
         resolved: params.present("resolved").is_some(),
         account_id: params.present("account_id").map(|v| ruby_to_i(&v)),
         target_account_id: params.present("target_account_id").map(|v| ruby_to_i(&v)),
+        target_origin: params
+            .present("target_origin")
+            .and_then(|v| TargetOrigin::parse(&v)),
     };
     let kept = carried(params, FILTERS);
     let cursor = pagination::cursor(params, PER_PAGE, PER_PAGE);

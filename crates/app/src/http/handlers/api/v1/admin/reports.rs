@@ -31,6 +31,8 @@ pub async fn index(
         resolved: params.present("resolved").is_some(),
         account_id: params.present("account_id").map(|v| ruby_to_i(&v)),
         target_account_id: params.present("target_account_id").map(|v| ruby_to_i(&v)),
+        // The API permits only the three keys above, as upstream's controller does.
+        target_origin: None,
     };
     let cursor = pagination::cursor(&params, 100, 200);
     let page = svc::list(&state, &actor(&admin), &filter, &cursor).await?;
