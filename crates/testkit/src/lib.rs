@@ -247,3 +247,18 @@ impl TestApp {
         mail::confirmation_tokens(&self.state.config().outbox_dir(), to)
     }
 }
+
+/// Waits until the current fixed rate-limit window of `period_secs` (aligned to the epoch, as
+/// the limiter's) has at least `needed_secs` left, so a test that fills a window is not cut
+/// in two by its end.
+pub async fn clear_of_window_end(period_secs: u64, needed_secs: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let period_ms = u128::from(period_secs) * 1000;
+    let left_ms = period_ms - now.as_millis() % period_ms;
+    if left_ms < u128::from(needed_secs) * 1000 {
+        let wait = u64::try_from(left_ms).unwrap_or(0) + 50;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    }
+}

@@ -7,8 +7,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 
 use super::{Console, carried, link, view};
-use crate::domain::ids::parse_id;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::extract::params::Params;
 use crate::http::handlers::api::v1::admin::raw;
 use crate::http::pagination;
@@ -97,22 +96,15 @@ pub async fn show(
     Path(id): Path<String>,
     params: Params,
 ) -> Response {
-    let r = async {
-        let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-        let data = pages::account(&state, &console.staff.actor, id).await?;
-        let ctx = context! {
-            section => "accounts",
-            p => Value::from_serialize(&data),
-            done => params.present("done"),
-        };
-        Ok(view::render(
-            &state,
-            &console,
-            StatusCode::OK,
-            "account.html",
-            ctx,
-        ))
-    }
-    .await;
-    view::or_error(&state, &console, r)
+    let done = params.present("done");
+    let actor = &console.staff.actor;
+    view::detail_page(
+        &state,
+        &console,
+        &id,
+        ("accounts", "account.html"),
+        done,
+        |id| pages::account(&state, actor, id),
+    )
+    .await
 }

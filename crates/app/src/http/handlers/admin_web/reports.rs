@@ -69,24 +69,17 @@ pub async fn show(
     Path(id): Path<String>,
     params: Params,
 ) -> Response {
-    let r = async {
-        let id = parse_id(&id).ok_or(ApiError::NotFound)?;
-        let data = pages::report(&state, &console.staff.actor, id).await?;
-        let ctx = context! {
-            section => "reports",
-            p => Value::from_serialize(&data),
-            done => params.present("done"),
-        };
-        Ok(view::render(
-            &state,
-            &console,
-            StatusCode::OK,
-            "report.html",
-            ctx,
-        ))
-    }
-    .await;
-    view::or_error(&state, &console, r)
+    let done = params.present("done");
+    let actor = &console.staff.actor;
+    view::detail_page(
+        &state,
+        &console,
+        &id,
+        ("reports", "report.html"),
+        done,
+        |id| pages::report(&state, actor, id),
+    )
+    .await
 }
 
 async fn op(state: AppState, post: ConsolePost, id: String, op: ReportOp, name: &str) -> Response {

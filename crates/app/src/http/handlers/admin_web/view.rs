@@ -135,6 +135,35 @@ pub fn error_page(state: &AppState, console: Option<&Console>, e: &ApiError) -> 
 }
 
 /// Either the page, or the service's error as a page.
+/// One record's page (an account, a report): `load` the data of the `:id` in the path and
+/// render it as `p` in `template`, or the error page.
+pub async fn detail_page<T, F, Fut>(
+    state: &AppState,
+    console: &Console,
+    raw_id: &str,
+    (section, template): (&str, &str),
+    done: Option<String>,
+    load: F,
+) -> Response
+where
+    T: serde::Serialize,
+    F: FnOnce(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let r = match parse_id(raw_id) {
+        Some(id) => load(id).await.map(|data| {
+            let ctx = context! {
+                section => section,
+                p => Value::from_serialize(&data),
+                done => done,
+            };
+            render(state, console, StatusCode::OK, template, ctx)
+        }),
+        None => Err(ApiError::NotFound),
+    };
+    or_error(state, console, r)
+}
+
 pub fn or_error(state: &AppState, console: &Console, r: Result<Response, ApiError>) -> Response {
     r.unwrap_or_else(|e| error_page(state, Some(console), &e))
 }
