@@ -2,6 +2,8 @@
 //! operator CLI, and a guard that stops the server when a test ends (panics included).
 #![allow(dead_code)]
 
+pub mod federation;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
