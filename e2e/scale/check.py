@@ -8,7 +8,9 @@
    the next request (caches warm in every process beforehand);
 5. ids from all three never collide under concurrent writes, and
 6. killing one process mid-load loses no acknowledged write while the balancer keeps serving;
-7. each process's metrics show its own counts.
+7. each process's metrics show its own counts;
+8. a client streaming from one process hears a notification caused through another
+   (streaming events travel through Redis).
 
 Standard library only. Exits non-zero at the first failed point.
 """
@@ -221,6 +223,43 @@ def account_updates():
     ok(point, f"12 rounds: every write seen by the two other processes on their next request ({hits:.0f} cache hits meanwhile)")
 
 
+def streaming():
+    point = "8 streaming"
+    _, _, body = request("GET", f"{LB}/api/v1/accounts/verify_credentials", TOKEN_PROFILE)
+    me = json.loads(body)["id"]
+    req = urllib.request.Request(f"{PROCESSES[0]}/api/v1/streaming/user/notification",
+                                 headers={"Authorization": f"Bearer {TOKEN_PROFILE}"})
+    res = urllib.request.urlopen(req, timeout=15)
+    heard = []
+
+    def listen():
+        event = None
+        try:
+            for raw in res:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[len("event: "):]
+                elif line.startswith("data: ") and event == "notification":
+                    heard.append(json.loads(line[len("data: "):]))
+                    return
+        except (OSError, ValueError):
+            pass
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    time.sleep(1)  # the subscription reaches Redis and is announced to the other processes
+    status, _, body = request("POST", f"{PROCESSES[1]}/api/v1/accounts/{me}/follow", WRITER_TOKENS[0])
+    if status != 200:
+        fail(point, f"follow through {PROCESSES[1]}: {status} {body[:200]}")
+    listener.join(10)
+    res.close()
+    if not heard:
+        fail(point, f"the stream on {PROCESSES[0]} heard nothing of a follow made through {PROCESSES[1]}")
+    if heard[0].get("type") != "follow":
+        fail(point, f"unexpected notification {heard[0]}")
+    ok(point, f"streaming from {PROCESSES[0]}, heard the follow made through {PROCESSES[1]} (via Redis)")
+
+
 def metrics_before_kill():
     point = "7 metrics"
     rows = []
@@ -309,6 +348,7 @@ rate_limit()
 revoked_token()
 avatar()
 account_updates()
+streaming()
 metrics_before_kill()
 writes_with_a_kill()
 survivors()

@@ -77,6 +77,26 @@ impl AppState {
         media: Arc<dyn MediaStorage>,
         limiter: Arc<dyn RateLimiter>,
     ) -> Self {
+        Self::with_shared(
+            config,
+            db,
+            mailer,
+            media,
+            limiter,
+            Arc::new(LocalBus::default()),
+        )
+    }
+
+    /// A state whose rate limits and streaming events may be shared with other processes
+    /// (Redis when configured: `ratelimit::RedisLimiter`, `services::streaming::RedisBus`).
+    pub fn with_shared(
+        config: Config,
+        db: Db,
+        mailer: Mailer,
+        media: Arc<dyn MediaStorage>,
+        limiter: Arc<dyn RateLimiter>,
+        bus: Arc<dyn EventBus>,
+    ) -> Self {
         let ids = IdGenerator::new(config.node_id.unwrap_or(0));
         let metrics = Metrics::default();
         let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
@@ -107,7 +127,7 @@ impl AppState {
                 verify_jobs: VerifyJobs::default(),
                 password_checks: AtomicU64::new(0),
                 config_loaded_at: crate::domain::time::now(),
-                bus: Arc::new(LocalBus::default()),
+                bus,
                 metrics,
                 db_health: DbHealth::default(),
                 stopping: tokio::sync::watch::Sender::new(false),
@@ -186,7 +206,7 @@ impl AppState {
         self.inner.password_checks.load(Ordering::Relaxed)
     }
 
-    /// The streaming event bus (in-process; see `services::streaming::bus`).
+    /// The streaming event bus (in-process, or through Redis; see `services::streaming`).
     pub fn bus(&self) -> &dyn EventBus {
         self.inner.bus.as_ref()
     }

@@ -63,7 +63,10 @@ async fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
         Mailer::from_config(&config.smtp_url, &config.outbox_dir()).map_err(anyhow::Error::msg)?;
     let media = wiring::media_storage(&config)?;
     let limiter = wiring::rate_limiter(&config).await?;
-    Ok(AppState::with_limiter(config, db, mailer, media, limiter))
+    let bus = wiring::event_bus(&config).await?;
+    Ok(AppState::with_shared(
+        config, db, mailer, media, limiter, bus,
+    ))
 }
 
 /// How often `serve` runs the scheduled maintenance (purges after the suspension grace

@@ -1,5 +1,5 @@
-//! What configuration chooses at start: the log format, the rate-limit store, the media
-//! store and the metrics listener.
+//! What configuration chooses at start: the log format, the rate-limit store, the streaming
+//! bus, the media store and the metrics listener.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use woolly::config::{Config, LogFormat};
 use woolly::media::MediaStorage;
 use woolly::ratelimit::{MemoryLimiter, RateLimiter, RedisLimiter};
+use woolly::services::streaming::{EventBus, LocalBus, RedisBus};
 use woolly::state::AppState;
 
 pub fn init_logs(format: LogFormat) {
@@ -33,6 +34,22 @@ pub async fn rate_limiter(config: &Config) -> anyhow::Result<Arc<dyn RateLimiter
     tracing::debug!("rate limits are counted in Redis");
     Ok(Arc::new(limiter))
 }
+
+/// Streaming events through Redis when `redis_url` is set (a client streaming from one
+/// process hears writes through every other), else within this process.
+pub async fn event_bus(config: &Config) -> anyhow::Result<Arc<dyn EventBus>> {
+    if config.redis_url.is_empty() {
+        return Ok(Arc::new(LocalBus::default()));
+    }
+    let bus = RedisBus::connect(&config.redis_url, STREAMING_PREFIX)
+        .await
+        .context("connecting to Redis for streaming (redis_url)")?;
+    Ok(Arc::new(bus))
+}
+
+/// Where this deployment's streaming channels live in Redis (pub/sub ignores the database
+/// number, so deployments sharing one Redis must differ here).
+const STREAMING_PREFIX: &str = "woolly:";
 
 /// S3-compatible storage when `s3.bucket` is set, else the local media folder.
 pub fn media_storage(config: &Config) -> anyhow::Result<Arc<dyn MediaStorage>> {

@@ -20,3 +20,4 @@ mod scale_out;
 mod search_v2;
 mod statuses;
 mod streaming;
+mod streaming_redis;

@@ -63,7 +63,7 @@ pub async fn delete(state: &AppState, me: i64, id: i64, delete_media: bool) -> A
     let mut outbox = Outbox::default();
     outbox.status_deleted(state, &mut ex, &s).await?;
     for (reblog_id, account_id, visibility) in statuses::reblogs_of(&mut ex, id).await? {
-        if state.bus().live_subscriptions() > 0
+        if state.bus().anyone_listening()
             && let Some(reblog) = statuses::find(&mut ex, reblog_id).await?
         {
             outbox.status_deleted(state, &mut ex, &reblog).await?;

@@ -1,10 +1,9 @@
 //! The event bus: named channels (upstream's Redis channel names, `timeline:<account_id>`,
 //! `timeline:public`, …) carrying [`Event`]s to the streaming connections subscribed to them.
 //!
-//! [`EventBus`] is the seam for sharing events between processes later: an implementation
-//! backed by PostgreSQL `LISTEN/NOTIFY` or Redis would publish remotely and feed what it
-//! receives into a [`LocalBus`], whose [`Subscription`]s the connections hold either way.
-//! Events are plain serialisable values for that reason.
+//! [`EventBus`] is the seam for sharing events between processes: [`LocalBus`] serves one
+//! process; `super::redis_bus::RedisBus` publishes through Redis and feeds what it receives
+//! into a [`LocalBus`], whose [`Subscription`]s the connections hold either way.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,6 +43,11 @@ pub trait EventBus: Send + Sync {
     /// Subscriptions alive in this process (tests and metrics: returns to zero when every
     /// client is gone).
     fn live_subscriptions(&self) -> usize;
+    /// True if anyone streams at all, in this process or (shared buses) another one:
+    /// publishers skip all work otherwise.
+    fn anyone_listening(&self) -> bool {
+        self.live_subscriptions() > 0
+    }
 }
 
 type Channels = Mutex<HashMap<String, broadcast::Sender<Arc<Event>>>>;
@@ -54,6 +58,13 @@ type Channels = Mutex<HashMap<String, broadcast::Sender<Arc<Event>>>>;
 pub struct LocalBus {
     channels: Arc<Channels>,
     live: Arc<AtomicUsize>,
+}
+
+impl LocalBus {
+    /// The channels someone in this process listens on now.
+    pub fn channels(&self) -> Vec<String> {
+        lock(&self.channels).keys().cloned().collect()
+    }
 }
 
 fn lock(channels: &Channels) -> MutexGuard<'_, HashMap<String, broadcast::Sender<Arc<Event>>>> {

@@ -4,8 +4,10 @@
 
 pub mod bus;
 pub mod publish;
+pub mod redis_bus;
 pub mod session;
 pub mod streams;
 
 pub use bus::{Event, EventBus, LocalBus};
 pub use publish::Outbox;
+pub use redis_bus::RedisBus;

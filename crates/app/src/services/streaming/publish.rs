@@ -74,7 +74,7 @@ impl Outbox {
         ex: &mut Exec<'_>,
         s: &StatusRow,
     ) -> ApiResult<()> {
-        if state.bus().live_subscriptions() == 0 {
+        if !state.bus().anyone_listening() {
             return Ok(());
         }
         let tags = tags::of_statuses(ex, &[s.id])
@@ -98,7 +98,7 @@ impl Outbox {
 
     /// Sends the events in the background (call after the commit).
     pub fn send(self, state: &AppState) {
-        if self.pending.is_empty() || state.bus().live_subscriptions() == 0 {
+        if self.pending.is_empty() || !state.bus().anyone_listening() {
             return;
         }
         let state = state.clone();
