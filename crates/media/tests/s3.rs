@@ -3,6 +3,7 @@
 
 use woolly_media::s3::{S3Options, storage};
 use woolly_media::storage::{MediaStorage, StorageError};
+use woolly_testkit_macros::needs_env;
 
 fn options() -> Option<S3Options> {
     let endpoint = std::env::var("TEST_S3_ENDPOINT")
@@ -34,6 +35,7 @@ fn unique_key() -> String {
     format!("accounts/avatars/{nanos}/original/abc_DEF-1.png")
 }
 
+#[needs_env("TEST_S3_ENDPOINT")]
 #[tokio::test]
 async fn files_round_trip_through_the_bucket() {
     let Some(options) = options() else { return };
@@ -56,6 +58,7 @@ async fn files_round_trip_through_the_bucket() {
     s3.delete(&key).await.unwrap();
 }
 
+#[needs_env("TEST_S3_ENDPOINT")]
 #[tokio::test]
 async fn keys_are_checked_before_the_bucket_is_asked() {
     let Some(options) = options() else { return };
@@ -65,6 +68,7 @@ async fn keys_are_checked_before_the_bucket_is_asked() {
     }
 }
 
+#[needs_env("TEST_S3_ENDPOINT")]
 #[tokio::test]
 async fn a_missing_bucket_is_an_error_not_a_missing_file() {
     let Some(mut options) = options() else { return };

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use support::{ServerGuard, fail, free_port, wait_until_up, woolly};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
+use woolly_testkit::needs_env;
 
 #[tokio::test]
 async fn serve_with_an_unreachable_database_says_why_within_seconds() {
@@ -93,6 +94,7 @@ fn psql(url: &str, sql: &str) {
     assert!(status.success(), "psql {sql}");
 }
 
+#[needs_env("TEST_DATABASE_URL")]
 #[tokio::test]
 async fn health_is_503_while_the_database_is_away_and_recovers_by_itself() {
     let Some(admin_url) = std::env::var("TEST_DATABASE_URL")

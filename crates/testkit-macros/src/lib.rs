@@ -108,6 +108,41 @@ fn expand(options: Options, item: ItemFn) -> syn::Result<TokenStream2> {
     })
 }
 
+/// `#[needs_env("TEST_REDIS_URL")]` on a test that needs a service named by a variable: when
+/// the variable was not set at build time, the test is `#[ignore]`d with that reason, so
+/// `cargo test` counts it as ignored instead of letting it pass without running. The test
+/// still reads the variable's value at run time.
+#[proc_macro_attribute]
+pub fn needs_env(args: TokenStream, item: TokenStream) -> TokenStream {
+    let var = parse_macro_input!(args as LitStr);
+    let Some(set) = env_set_at_build(&var.value()) else {
+        return syn::Error::new_spanned(
+            &var,
+            "#[needs_env] knows TEST_DATABASE_URL, TEST_REDIS_URL and TEST_S3_ENDPOINT (add others to build.rs)",
+        )
+        .into_compile_error()
+        .into();
+    };
+    let item = TokenStream2::from(item);
+    if set {
+        return item.into();
+    }
+    let reason = format!("{} is not set", var.value());
+    quote!(#[ignore = #reason] #item).into()
+}
+
+/// Whether `name` was set (and not empty) when this crate was built; `None` for a variable
+/// build.rs does not watch.
+fn env_set_at_build(name: &str) -> Option<bool> {
+    let value = match name {
+        "TEST_DATABASE_URL" => option_env!("TEST_DATABASE_URL"),
+        "TEST_REDIS_URL" => option_env!("TEST_REDIS_URL"),
+        "TEST_S3_ENDPOINT" => option_env!("TEST_S3_ENDPOINT"),
+        _ => return None,
+    };
+    Some(value.is_some_and(|v| !v.is_empty()))
+}
+
 /// The one `name: Type` parameter the test body receives its app as.
 fn app_parameter(item: &ItemFn) -> syn::Result<(&syn::Ident, &syn::Type)> {
     let inputs = &item.sig.inputs;

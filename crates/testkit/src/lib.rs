@@ -22,7 +22,7 @@ use woolly::state::AppState;
 
 pub use html::{consent_form, hidden_input};
 pub use request::{Part, TestResponse, multipart};
-pub use woolly_testkit_macros::db_test;
+pub use woolly_testkit_macros::{db_test, needs_env};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

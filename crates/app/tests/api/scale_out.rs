@@ -16,7 +16,7 @@ use woolly::db::Db;
 use woolly::mail::Mailer;
 use woolly::ratelimit::{RateLimiter, RedisLimiter};
 use woolly::state::AppState;
-use woolly_testkit::{Backend, TestApp, db_test};
+use woolly_testkit::{Backend, TestApp, db_test, needs_env};
 
 /// `TEST_REDIS_URL` (e.g. `redis://127.0.0.1:6379/5`), or None with a note that the test
 /// is skipped.
@@ -128,6 +128,7 @@ fn sample(text: &str, prefix: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[tokio::test]
 async fn redis_counters_are_shared_and_keep_the_windows() {
     let Some(url) = redis_url("redis_counters_are_shared_and_keep_the_windows") else {
@@ -185,6 +186,7 @@ async fn an_unreachable_redis_is_refused_at_start_within_seconds() {
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[db_test]
 async fn the_301st_request_is_refused_whichever_process_serves_it(app: TestApp) {
     let Some(url) = redis_url("the_301st_request_is_refused_whichever_process_serves_it") else {
@@ -287,6 +289,7 @@ async fn health_answers_ok_while_the_database_answers(app: TestApp) {
 
 /// PostgreSQL only: SQLite processes share a file and see commits by `PRAGMA data_version`
 /// (db/data_version.rs, tested there).
+#[needs_env("TEST_DATABASE_URL")]
 #[tokio::test]
 async fn a_write_through_one_process_is_seen_through_another_on_postgres() {
     let Some(app) = postgres().await else {
@@ -340,6 +343,7 @@ async fn a_write_through_one_process_is_seen_through_another_on_postgres() {
     assert_eq!(res.status, 401);
 }
 
+#[needs_env("TEST_DATABASE_URL")]
 #[tokio::test]
 async fn every_table_notifies_its_commits_on_postgres() {
     let Some(app) = postgres().await else {
@@ -392,6 +396,7 @@ async fn a_fresh_process_answers_instance_counts_from_the_stored_ones(app: TestA
 
 /// The fence alone (no listener): a commit anywhere that finished before it moves the
 /// generation on; nothing committed keeps it.
+#[needs_env("TEST_DATABASE_URL")]
 #[tokio::test]
 async fn a_fence_sees_every_commit_that_finished_before_it() {
     let Some(app) = postgres().await else {

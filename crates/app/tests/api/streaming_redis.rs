@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use woolly::services::streaming::redis_bus::REFRESH_EVERY;
 use woolly::services::streaming::{Event, EventBus, RedisBus};
+use woolly_testkit::needs_env;
 
 use crate::scale_out::{redis_url, unique};
 
@@ -22,6 +23,7 @@ async fn eventually(within: Duration, probe: impl Fn() -> bool) -> bool {
     probe()
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[tokio::test]
 async fn an_event_published_in_one_process_reaches_a_listener_in_another() {
     let Some(url) = redis_url("an_event_published_in_one_process_reaches_a_listener_in_another")
