@@ -101,6 +101,34 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Media on S3-compatible object storage instead of `<data_dir>/media` (`media::s3`).
     pub s3: S3Config,
+    /// Limited federation (upstream's `LIMITED_FEDERATION_MODE`): only the domains of
+    /// `/api/v1/admin/domain_allows` federate.
+    pub limited_federation: bool,
+    /// Who sees `GET /api/v1/instance/domain_blocks` (upstream's `show_domain_blocks`).
+    pub show_domain_blocks: Disclosure,
+    /// Who sees the blocks' public comments there (`show_domain_blocks_rationale`).
+    pub show_domain_blocks_rationale: Disclosure,
+}
+
+/// Upstream's `disabled` / `users` / `all` settings: nobody, signed-in users, everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Disclosure {
+    #[default]
+    Disabled,
+    Users,
+    All,
+}
+
+impl Disclosure {
+    /// True when a viewer (signed in or not) may see it.
+    pub fn shown_to(self, signed_in: bool) -> bool {
+        match self {
+            Self::Disabled => false,
+            Self::Users => signed_in,
+            Self::All => true,
+        }
+    }
 }
 
 /// How log lines are written.
@@ -170,6 +198,9 @@ impl Default for Config {
             metrics_listen: String::new(),
             log_format: LogFormat::Text,
             s3: S3Config::default(),
+            limited_federation: false,
+            show_domain_blocks: Disclosure::Disabled,
+            show_domain_blocks_rationale: Disclosure::Disabled,
         }
     }
 }

@@ -34,7 +34,7 @@ fn configuration(config: &Config) -> Value {
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2_629_746},
         "translation": {"enabled": false},
-        "limited_federation": false
+        "limited_federation": config.limited_federation
     })
 }
 

@@ -18,6 +18,7 @@ pub mod account_warning;
 pub mod action_log;
 pub mod admin_account;
 pub mod admin_report;
+pub mod domain_block;
 pub use account_warning::AccountWarning;
 pub use action_log::ActionLog;
 pub use admin_account::{AdminAccount, AdminIp};

@@ -3,6 +3,7 @@
 pub mod acct;
 pub mod admin_filters;
 pub mod domain_name;
+pub mod domain_rules;
 pub mod ids;
 pub mod ip;
 pub mod languages;

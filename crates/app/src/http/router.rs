@@ -266,7 +266,9 @@ fn streaming_routes() -> Router<AppState> {
 
 // admin
 fn admin_routes() -> Router<AppState> {
-    use super::handlers::api::v1::admin::{account_warnings, accounts, action_logs, reports};
+    use super::handlers::api::v1::admin::{
+        account_warnings, accounts, action_logs, domain_blocks, reports,
+    };
     Router::new()
         .route("/api/v1/admin/accounts", get(accounts::index))
         .route(
@@ -309,6 +311,24 @@ fn admin_routes() -> Router<AppState> {
         .route("/api/v1/admin/reports/{id}/resolve", post(reports::resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reports::reopen))
         .route("/api/v1/admin/action_logs", get(action_logs::index))
+        .route(
+            "/api/v1/admin/domain_blocks",
+            get(domain_blocks::index).post(domain_blocks::create),
+        )
+        .route(
+            "/api/v1/admin/domain_blocks/{id}",
+            get(domain_blocks::show)
+                .put(domain_blocks::update)
+                .delete(domain_blocks::destroy),
+        )
+        .route(
+            "/api/v1/admin/domain_allows",
+            get(domain_blocks::allows_index).post(domain_blocks::allows_create),
+        )
+        .route(
+            "/api/v1/admin/domain_allows/{id}",
+            get(domain_blocks::allows_show).delete(domain_blocks::allows_destroy),
+        )
         .route(
             "/api/v1/admin/account_warnings",
             get(account_warnings::index),

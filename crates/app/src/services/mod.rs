@@ -6,6 +6,8 @@ pub mod confirmation;
 pub mod console;
 pub mod custom_emojis;
 pub mod directory;
+pub mod domain_blocks;
+pub mod domain_policy;
 pub mod email_policy;
 pub mod federation;
 pub mod instance_activity;

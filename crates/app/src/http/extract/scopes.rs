@@ -44,6 +44,10 @@ scope_set! {
     AdminWriteAccounts => ["admin:write", "admin:write:accounts"];
     AdminReadReports => ["admin:read", "admin:read:reports"];
     AdminWriteReports => ["admin:write", "admin:write:reports"];
+    AdminReadDomainBlocks => ["admin:read", "admin:read:domain_blocks"];
+    AdminWriteDomainBlocks => ["admin:write", "admin:write:domain_blocks"];
+    AdminReadDomainAllows => ["admin:read", "admin:read:domain_allows"];
+    AdminWriteDomainAllows => ["admin:write", "admin:write:domain_allows"];
     /// Woolly's own admin endpoints that have no granular scope (the audit trail).
     AdminRead => ["admin:read"];
 }

@@ -15,6 +15,7 @@ use crate::db::repo::accounts;
 use crate::db::repo::federation::{self as repo, NewJob};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
+use crate::services::domain_policy;
 use crate::services::federation::{outbound, remote};
 use crate::state::AppState;
 
@@ -83,6 +84,13 @@ pub async fn receive(state: &AppState, r: Received<'_>) -> ApiResult<()> {
         headers: r.headers.clone(),
         body: r.body,
     };
+    // a refused domain is not even asked for its key (upstream answers 403)
+    if domain_policy::refused_url_now(state, &sig.key_id).await? {
+        return Err(ApiError::Forbidden(format!(
+            "Public key not found for key {}",
+            sig.key_id
+        )));
+    }
     let (mut signer_id, pem) = key_for(state, &sig.key_id, false).await?;
     if let Err(first) = verify_with(&pem, &sig, &req) {
         // Only a signature that failed against a possibly old key is worth a refetch.

@@ -27,6 +27,10 @@ pub async fn deliver(
     inbox: &str,
     activity: &Value,
 ) -> ApiResult<()> {
+    // nothing is queued for a refused (suspended or, in limited mode, not allowed) domain
+    if crate::services::domain_policy::refused_url(state, ex, inbox).await? {
+        return Ok(());
+    }
     let payload = activity.to_string();
     repo::enqueue(
         ex,

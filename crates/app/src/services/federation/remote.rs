@@ -11,6 +11,7 @@ use crate::db::repo::accounts::{self, NewAccount};
 use crate::db::repo::federation::{self as repo, RemoteActorRow, RemoteProfile};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
+use crate::services::domain_policy;
 use crate::services::federation::client::{self, RemoteError};
 use crate::services::federation::keys;
 use crate::services::present::StoredField;
@@ -72,16 +73,16 @@ fn fields_json(actor: &RemoteActor) -> ApiResult<String> {
     serde_json::to_string(&fields).map_err(ApiError::internal)
 }
 
-/// The id of the account row of `actor`, inserted when it is new.
+/// The id of the account row of `actor`, inserted when it is new (then `true`).
 async fn account_row(
     state: &AppState,
     ex: &mut Exec<'_>,
     actor: &RemoteActor,
     domain: &str,
     now: i64,
-) -> ApiResult<i64> {
+) -> ApiResult<(i64, bool)> {
     if let Some(id) = repo::account_by_uri(ex, &actor.id).await? {
-        return Ok(id);
+        return Ok((id, false));
     }
     let id = state.next_id();
     accounts::insert(
@@ -100,7 +101,7 @@ async fn account_row(
         },
     )
     .await?;
-    Ok(id)
+    Ok((id, true))
 }
 
 /// Stores (or updates) the account an actor document describes; returns its id.
@@ -117,7 +118,10 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
     let now = time::now();
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    let id = account_row(state, &mut ex, actor, &domain, now).await?;
+    let (id, new) = account_row(state, &mut ex, actor, &domain, now).await?;
+    // a domain block limits new accounts and keeps the images of its accounts out
+    let rule = domain_policy::rule_for(&mut ex, &domain).await?;
+    let media = !rule.as_ref().is_some_and(|r| r.reject_media);
     let profile = RemoteProfile {
         display_name: &actor.name,
         note_html: &note_html,
@@ -128,8 +132,8 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
         discoverable: actor.discoverable,
         indexable: actor.indexable,
         memorial: actor.memorial,
-        avatar_remote_url: actor.icon.as_deref(),
-        header_remote_url: actor.image.as_deref(),
+        avatar_remote_url: actor.icon.as_deref().filter(|_| media),
+        header_remote_url: actor.image.as_deref().filter(|_| media),
         followers_count: followers,
         following_count: following,
         statuses_count: statuses,
@@ -137,6 +141,9 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
         now,
     };
     repo::update_remote_profile(&mut ex, id, &profile).await?;
+    if new {
+        domain_policy::mark_new(&mut ex, id, rule.as_ref()).await?;
+    }
     repo::upsert_remote_actor(
         &mut ex,
         &RemoteActorRow {
@@ -176,6 +183,10 @@ pub async fn resolve(state: &AppState, uri: &str, refresh: bool) -> ApiResult<i6
         if fresh && !refresh {
             return Ok(*id);
         }
+    }
+    // nothing is fetched from a refused domain; what is known stays known
+    if domain_policy::refused_url_now(state, uri).await? {
+        return known.map(|(id, _)| id).ok_or(ApiError::NotFound);
     }
     match fetch(state, uri).await {
         Ok(actor) => store(state, &actor).await,

@@ -71,6 +71,9 @@ pub async fn remote_query(state: &AppState, q: &str) -> ApiResult<Option<i64>> {
     if let Some(r) = known {
         return Ok(Some(r.account.id));
     }
+    if crate::services::domain_policy::refused_now(state, domain).await? {
+        return Ok(None);
+    }
     let Some(uri) = webfinger(state, user, domain).await else {
         return Ok(None);
     };

@@ -13,6 +13,7 @@ use crate::db::repo::accounts;
 use crate::db::repo::federation::{self as repo, JobRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
+use crate::services::domain_policy;
 use crate::services::federation::{apply, client, documents, keys, outbound};
 use crate::state::AppState;
 
@@ -110,6 +111,10 @@ async fn local_uri(state: &AppState, account_id: i64) -> ApiResult<(String, Stri
 async fn deliver(state: &AppState, job: &JobRow) -> ApiResult<()> {
     let from = job.account_id.ok_or(ApiError::NotFound)?;
     let inbox = job.target_url.as_deref().ok_or(ApiError::NotFound)?;
+    // queued before its domain was blocked: dropped, not sent
+    if domain_policy::refused_url_now(state, inbox).await? {
+        return Ok(());
+    }
     let (uri, _) = local_uri(state, from).await?;
     let signer = keys::local_signer(state, from, &uri).await?;
     client::post_activity(state, inbox, job.payload.as_bytes(), &signer).await?;
@@ -118,6 +123,9 @@ async fn deliver(state: &AppState, job: &JobRow) -> ApiResult<()> {
 
 async fn inbound(state: &AppState, job: &JobRow) -> ApiResult<()> {
     let actor = job.account_id.ok_or(ApiError::NotFound)?;
+    if domain_policy::refused_account(state, actor).await? {
+        return Ok(());
+    }
     let doc: Value = serde_json::from_str(&job.payload).map_err(ApiError::internal)?;
     apply::apply(state, actor, &doc).await
 }

@@ -7,5 +7,6 @@ mod accounts_plans;
 mod action_logs;
 mod authz;
 mod console;
+mod domain_blocks;
 mod reports;
 pub mod support;

@@ -11,9 +11,9 @@ use woolly::config::Config;
 use woolly::services::federation::worker;
 use woolly_testkit::{Backend, Fixture, TestApp, TestResponse, db_test};
 
-struct Node {
-    app: TestApp,
-    domain: String,
+pub(crate) struct Node {
+    pub(crate) app: TestApp,
+    pub(crate) domain: String,
 }
 
 /// Listeners bound before their app is made (its `domain` names the port), by domain.
@@ -21,7 +21,7 @@ static LISTENERS: Mutex<Vec<(String, std::net::TcpListener)>> = Mutex::new(Vec::
 
 /// The config of one federating test instance: a loopback port of its own, plain HTTP, and
 /// the test-only private-address setting.
-fn federating(c: &mut Config) {
+pub(crate) fn federating(c: &mut Config) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     c.domain = format!("127.0.0.1:{port}");
@@ -34,7 +34,7 @@ fn federating(c: &mut Config) {
 }
 
 /// Serves `app` on the listener its config was made with.
-fn serve(app: TestApp) -> Node {
+pub(crate) fn serve(app: TestApp) -> Node {
     let domain = app.state.config().domain.clone();
     let listener = {
         let mut all = LISTENERS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -54,7 +54,7 @@ fn serve(app: TestApp) -> Node {
 }
 
 /// Runs both queues until neither has due work (deliveries hop back and forth).
-async fn settle(a: &Node, b: &Node) {
+pub(crate) async fn settle(a: &Node, b: &Node) {
     for _ in 0..6 {
         worker::drain(&a.app.state).await.expect("drain a");
         worker::drain(&b.app.state).await.expect("drain b");
@@ -62,7 +62,7 @@ async fn settle(a: &Node, b: &Node) {
 }
 
 /// The id of `user@domain` as `on` knows it, resolved through search.
-async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
+pub(crate) async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
     let q: String = url::form_urlencoded::byte_serialize(handle.as_bytes()).collect();
     let r = on
         .app
@@ -77,7 +77,7 @@ async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
     j[0]["id"].as_str().expect("id").to_owned()
 }
 
-async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Value {
+pub(crate) async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Value {
     on.app
         .get(
             &format!("/api/v1/accounts/relationships?id[]={id}"),
@@ -94,12 +94,12 @@ async fn post_as(on: &Node, who: &Fixture, path: &str, pairs: &[(&str, &str)]) -
 }
 
 /// POSTs `/api/v1/accounts/{id}/{action}` (follow, unfollow, block …) on `on` as `who`.
-async fn act(on: &Node, who: &Fixture, id: &str, action: &str) -> TestResponse {
+pub(crate) async fn act(on: &Node, who: &Fixture, id: &str, action: &str) -> TestResponse {
     post_as(on, who, &format!("/api/v1/accounts/{id}/{action}"), &[]).await
 }
 
 /// A new Owner on `on` with the admin scopes.
-async fn owner(on: &Node, name: &str) -> Fixture {
+pub(crate) async fn owner(on: &Node, name: &str) -> Fixture {
     on.app
         .user_with(
             name,
@@ -110,7 +110,7 @@ async fn owner(on: &Node, name: &str) -> Fixture {
 }
 
 /// PATCHes `who`'s profile on `on` and checks it took.
-async fn update_credentials(on: &Node, who: &Fixture, pairs: &[(&str, &str)]) {
+pub(crate) async fn update_credentials(on: &Node, who: &Fixture, pairs: &[(&str, &str)]) {
     let r = on
         .app
         .form(
@@ -124,12 +124,18 @@ async fn update_credentials(on: &Node, who: &Fixture, pairs: &[(&str, &str)]) {
 }
 
 /// An anonymous GET of `path` on `on`, as JSON.
-async fn public_json(on: &Node, path: &str) -> serde_json::Value {
+pub(crate) async fn public_json(on: &Node, path: &str) -> serde_json::Value {
     on.app.get(path, None).await.json()
 }
 
 /// Asserts `viewer`'s (following, requested) towards `id` on `on`.
-async fn assert_follow(on: &Node, viewer: &Fixture, id: &str, following: bool, requested: bool) {
+pub(crate) async fn assert_follow(
+    on: &Node,
+    viewer: &Fixture,
+    id: &str,
+    following: bool,
+    requested: bool,
+) {
     let rel = relationship(on, viewer, id).await;
     assert_eq!(
         (rel["following"].clone(), rel["requested"].clone()),
@@ -404,7 +410,13 @@ async fn two_servers_federate(app: TestApp) {
 
 /// A signed POST from alice (on `a`) to `b`'s shared inbox; `tamper` changes the body after
 /// signing.
-async fn post_signed(a: &Node, b: &Node, alice: &Fixture, body: &[u8], tamper: bool) -> u16 {
+pub(crate) async fn post_signed(
+    a: &Node,
+    b: &Node,
+    alice: &Fixture,
+    body: &[u8],
+    tamper: bool,
+) -> u16 {
     let pem = private_pem(a, alice).await;
     send(b, &pem, a, body, tamper).await
 }

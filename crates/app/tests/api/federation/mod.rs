@@ -1,5 +1,5 @@
 //! Federation: served documents, the two-instance flow, the delivery queue.
 
 mod documents;
-mod flow;
+pub(crate) mod flow;
 mod queue;

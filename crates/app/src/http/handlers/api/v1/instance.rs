@@ -6,7 +6,9 @@ use axum::extract::State;
 
 use crate::api_types::instance;
 use crate::api_types::instance_texts::{DatedText, Language, Rule, TermsOfService};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::http::extract::MaybeUser;
+use crate::http::extract::scopes::AnyScope;
 use crate::services::instance_texts;
 use crate::state::AppState;
 
@@ -52,10 +54,21 @@ pub async fn peers(State(state): State<AppState>) -> ApiResult<Json<Vec<String>>
     Ok(Json(instance_texts::peers(&state).await?))
 }
 
-/// `GET /api/v1/instance/domain_blocks`: Woolly has no server-wide domain blocks to show;
-/// upstream answers 404 while it shows none.
-pub async fn domain_blocks() -> ApiError {
-    ApiError::NotFound
+/// `GET /api/v1/instance/domain_blocks`: the silenced and suspended domains, when
+/// `show_domain_blocks` shows them to this viewer (`users`: a token is needed); upstream
+/// answers an empty 404 otherwise, which is its default (`disabled`).
+pub async fn domain_blocks(
+    State(state): State<AppState>,
+    viewer: MaybeUser<AnyScope>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let signed_in = viewer.account_id().is_some();
+    Ok(
+        match crate::services::domain_blocks::public_list(&state, signed_in).await? {
+            Some(blocks) => Json(blocks).into_response(),
+            None => axum::http::StatusCode::NOT_FOUND.into_response(),
+        },
+    )
 }
 
 /// `GET /api/v1/instance/activity`

@@ -4,6 +4,7 @@
 pub mod account_warnings;
 pub mod accounts;
 pub mod action_logs;
+pub mod domain_blocks;
 pub mod reports;
 
 use axum::Json;
