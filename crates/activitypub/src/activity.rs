@@ -195,3 +195,15 @@ pub fn create(note: Value) -> Value {
         "object": note,
     })
 }
+
+/// `Move` of `actor` to `target` (upstream's `MoveSerializer`: the object is the mover).
+pub fn move_actor(id: &str, actor: &str, target: &str) -> Value {
+    json!({
+        "@context": context::plain(),
+        "id": id,
+        "type": "Move",
+        "actor": actor,
+        "object": actor,
+        "target": target,
+    })
+}

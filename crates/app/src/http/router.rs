@@ -358,6 +358,8 @@ fn graph_routes() -> Router<AppState> {
             get(a::familiar_followers::familiar_followers),
         )
         .route("/api/v1/accounts/lookup", get(a::lookup::lookup))
+        .route("/api/v1/accounts/alias", post(a::migration::alias))
+        .route("/api/v1/accounts/move", post(a::migration::move_account))
         .route("/api/v1/accounts/search", get(a::search::search))
         .route(
             "/api/v1/accounts/{id}/endorsements",

@@ -1,6 +1,7 @@
 //! Domain services: one call per handler; no HTTP types here.
 
 pub mod account_json;
+pub mod account_migration;
 pub mod accounts;
 pub mod confirmation;
 pub mod console;

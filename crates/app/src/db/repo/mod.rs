@@ -1,6 +1,7 @@
 //! Repositories: all SQL lives here. Each function takes an [`Exec`](super::Exec) so it runs
 //! on a pooled connection or inside a transaction alike.
 
+pub mod account_migration;
 pub mod accounts;
 pub mod action_logs;
 pub mod activity;

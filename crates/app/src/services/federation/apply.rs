@@ -48,6 +48,7 @@ pub async fn apply(state: &AppState, actor_id: i64, doc: &Value) -> ApiResult<()
         ("Update", Some(kind)) if woolly_activitypub::actor::ACTOR_TYPES.contains(&kind) => {
             update(state, actor_id, &a).await
         }
+        ("Move", _) => super::moves::inbound(state, actor_id, &a, doc).await,
         ("Delete", _) if a.object_id().as_deref() == Some(a.actor.as_str()) => {
             delete(state, actor_id).await
         }

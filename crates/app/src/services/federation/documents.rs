@@ -13,7 +13,7 @@ use crate::db::repo::accounts::{self, AccountRecord, AccountRow};
 use crate::db::repo::federation::{self as repo, PublicNoteRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
-use crate::services::federation::keys;
+use crate::services::federation::{keys, moves};
 use crate::services::{instance_stats, present};
 use crate::state::AppState;
 
@@ -104,9 +104,11 @@ fn media_type(url: &str) -> String {
 pub async fn actor(state: &AppState, username: &str) -> ApiResult<Value> {
     let r = local_account(state, username).await?;
     let key = keys::local_key(state, r.account.id, &r.account.uri).await?;
-    let rendered = {
+    let (rendered, (also_known_as, moved_to)) = {
         let mut conn = state.db().conn().await?;
-        present::render_account(&mut conn.exec(), &state.base_url(), &r).await?
+        let mut ex = conn.exec();
+        let rendered = present::render_account(&mut ex, &state.base_url(), &r).await?;
+        (rendered, moves::actor_links(&mut ex, &r.account).await?)
     };
     let a = &r.account;
     let base = state.base_url();
@@ -167,8 +169,8 @@ pub async fn actor(state: &AppState, username: &str) -> ApiResult<Value> {
         },
         icon: image(&a.avatar_key, &rendered.avatar),
         image: image(&a.header_key, &rendered.header),
-        also_known_as: Vec::new(),
-        moved_to: None,
+        also_known_as,
+        moved_to,
     };
     serde_json::to_value(doc).map_err(ApiError::internal)
 }

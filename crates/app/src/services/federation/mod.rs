@@ -9,6 +9,7 @@ pub mod client;
 pub mod documents;
 pub mod inbox;
 pub mod keys;
+pub mod moves;
 pub mod outbound;
 pub mod remote;
 pub mod resolve;

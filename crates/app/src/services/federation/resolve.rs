@@ -69,7 +69,9 @@ pub async fn remote_query(state: &AppState, q: &str) -> ApiResult<Option<i64>> {
         accounts::find_by_username(&mut conn.exec(), user, Some(domain)).await?
     };
     if let Some(r) = known {
-        return Ok(Some(r.account.id));
+        // Refetched when stale (upstream's `possibly_stale?`: a day), else as stored.
+        let id = remote::resolve(state, &r.account.uri, false).await;
+        return Ok(Some(id.unwrap_or(r.account.id)));
     }
     if crate::services::domain_policy::refused_now(state, domain).await? {
         return Ok(None);

@@ -4,8 +4,8 @@
 use crate::api_types::Relationship;
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRecord};
+use crate::db::repo::blocks;
 use crate::db::repo::follows::{self, FollowKind, FollowRow};
-use crate::db::repo::{blocks, mutes, notifications};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::{Hit, throttles};
@@ -225,18 +225,7 @@ async fn create(
         federation::outbound::follow(state, ex, &me.account, t).await?;
     }
     if inserted && t.domain.is_none() {
-        let muted = mutes::find_active(ex, t.id, me.account.id, now)
-            .await?
-            .is_some_and(|m| m.hide_notifications);
-        if !muted {
-            let kind_name = match kind {
-                FollowKind::Follow => "follow",
-                FollowKind::Request => "follow_request",
-            };
-            let id = state.next_id();
-            notifications::insert(ex, id, t.id, me.account.id, kind_name, now).await?;
-            outbox.notification(t.id, id);
-        }
+        super::notify_follow(state, ex, kind, t.id, me.account.id, now, outbox).await?;
     }
     Ok(row)
 }

@@ -13,9 +13,11 @@ pub mod requests;
 use crate::db::Exec;
 use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::follows::{self, FollowKind};
-use crate::db::repo::{endorsements, notifications};
+use crate::db::repo::{endorsements, mutes, notifications};
 use crate::error::{ApiError, ApiResult};
 use crate::services::accounts;
+use crate::services::streaming::Outbox;
+use crate::state::AppState;
 
 /// `:id` of the follow/unfollow/block/… routes: 404 when unknown, deleted, or a local account
 /// whose user is pending approval or unconfirmed.
@@ -46,4 +48,31 @@ pub async fn withdraw_request(ex: &mut Exec<'_>, from: i64, to: i64) -> ApiResul
     }
     notifications::delete_activity(ex, to, from, "follow_request").await?;
     Ok(true)
+}
+
+/// The `follow` (or `follow_request`) notification of a new follow of the local account
+/// `target` by `follower`, unless `target` mutes the follower's notifications.
+pub async fn notify_follow(
+    state: &AppState,
+    ex: &mut Exec<'_>,
+    kind: FollowKind,
+    target: i64,
+    follower: i64,
+    now: i64,
+    outbox: &mut Outbox,
+) -> ApiResult<()> {
+    let muted = mutes::find_active(ex, target, follower, now)
+        .await?
+        .is_some_and(|m| m.hide_notifications);
+    if muted {
+        return Ok(());
+    }
+    let name = match kind {
+        FollowKind::Follow => "follow",
+        FollowKind::Request => "follow_request",
+    };
+    let id = state.next_id();
+    notifications::insert(ex, id, target, follower, name, now).await?;
+    outbox.notification(target, id);
+    Ok(())
 }

@@ -178,6 +178,10 @@ pub async fn apply(state: &AppState, actor: &Actor, id: i64, op: Op) -> ApiResul
     }
     let entity = render::admin_account(&mut ex, &state.base_url(), id).await?;
     tx.commit().await?;
+    if op == Op::Unsuspend && a.account.domain.is_some() {
+        // Upstream's `refresh_remote_account!`: its server may have suspended it meanwhile.
+        let _ = crate::services::federation::remote::resolve(state, &a.account.uri, true).await;
+    }
     Ok(entity)
 }
 

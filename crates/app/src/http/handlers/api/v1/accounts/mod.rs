@@ -25,5 +25,6 @@ pub mod identity_proofs;
 pub mod index;
 pub mod lists;
 pub mod lookup;
+pub mod migration;
 pub mod search;
 pub mod statuses;
