@@ -141,10 +141,9 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
         now,
     };
     repo::update_remote_profile(&mut ex, id, &profile).await?;
-<<<<<<< HEAD
     if new {
         domain_policy::mark_new(&mut ex, id, rule.as_ref()).await?;
-=======
+    }
     // `movedTo`: the account it moved to when known here (a Move fetches it), none when absent.
     let moved_to = match &actor.moved_to {
         Some(uri) => repo::account_by_uri(&mut ex, uri)
@@ -154,7 +153,6 @@ pub async fn store(state: &AppState, actor: &RemoteActor) -> ApiResult<i64> {
     };
     if moved_to.is_some() || actor.moved_to.is_none() {
         crate::db::repo::account_migration::set_moved_to(&mut ex, id, moved_to, now).await?;
->>>>>>> moves
     }
     repo::upsert_remote_actor(
         &mut ex,

@@ -11,15 +11,9 @@ use woolly::config::Config;
 use woolly::services::federation::worker;
 use woolly_testkit::{Backend, Fixture, TestApp, TestResponse, db_test};
 
-<<<<<<< HEAD
 pub(crate) struct Node {
     pub(crate) app: TestApp,
     pub(crate) domain: String,
-=======
-pub(super) struct Node {
-    pub(super) app: TestApp,
-    pub(super) domain: String,
->>>>>>> moves
 }
 
 /// Listeners bound before their app is made (its `domain` names the port), by domain.
@@ -27,11 +21,7 @@ static LISTENERS: Mutex<Vec<(String, std::net::TcpListener)>> = Mutex::new(Vec::
 
 /// The config of one federating test instance: a loopback port of its own, plain HTTP, and
 /// the test-only private-address setting.
-<<<<<<< HEAD
 pub(crate) fn federating(c: &mut Config) {
-=======
-pub(super) fn federating(c: &mut Config) {
->>>>>>> moves
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     c.domain = format!("127.0.0.1:{port}");
@@ -44,11 +34,7 @@ pub(super) fn federating(c: &mut Config) {
 }
 
 /// Serves `app` on the listener its config was made with.
-<<<<<<< HEAD
 pub(crate) fn serve(app: TestApp) -> Node {
-=======
-pub(super) fn serve(app: TestApp) -> Node {
->>>>>>> moves
     let domain = app.state.config().domain.clone();
     let listener = {
         let mut all = LISTENERS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -68,11 +54,7 @@ pub(super) fn serve(app: TestApp) -> Node {
 }
 
 /// Runs both queues until neither has due work (deliveries hop back and forth).
-<<<<<<< HEAD
 pub(crate) async fn settle(a: &Node, b: &Node) {
-=======
-pub(super) async fn settle(a: &Node, b: &Node) {
->>>>>>> moves
     for _ in 0..6 {
         worker::drain(&a.app.state).await.expect("drain a");
         worker::drain(&b.app.state).await.expect("drain b");
@@ -80,11 +62,7 @@ pub(super) async fn settle(a: &Node, b: &Node) {
 }
 
 /// The id of `user@domain` as `on` knows it, resolved through search.
-<<<<<<< HEAD
 pub(crate) async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
-=======
-pub(super) async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
->>>>>>> moves
     let q: String = url::form_urlencoded::byte_serialize(handle.as_bytes()).collect();
     let r = on
         .app
@@ -99,11 +77,7 @@ pub(super) async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String
     j[0]["id"].as_str().expect("id").to_owned()
 }
 
-<<<<<<< HEAD
 pub(crate) async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Value {
-=======
-pub(super) async fn relationship(on: &Node, viewer: &Fixture, id: &str) -> serde_json::Value {
->>>>>>> moves
     on.app
         .get(
             &format!("/api/v1/accounts/relationships?id[]={id}"),
@@ -155,11 +129,7 @@ pub(crate) async fn update_credentials(on: &Node, who: &Fixture, pairs: &[(&str,
 }
 
 /// An anonymous GET of `path` on `on`, as JSON.
-<<<<<<< HEAD
 pub(crate) async fn public_json(on: &Node, path: &str) -> serde_json::Value {
-=======
-pub(super) async fn public_json(on: &Node, path: &str) -> serde_json::Value {
->>>>>>> moves
     on.app.get(path, None).await.json()
 }
 
@@ -445,11 +415,7 @@ async fn two_servers_federate(app: TestApp) {
 
 /// A signed POST from alice (on `a`) to `b`'s shared inbox; `tamper` changes the body after
 /// signing.
-<<<<<<< HEAD
 pub(crate) async fn post_signed(
-=======
-pub(super) async fn post_signed(
->>>>>>> moves
     a: &Node,
     b: &Node,
     alice: &Fixture,
