@@ -11,9 +11,9 @@ use woolly::config::Config;
 use woolly::services::federation::worker;
 use woolly_testkit::{Backend, Fixture, TestApp, TestResponse, db_test};
 
-struct Node {
-    app: TestApp,
-    domain: String,
+pub(super) struct Node {
+    pub(super) app: TestApp,
+    pub(super) domain: String,
 }
 
 /// Listeners bound before their app is made (its `domain` names the port), by domain.
@@ -21,7 +21,7 @@ static LISTENERS: Mutex<Vec<(String, std::net::TcpListener)>> = Mutex::new(Vec::
 
 /// The config of one federating test instance: a loopback port of its own, plain HTTP, and
 /// the test-only private-address setting.
-fn federating(c: &mut Config) {
+pub(super) fn federating(c: &mut Config) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     c.domain = format!("127.0.0.1:{port}");
@@ -34,7 +34,7 @@ fn federating(c: &mut Config) {
 }
 
 /// Serves `app` on the listener its config was made with.
-fn serve(app: TestApp) -> Node {
+pub(super) fn serve(app: TestApp) -> Node {
     let domain = app.state.config().domain.clone();
     let listener = {
         let mut all = LISTENERS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -54,7 +54,7 @@ fn serve(app: TestApp) -> Node {
 }
 
 /// Runs both queues until neither has due work (deliveries hop back and forth).
-async fn settle(a: &Node, b: &Node) {
+pub(super) async fn settle(a: &Node, b: &Node) {
     for _ in 0..6 {
         worker::drain(&a.app.state).await.expect("drain a");
         worker::drain(&b.app.state).await.expect("drain b");
@@ -62,7 +62,7 @@ async fn settle(a: &Node, b: &Node) {
 }
 
 /// The id of `user@domain` as `on` knows it, resolved through search.
-async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
+pub(super) async fn resolve(on: &Node, viewer: &Fixture, handle: &str) -> String {
     let q: String = url::form_urlencoded::byte_serialize(handle.as_bytes()).collect();
     let r = on
         .app
@@ -94,7 +94,7 @@ async fn post_as(on: &Node, who: &Fixture, path: &str, pairs: &[(&str, &str)]) -
 }
 
 /// POSTs `/api/v1/accounts/{id}/{action}` (follow, unfollow, block …) on `on` as `who`.
-async fn act(on: &Node, who: &Fixture, id: &str, action: &str) -> TestResponse {
+pub(super) async fn act(on: &Node, who: &Fixture, id: &str, action: &str) -> TestResponse {
     post_as(on, who, &format!("/api/v1/accounts/{id}/{action}"), &[]).await
 }
 
@@ -404,12 +404,18 @@ async fn two_servers_federate(app: TestApp) {
 
 /// A signed POST from alice (on `a`) to `b`'s shared inbox; `tamper` changes the body after
 /// signing.
-async fn post_signed(a: &Node, b: &Node, alice: &Fixture, body: &[u8], tamper: bool) -> u16 {
+pub(super) async fn post_signed(
+    a: &Node,
+    b: &Node,
+    alice: &Fixture,
+    body: &[u8],
+    tamper: bool,
+) -> u16 {
     let pem = private_pem(a, alice).await;
     send(b, &pem, a, body, tamper).await
 }
 
-async fn private_pem(a: &Node, alice: &Fixture) -> String {
+pub(super) async fn private_pem(a: &Node, alice: &Fixture) -> String {
     let mut conn = a.app.state.db().conn().await.expect("conn");
     woolly::db::repo::federation::key_of(&mut conn.exec(), alice.account_id.parse().expect("id"))
         .await
@@ -418,7 +424,7 @@ async fn private_pem(a: &Node, alice: &Fixture) -> String {
         .expect("alice has a key")
 }
 
-async fn send(b: &Node, pem: &str, a: &Node, body: &[u8], tamper: bool) -> u16 {
+pub(super) async fn send(b: &Node, pem: &str, a: &Node, body: &[u8], tamper: bool) -> u16 {
     let key = woolly_activitypub::keys::SigningKey::from_pem(pem).expect("key");
     let url = url::Url::parse(&format!("http://{}/inbox", b.domain)).expect("url");
     let key_id = format!("http://{}/users/alice#main-key", a.domain);

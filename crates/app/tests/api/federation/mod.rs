@@ -3,3 +3,4 @@
 mod documents;
 mod flow;
 mod queue;
+mod statuses;
