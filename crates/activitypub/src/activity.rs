@@ -149,53 +149,6 @@ pub fn delete_actor(id: &str, actor: &str) -> Value {
     })
 }
 
-/// A public `Note` of `actor` (upstream's `NoteSerializer` members for a public status).
-pub struct NoteParts<'a> {
-    pub id: &'a str,
-    pub url: &'a str,
-    pub actor: &'a str,
-    pub followers: &'a str,
-    pub content: &'a str,
-    pub summary: Option<&'a str>,
-    pub sensitive: bool,
-    pub language: Option<&'a str>,
-    pub published: &'a str,
-}
-
-pub fn note(n: &NoteParts<'_>) -> Value {
-    let mut note = json!({
-        "id": n.id,
-        "type": "Note",
-        "summary": n.summary,
-        "inReplyTo": null,
-        "published": n.published,
-        "url": n.url,
-        "attributedTo": n.actor,
-        "to": [crate::PUBLIC],
-        "cc": [n.followers],
-        "sensitive": n.sensitive,
-        "content": n.content,
-    });
-    if let (Some(lang), Some(o)) = (n.language, note.as_object_mut()) {
-        o.insert("contentMap".into(), json!({ lang: n.content }));
-    }
-    note
-}
-
-/// The `Create` of a note, as the outbox lists it.
-pub fn create(note: Value) -> Value {
-    let id = note.get("id").and_then(Value::as_str).unwrap_or_default();
-    json!({
-        "id": format!("{id}/activity"),
-        "type": "Create",
-        "actor": note.get("attributedTo").cloned().unwrap_or(Value::Null),
-        "published": note.get("published").cloned().unwrap_or(Value::Null),
-        "to": note.get("to").cloned().unwrap_or(Value::Null),
-        "cc": note.get("cc").cloned().unwrap_or(Value::Null),
-        "object": note,
-    })
-}
-
 /// `Move` of `actor` to `target` (upstream's `MoveSerializer`: the object is the mover).
 pub fn move_actor(id: &str, actor: &str, target: &str) -> Value {
     json!({

@@ -17,6 +17,8 @@ pub struct OrderedCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_items: Option<Vec<Value>>,
 }
 
@@ -29,6 +31,7 @@ impl OrderedCollection {
             kind: "OrderedCollection",
             total_items,
             first,
+            last: None,
             ordered_items: None,
         }
     }
@@ -41,7 +44,42 @@ impl OrderedCollection {
             kind: "OrderedCollection",
             total_items: i64::try_from(items.len()).unwrap_or(i64::MAX),
             first: None,
+            last: None,
             ordered_items: Some(items),
+        }
+    }
+}
+
+/// One page of an ordered collection (upstream's `CollectionPresenter` with `part_of`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_items: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    pub part_of: String,
+    pub ordered_items: Vec<Value>,
+}
+
+impl OrderedCollectionPage {
+    pub fn new(id: String, part_of: String, ordered_items: Vec<Value>) -> Self {
+        Self {
+            context: context::plain(),
+            id,
+            kind: "OrderedCollectionPage",
+            total_items: None,
+            next: None,
+            prev: None,
+            part_of,
+            ordered_items,
         }
     }
 }

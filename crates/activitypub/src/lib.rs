@@ -10,6 +10,7 @@ pub mod context;
 pub mod digest;
 pub mod keys;
 pub mod nodeinfo;
+pub mod note;
 pub mod signature;
 pub mod webfinger;
 

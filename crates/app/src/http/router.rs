@@ -246,6 +246,7 @@ fn federation_routes() -> Router<AppState> {
         .route("/users/{username}/followers", get(collections::followers))
         .route("/users/{username}/following", get(collections::following))
         .route("/users/{username}/outbox", get(collections::outbox))
+        .route("/users/{username}/statuses/{id}", get(collections::status))
         .route(
             "/users/{username}/collections/featured",
             get(collections::featured),

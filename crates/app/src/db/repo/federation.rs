@@ -371,36 +371,3 @@ pub async fn mark_deleted(ex: &mut Exec<'_>, account_id: i64, now: i64) -> Resul
     execute(ex, sql, &args![now, account_id]).await?;
     Ok(())
 }
-
-/// A public status as the outbox and featured collections publish it.
-#[derive(Debug, Clone, FromRow)]
-pub struct PublicNoteRow {
-    pub id: i64,
-    pub content_html: String,
-    pub spoiler_text: String,
-    pub sensitive: bool,
-    pub language: Option<String>,
-    pub created_at: i64,
-}
-
-/// The account's latest public, original statuses (no reblogs), newest first.
-pub async fn public_notes(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-    limit: i64,
-) -> Result<Vec<PublicNoteRow>, sqlx::Error> {
-    let sql = "SELECT id, content_html, spoiler_text, sensitive, language, created_at FROM statuses \
-               WHERE account_id = $1 AND visibility = 0 AND reblog_of_id IS NULL ORDER BY id DESC LIMIT $2";
-    fetch_all(ex, sql, &args![account_id, limit]).await
-}
-
-/// The account's pinned public statuses, newest pin first.
-pub async fn pinned_notes(
-    ex: &mut Exec<'_>,
-    account_id: i64,
-) -> Result<Vec<PublicNoteRow>, sqlx::Error> {
-    let sql = "SELECT s.id, s.content_html, s.spoiler_text, s.sensitive, s.language, s.created_at \
-               FROM status_pins p JOIN statuses s ON s.id = p.status_id \
-               WHERE p.account_id = $1 AND s.visibility = 0 ORDER BY p.id DESC";
-    fetch_all(ex, sql, &args![account_id]).await
-}

@@ -41,6 +41,7 @@ pub mod seed;
 pub mod streaming;
 // statuses
 pub mod media_attachments;
+pub mod remote_statuses;
 pub mod statuses;
 pub mod suggestions;
 pub mod tags;

@@ -7,6 +7,7 @@
 use serde_json::Value;
 use woolly_activitypub::activity::Incoming;
 use woolly_activitypub::actor::RemoteActor;
+use woolly_activitypub::note::NOTE_TYPES;
 
 use crate::db::Exec;
 use crate::db::repo::accounts::{self, AccountRow};
@@ -15,7 +16,7 @@ use crate::db::repo::follows::{self, FollowKind, FollowRow};
 use crate::db::repo::{blocks, mutes, notifications};
 use crate::domain::time;
 use crate::error::ApiResult;
-use crate::services::federation::{outbound, remote};
+use crate::services::federation::{notes, outbound, remote};
 use crate::services::graph::{sever, withdraw_request};
 use crate::services::streaming::Outbox;
 use crate::state::AppState;
@@ -52,6 +53,14 @@ pub async fn apply(state: &AppState, actor_id: i64, doc: &Value) -> ApiResult<()
         ("Delete", _) if a.object_id().as_deref() == Some(a.actor.as_str()) => {
             delete(state, actor_id).await
         }
+        ("Create", Some(kind)) if NOTE_TYPES.contains(&kind) => {
+            notes::create(state, actor_id, &a).await
+        }
+        ("Announce", _) => notes::announce(state, actor_id, &a, doc).await,
+        ("Update", Some(kind)) if NOTE_TYPES.contains(&kind) => {
+            notes::update(state, actor_id, &a).await
+        }
+        ("Delete", _) | ("Undo", Some("Announce")) => notes::delete(state, actor_id, &a).await,
         _ => Ok(()),
     }
 }

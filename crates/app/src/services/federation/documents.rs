@@ -3,14 +3,10 @@
 
 use serde_json::Value;
 use woolly_activitypub::actor::{Actor, Endpoints, Image, PropertyValue, PublicKey};
-use woolly_activitypub::collection::OrderedCollection;
 use woolly_activitypub::nodeinfo::{NodeInfo, Usage, Users};
 use woolly_activitypub::webfinger::{Jrd, split_acct};
 
-use woolly_activitypub::activity;
-
-use crate::db::repo::accounts::{self, AccountRecord, AccountRow};
-use crate::db::repo::federation::{self as repo, PublicNoteRow};
+use crate::db::repo::accounts::{self, AccountRecord};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::federation::{keys, moves};
@@ -19,7 +15,7 @@ use crate::state::AppState;
 
 /// A local account by username: 404 when unknown; 410 once deleted (as upstream's
 /// `permanently_unavailable?`). Suspended accounts are still served, in their reduced form.
-async fn local_account(state: &AppState, username: &str) -> ApiResult<AccountRecord> {
+pub(crate) async fn local_account(state: &AppState, username: &str) -> ApiResult<AccountRecord> {
     let mut conn = state.db().conn().await?;
     let r = accounts::find_by_username(&mut conn.exec(), username, None)
         .await?
@@ -193,77 +189,4 @@ pub async fn instance_actor(state: &AppState) -> ApiResult<Value> {
         "publicKey": {"id": keys::key_id_of(&uri), "owner": uri, "publicKeyPem": public},
         "endpoints": {"sharedInbox": format!("{base}/inbox")},
     }))
-}
-
-/// How many of the latest public statuses the outbox lists inline.
-const OUTBOX_ITEMS: i64 = 20;
-
-/// A local public status as a `Note` (its `uri` and `url` as the API renders them).
-fn note(state: &AppState, a: &AccountRow, n: &PublicNoteRow) -> Value {
-    let uri = format!("{}/statuses/{}", a.uri, n.id);
-    let url = format!("{}/@{}/{}", state.base_url(), a.username, n.id);
-    let followers = format!("{}/followers", a.uri);
-    let published = time::iso8601(n.created_at);
-    activity::note(&activity::NoteParts {
-        id: &uri,
-        url: &url,
-        actor: &a.uri,
-        followers: &followers,
-        content: &n.content_html,
-        summary: (!n.spoiler_text.is_empty()).then_some(n.spoiler_text.as_str()),
-        sensitive: n.sensitive,
-        language: n.language.as_deref(),
-        published: &published,
-    })
-}
-
-/// Which collection of an actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CollectionKind {
-    Followers,
-    Following,
-    Outbox,
-    Featured,
-}
-
-/// An actor's collection: its size (as upstream, no pages when the account hides its
-/// collections; Woolly serves no pages yet in any case).
-pub async fn collection(
-    state: &AppState,
-    username: &str,
-    kind: CollectionKind,
-) -> ApiResult<OrderedCollection> {
-    let r = local_account(state, username).await?;
-    let a = &r.account;
-    let (suffix, total) = match kind {
-        CollectionKind::Followers => ("followers", a.followers_count),
-        CollectionKind::Following => ("following", a.following_count),
-        CollectionKind::Outbox => {
-            let rows = {
-                let mut conn = state.db().conn().await?;
-                repo::public_notes(&mut conn.exec(), a.id, OUTBOX_ITEMS).await?
-            };
-            let items = rows
-                .iter()
-                .map(|n| activity::create(note(state, a, n)))
-                .collect();
-            let mut c = OrderedCollection::inline(format!("{}/outbox", a.uri), items);
-            c.total_items = a.statuses_count;
-            return Ok(c);
-        }
-        CollectionKind::Featured => {
-            let rows = {
-                let mut conn = state.db().conn().await?;
-                repo::pinned_notes(&mut conn.exec(), a.id).await?
-            };
-            let items = rows.iter().map(|n| note(state, a, n)).collect();
-            let id = format!("{}/collections/featured", a.uri);
-            return Ok(OrderedCollection::inline(id, items));
-        }
-    };
-    Ok(OrderedCollection::summary(
-        format!("{}/{suffix}", a.uri),
-        total,
-        None,
-    ))
 }

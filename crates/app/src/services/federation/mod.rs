@@ -6,10 +6,13 @@
 
 pub mod apply;
 pub mod client;
+pub mod collections;
 pub mod documents;
 pub mod inbox;
 pub mod keys;
 pub mod moves;
+pub mod note_doc;
+pub mod notes;
 pub mod outbound;
 pub mod remote;
 pub mod resolve;

@@ -22,7 +22,7 @@ use super::{DIRECT, PRIVATE, PUBLIC, UNLISTED, find_visible, parse_visibility};
 pub const PIN_LIMIT: i64 = 5;
 
 /// Removes a status row and undoes its counters (upstream `Status#decrement_counter_caches`).
-async fn remove(ex: &mut Exec<'_>, s: &StatusRow, now: i64) -> ApiResult<()> {
+pub(crate) async fn remove(ex: &mut Exec<'_>, s: &StatusRow, now: i64) -> ApiResult<()> {
     let tag_ids = tags::ids_of_status(ex, s.id).await?;
     statuses::delete(ex, s.id).await?;
     if s.visibility <= UNLISTED {
@@ -79,6 +79,7 @@ pub async fn delete(state: &AppState, me: i64, id: i64, delete_media: bool) -> A
         media_attachments::detach_from_status(&mut ex, id).await?;
         Vec::new()
     };
+    crate::services::federation::note_doc::deliver_delete(state, &mut ex, &s).await?;
     remove(&mut ex, &s, now).await?;
     tx.commit().await?;
     outbox.send(state);

@@ -374,6 +374,7 @@ async fn store(state: &AppState, row: &NewStatus<'_>, post: &Checked) -> ApiResu
     let stored = statuses::find(&mut ex, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    crate::services::federation::note_doc::deliver_create(state, &mut ex, &stored).await?;
     tx.commit().await?;
     outbox.status_created(id);
     outbox.send(state);

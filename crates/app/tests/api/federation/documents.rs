@@ -330,7 +330,7 @@ async fn instance_actor_and_collections(app: TestApp) {
         .await
         .json();
     assert_eq!(featured["orderedItems"], serde_json::json!([]));
-    // the outbox lists public statuses as Create of a Note; featured, the pinned ones
+    // the outbox pages list public statuses as Create of a Note; featured, the pinned ones
     let public = app
         .post(
             "/api/v1/statuses",
@@ -363,6 +363,9 @@ async fn instance_actor_and_collections(app: TestApp) {
         .await
         .json();
     assert_eq!(outbox["totalItems"], 2);
+    let outbox = get_with(&app, "/users/alice/outbox?page=true", &[("accept", AP)])
+        .await
+        .json();
     let items = outbox["orderedItems"].as_array().expect("items");
     assert_eq!(items.len(), 1, "only the public status: {outbox}");
     assert_eq!(items[0]["type"], "Create");

@@ -426,7 +426,7 @@ pub(crate) async fn post_signed(
     send(b, &pem, a, body, tamper).await
 }
 
-async fn private_pem(a: &Node, alice: &Fixture) -> String {
+pub(super) async fn private_pem(a: &Node, alice: &Fixture) -> String {
     let mut conn = a.app.state.db().conn().await.expect("conn");
     woolly::db::repo::federation::key_of(&mut conn.exec(), alice.account_id.parse().expect("id"))
         .await
@@ -435,7 +435,7 @@ async fn private_pem(a: &Node, alice: &Fixture) -> String {
         .expect("alice has a key")
 }
 
-async fn send(b: &Node, pem: &str, a: &Node, body: &[u8], tamper: bool) -> u16 {
+pub(super) async fn send(b: &Node, pem: &str, a: &Node, body: &[u8], tamper: bool) -> u16 {
     let key = woolly_activitypub::keys::SigningKey::from_pem(pem).expect("key");
     let url = url::Url::parse(&format!("http://{}/inbox", b.domain)).expect("url");
     let key_id = format!("http://{}/users/alice#main-key", a.domain);

@@ -4,3 +4,4 @@ mod documents;
 pub(crate) mod flow;
 mod moves;
 mod queue;
+mod statuses;
