@@ -1,12 +1,13 @@
 //! Counters in Redis, shared by every process of a deployment: the same fixed windows as
 //! [`super::MemoryLimiter`], one key per key, period and window.
 //!
-//! All the throttles of one request are counted by one Lua script in one round trip
-//! ([`COUNT_SCRIPT`]): it increments each counter in order, gives a new counter its expiry
-//! in the same atomic step (so a counter never outlives its window and no two processes can
-//! lose each other's increments), and stops after the first counter over its limit, as
-//! rack-attack does. Requests of many tasks share one multiplexed connection, so concurrent
-//! scripts go out pipelined.
+//! All the throttles of one request are counted by one Lua script ([`COUNT_SCRIPT`]): it
+//! increments each counter in order, gives a new counter its expiry in the same atomic step
+//! (so a counter never outlives its window and no two processes can lose each other's
+//! increments), and stops after the first counter over its limit, as rack-attack does. The
+//! requests that arrive while a script call is in flight wait for the next one, which
+//! counts all of them in order ([`batcher`]): one round trip, and one script call in Redis,
+//! for however many requests a process serves at once.
 //!
 //! A counter over its limit stays over until its window ends (counts only grow within a
 //! window), so this process remembers it ([`OverLimits`]) and refuses the next requests of
@@ -22,6 +23,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{Check, Hit, RateLimiter, window};
 use crate::domain::time;
@@ -35,24 +37,38 @@ const EXPIRY_SLACK_SECS: u64 = 5;
 /// At most one "Redis unavailable" warning in this many milliseconds.
 const WARN_EVERY_MS: i64 = 5_000;
 
-/// KEYS: the counters in order; ARGV: expiry seconds and limit of each, in pairs. Returns
-/// the counts up to and including the first over its limit. A counter gets its expiry when
-/// it is created, inside the script, so it can never be left without one.
+/// Requests counted by one script call at most.
+const MAX_BATCH: usize = 256;
+
+/// Several requests' counters. KEYS: every request's counters in order; ARGV: for each
+/// request, how many counters it has, then the expiry seconds and limit of each. Returns one
+/// count per key: counted up to and including a request's first counter over its limit, 0
+/// for the request's counters after it (not counted). A counter gets its expiry when it is
+/// created, inside the script, so it can never be left without one.
 const COUNT_SCRIPT: &str = "\
-local out = {}
-for i, key in ipairs(KEYS) do
-  local c = redis.call('INCR', key)
-  if c == 1 then redis.call('EXPIRE', key, ARGV[2 * i - 1]) end
-  out[i] = c
-  if c > tonumber(ARGV[2 * i]) then break end
+local out, k, a = {}, 1, 1
+while a <= #ARGV do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local over = false
+  for _ = 1, n do
+    if over then
+      out[k] = 0
+    else
+      local c = redis.call('INCR', KEYS[k])
+      if c == 1 then redis.call('EXPIRE', KEYS[k], ARGV[a]) end
+      out[k] = c
+      over = c > tonumber(ARGV[a + 1])
+    end
+    k = k + 1
+    a = a + 2
+  end
 end
 return out";
 
 pub struct RedisLimiter {
-    conn: ConnectionManager,
+    batches: mpsc::UnboundedSender<Pending>,
     prefix: String,
-    /// SHA1 of [`COUNT_SCRIPT`] as Redis reported it when it was loaded.
-    script_sha: String,
     over: OverLimits,
     last_warning_ms: AtomicI64,
 }
@@ -84,10 +100,11 @@ impl RedisLimiter {
             .arg(COUNT_SCRIPT)
             .query_async(&mut conn)
             .await?;
+        let (batches, pending) = mpsc::unbounded_channel();
+        tokio::spawn(batcher(conn, script_sha, pending));
         Ok(Self {
-            conn,
+            batches,
             prefix: prefix.to_owned(),
-            script_sha,
             over: OverLimits::default(),
             last_warning_ms: AtomicI64::new(i64::MIN),
         })
@@ -98,33 +115,19 @@ impl RedisLimiter {
         format!("{}{key}:{period_secs}:{n}", self.prefix)
     }
 
-    /// Runs [`COUNT_SCRIPT`] over `keys` (with their `(expiry, limit)` pairs in `args`),
-    /// loading it again when Redis has lost it (a restart or `SCRIPT FLUSH`).
-    async fn run_script(
-        &self,
-        keys: &[String],
-        args: &[u64],
-    ) -> Result<Vec<u64>, ::redis::RedisError> {
-        let mut conn = self.conn.clone();
-        let invocation = |command: &str, script: &str| {
-            let mut cmd = ::redis::cmd(command);
-            cmd.arg(script).arg(keys.len()).arg(keys).arg(args);
-            cmd
-        };
-        match invocation("EVALSHA", &self.script_sha)
-            .query_async(&mut conn)
+    /// Counts one request's `keys` (with their `(expiry, limit)` pairs in `args`) in the
+    /// next script call: the counts, as [`COUNT_SCRIPT`] returns them.
+    async fn run_script(&self, keys: Vec<String>, args: Vec<u64>) -> Result<Vec<u64>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.batches
+            .send(Pending { keys, args, reply })
+            .map_err(|_| "the rate limit batcher stopped".to_owned())?;
+        answer
             .await
-        {
-            Err(e) if e.code() == Some("NOSCRIPT") => {
-                invocation("EVAL", COUNT_SCRIPT)
-                    .query_async(&mut conn)
-                    .await
-            }
-            other => other,
-        }
+            .map_err(|_| "the rate limit batcher stopped".to_owned())?
     }
 
-    fn warn_unavailable(&self, error: &::redis::RedisError) {
+    fn warn_unavailable(&self, error: &str) {
         let now = time::now();
         let last = self.last_warning_ms.load(Ordering::Relaxed);
         if now.saturating_sub(last) >= WARN_EVERY_MS
@@ -141,9 +144,9 @@ impl RedisLimiter {
 #[async_trait::async_trait]
 impl RateLimiter for RedisLimiter {
     async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String> {
-        let keys = [self.full_key(key, period_secs, n)];
-        let args = [period_secs.saturating_add(EXPIRY_SLACK_SECS), u64::MAX];
-        match self.run_script(&keys, &args).await {
+        let keys = vec![self.full_key(key, period_secs, n)];
+        let args = vec![period_secs.saturating_add(EXPIRY_SLACK_SECS), u64::MAX];
+        match self.run_script(keys, args).await {
             Ok(counts) => Ok(counts.first().copied().unwrap_or(0)),
             Err(error) => {
                 self.warn_unavailable(&error);
@@ -174,14 +177,15 @@ impl RateLimiter for RedisLimiter {
         }
         let mut hits = Vec::with_capacity(checks.len());
         if !keys.is_empty() {
-            let counts = match self.run_script(&keys, &args).await {
+            let sent = keys.len();
+            let counts = match self.run_script(keys, args).await {
                 Ok(counts) => Some(counts),
                 Err(error) => {
                     self.warn_unavailable(&error);
                     None
                 }
             };
-            for (i, (c, key)) in checks.iter().zip(&keys).enumerate() {
+            for (i, c) in checks.iter().take(sent).enumerate() {
                 // Without an answer from Redis, every check passes uncounted.
                 let count = match &counts {
                     Some(counts) => match counts.get(i) {
@@ -197,13 +201,72 @@ impl RateLimiter for RedisLimiter {
                 };
                 hits.push(hit);
                 if hit.exceeded() {
-                    self.over.insert(key.clone(), hit.reset_at_ms, now_ms);
+                    let (n, _) = window(c.period_secs, now_ms);
+                    let key = self.full_key(c.key, c.period_secs, n);
+                    self.over.insert(key, hit.reset_at_ms, now_ms);
                     return Ok(hits);
                 }
             }
         }
         hits.extend(known_over);
         Ok(hits)
+    }
+}
+
+/// One request waiting for the next script call.
+struct Pending {
+    keys: Vec<String>,
+    args: Vec<u64>,
+    reply: oneshot::Sender<Result<Vec<u64>, String>>,
+}
+
+/// Owns the connection: takes every request waiting (up to [`MAX_BATCH`]), counts them all
+/// in one script call, answers each, and starts again; ends with the limiter.
+async fn batcher(
+    mut conn: ConnectionManager,
+    script_sha: String,
+    mut pending: mpsc::UnboundedReceiver<Pending>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while pending.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let keys: Vec<&str> = batch
+            .iter()
+            .flat_map(|p| p.keys.iter().map(String::as_str))
+            .collect();
+        let mut args = Vec::with_capacity(keys.len() * 2 + batch.len());
+        for p in &batch {
+            args.push(p.keys.len() as u64);
+            args.extend_from_slice(&p.args);
+        }
+        let invocation = |command: &str, script: &str| {
+            let mut cmd = ::redis::cmd(command);
+            cmd.arg(script).arg(keys.len()).arg(&keys).arg(&args);
+            cmd
+        };
+        // EVAL loads the script again when Redis lost it (a restart or `SCRIPT FLUSH`).
+        let result: Result<Vec<u64>, ::redis::RedisError> = match invocation("EVALSHA", &script_sha)
+            .query_async(&mut conn)
+            .await
+        {
+            Err(e) if e.code() == Some("NOSCRIPT") => {
+                invocation("EVAL", COUNT_SCRIPT)
+                    .query_async(&mut conn)
+                    .await
+            }
+            other => other,
+        };
+        let mut offset = 0;
+        for p in batch.drain(..) {
+            let answer = match &result {
+                Ok(counts) => counts
+                    .get(offset..offset + p.keys.len())
+                    .map(<[u64]>::to_vec)
+                    .ok_or_else(|| "Redis answered too few counts".to_owned()),
+                Err(e) => Err(e.to_string()),
+            };
+            offset += p.keys.len();
+            let _ = p.reply.send(answer);
+        }
     }
 }
 
