@@ -28,6 +28,15 @@ impl Hit {
     }
 }
 
+/// One throttle to count a request against: its key (already carrying the throttle's name),
+/// limit and period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check<'a> {
+    pub key: &'a str,
+    pub limit: u64,
+    pub period_secs: u64,
+}
+
 #[async_trait::async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
     /// Counts one request against `key` in window number `n` of `period_secs`: the new count.
@@ -48,6 +57,22 @@ pub trait RateLimiter: Send + Sync + 'static {
             count,
             reset_at_ms,
         })
+    }
+
+    /// Counts one request against each check in order and stops after the first one over
+    /// its limit, as rack-attack does (the throttles after it are not counted): one hit per
+    /// check counted, so the last is exceeded exactly when the request is refused. A shared
+    /// store answers all of them in one round trip.
+    async fn hit_all(&self, checks: &[Check<'_>], now_ms: i64) -> Result<Vec<Hit>, String> {
+        let mut hits = Vec::with_capacity(checks.len());
+        for c in checks {
+            let hit = self.hit(c.key, c.limit, c.period_secs, now_ms).await?;
+            hits.push(hit);
+            if hit.exceeded() {
+                break;
+            }
+        }
+        Ok(hits)
     }
 }
 

@@ -15,6 +15,7 @@ mod node_lease;
 mod oauth;
 mod params_input;
 mod profile;
+mod ratelimit_redis;
 mod registration;
 mod scale_out;
 mod search_v2;

@@ -20,7 +20,7 @@ use woolly_testkit::{Backend, TestApp, db_test, needs_env};
 
 /// `TEST_REDIS_URL` (e.g. `redis://127.0.0.1:6379/5`), or None with a note that the test
 /// is skipped.
-pub fn redis_url(test: &str) -> Option<String> {
+pub(crate) fn redis_url(test: &str) -> Option<String> {
     let url = std::env::var("TEST_REDIS_URL")
         .ok()
         .filter(|u| !u.is_empty());
@@ -30,7 +30,7 @@ pub fn redis_url(test: &str) -> Option<String> {
     url
 }
 
-pub fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     let mut b = [0u8; 6];
     let _ = getrandom::fill(&mut b);
     format!("{prefix}{}:", hex::encode(b))

@@ -12,8 +12,8 @@ use crate::domain::time;
 use crate::error::ApiError;
 use crate::http::extract::ClientIp;
 use crate::http::extract::auth::token_from_parts;
-use crate::ratelimit::Hit;
 use crate::ratelimit::throttles::{self, Throttle};
+use crate::ratelimit::{Check, Hit};
 use crate::services::viewer::{self, TokenLookup};
 use crate::state::AppState;
 
@@ -121,23 +121,34 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
 
     let mut tightest: Option<Hit> = None;
     if state.config().rate_limits {
-        let now = time::now();
-        for (throttle, key) in throttles_for(
+        let throttles = throttles_for(
             &parts.method,
             parts.uri.path(),
             parts.uri.query(),
             &lookup,
             ip,
-        ) {
-            let full_key = format!("{}:{key}", throttle.name);
-            let hit = match state
-                .limiter()
-                .hit(&full_key, throttle.limit, throttle.period_secs, now)
-                .await
-            {
-                Ok(h) => h,
-                Err(e) => return ApiError::internal(e).into_response(),
-            };
+        );
+        let multiplier = state.config().rate_limit_multiplier.max(1);
+        let keys: Vec<String> = throttles
+            .iter()
+            .map(|(throttle, key)| format!("{}:{key}", throttle.name))
+            .collect();
+        let checks: Vec<Check<'_>> = throttles
+            .iter()
+            .zip(&keys)
+            .map(|((throttle, _), key)| Check {
+                key,
+                limit: throttle.limit.saturating_mul(multiplier),
+                period_secs: throttle.period_secs,
+            })
+            .collect();
+        // All of the request's throttles in one call (one round trip to Redis), stopping
+        // at the first one over its limit.
+        let hits = match state.limiter().hit_all(&checks, time::now()).await {
+            Ok(h) => h,
+            Err(e) => return ApiError::internal(e).into_response(),
+        };
+        for ((throttle, _), hit) in throttles.iter().zip(hits) {
             if hit.exceeded() {
                 state.metrics().count_rate_limited(throttle.name);
                 let mut response = ApiError::TooManyRequests.into_response();

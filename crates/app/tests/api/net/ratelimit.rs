@@ -44,3 +44,13 @@ async fn limits_can_be_switched_off(app: TestApp) {
     assert_eq!(res.status, 200);
     assert!(res.header("x-ratelimit-limit").is_none());
 }
+
+#[db_test(config = |cfg| { cfg.rate_limit_multiplier = 4; })]
+async fn the_multiplier_scales_every_api_throttle(app: TestApp) {
+    let alice = app.user("alice").await;
+    let res = app.verify_credentials(&alice.token).await;
+    assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("1200"));
+    assert_eq!(res.header("x-ratelimit-remaining").as_deref(), Some("1199"));
+    let res = app.get("/api/v1/instance", None).await;
+    assert_eq!(res.header("x-ratelimit-limit").as_deref(), Some("1200"));
+}
