@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use woolly::ratelimit::{Check, RateLimiter, RedisLimiter};
+use woolly_testkit::needs_env;
 
 use crate::scale_out::{redis_url, unique};
 
@@ -36,6 +37,7 @@ async fn limiter(url: &str, prefix: &str) -> RedisLimiter {
         .unwrap()
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[tokio::test]
 async fn one_call_counts_in_order_and_stops_at_the_first_over_its_limit() {
     let Some(url) = redis_url("one_call_counts_in_order_and_stops_at_the_first_over_its_limit")
@@ -63,6 +65,7 @@ async fn one_call_counts_in_order_and_stops_at_the_first_over_its_limit() {
     assert_eq!(hits.iter().map(|h| h.count).collect::<Vec<_>>(), [1, 1]);
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[tokio::test]
 async fn a_counter_over_its_limit_is_refused_without_redis_until_its_window_ends() {
     let Some(url) =
@@ -139,6 +142,7 @@ impl Relay {
     }
 }
 
+#[needs_env("TEST_REDIS_URL")]
 #[tokio::test]
 async fn requests_pass_uncounted_while_redis_is_unreachable() {
     let Some(url) = redis_url("requests_pass_uncounted_while_redis_is_unreachable") else {
