@@ -50,6 +50,8 @@ pub struct Config {
     pub require_invite_text: bool,
     /// Rate limits on the API (upstream's numbers); switch off only for benchmarks.
     pub rate_limits: bool,
+    /// Multiplies every API rate limit (load tests through one token); 1: upstream's numbers.
+    pub rate_limit_multiplier: u64,
     /// Node id (0..=63) that keeps snowflake ids unique when several processes share a
     /// database; `serve` leases it in the database (`services::node_lease`). Unset: `serve`
     /// leases the lowest free one.
@@ -65,9 +67,9 @@ pub struct Config {
     pub fetch_concurrency: usize,
     /// Outbound requests in flight at once to any one host.
     pub fetch_per_host: usize,
-    /// Memory for rendered accounts kept between commits (`cache::rendered_accounts`), in
-    /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
-    /// off. Used on SQLite only.
+    /// Memory for what the hot reads take from the database, kept between commits (`cache/`),
+    /// in MiB for each of the four caches (rendered `accounts/:id` and `verify_credentials`,
+    /// viewers by token, relationship pages); 0 turns them off.
     pub account_cache_mb: u64,
     /// The server's rules (`GET /api/v1/instance/rules`), one text each, in order.
     pub rules: Vec<String>,
@@ -148,6 +150,7 @@ impl Default for Config {
             registrations: RegistrationsMode::Open,
             require_invite_text: false,
             rate_limits: true,
+            rate_limit_multiplier: 1,
             node_id: None,
             smtp_url: String::new(),
             mail_from: "notifications@localhost".into(),

@@ -122,6 +122,7 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
     let mut tightest: Option<Hit> = None;
     if state.config().rate_limits {
         let now = time::now();
+        let multiplier = state.config().rate_limit_multiplier.max(1);
         for (throttle, key) in throttles_for(
             &parts.method,
             parts.uri.path(),
@@ -132,7 +133,12 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
             let full_key = format!("{}:{key}", throttle.name);
             let hit = match state
                 .limiter()
-                .hit(&full_key, throttle.limit, throttle.period_secs, now)
+                .hit(
+                    &full_key,
+                    throttle.limit.saturating_mul(multiplier),
+                    throttle.period_secs,
+                    now,
+                )
                 .await
             {
                 Ok(h) => h,
