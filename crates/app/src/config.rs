@@ -50,7 +50,9 @@ pub struct Config {
     pub require_invite_text: bool,
     /// Rate limits on the API (upstream's numbers); switch off only for benchmarks.
     pub rate_limits: bool,
-    /// Multiplies every API rate limit (load tests through one token); 1: upstream's numbers.
+    /// Multiplies the limit of every API request throttle (`per_token_api` 300 → 300 × this
+    /// per 5 minutes, …); 1 is upstream's numbers. For load tests that must count requests
+    /// (the limiter's cost) without being refused.
     pub rate_limit_multiplier: u64,
     /// Node id (0..=63) that keeps snowflake ids unique when several processes share a
     /// database; `serve` leases it in the database (`services::node_lease`). Unset: `serve`
