@@ -69,9 +69,9 @@ pub struct Config {
     pub fetch_concurrency: usize,
     /// Outbound requests in flight at once to any one host.
     pub fetch_per_host: usize,
-    /// Memory for rendered accounts kept between commits (`cache::rendered_accounts`), in
-    /// MiB for each of the two caches (`accounts/:id`, `verify_credentials`); 0 turns them
-    /// off. Used on SQLite only.
+    /// Memory for what the hot reads take from the database, kept between commits (`cache/`),
+    /// in MiB for each of the four caches (rendered `accounts/:id` and `verify_credentials`,
+    /// viewers by token, relationship pages); 0 turns them off.
     pub account_cache_mb: u64,
     /// The server's rules (`GET /api/v1/instance/rules`), one text each, in order.
     pub rules: Vec<String>,

@@ -20,6 +20,8 @@ use crate::ops::health::DbHealth;
 use crate::ops::metrics::Metrics;
 use crate::ratelimit::{MemoryLimiter, RateLimiter};
 use crate::services::profile::verify_jobs::VerifyJobs;
+use crate::services::relationships::RelationshipCache;
+use crate::services::viewer::ViewerCache;
 
 /// Longest wait of an outbound request for a slot before it is given up.
 const FETCH_SLOT_WAIT: Duration = Duration::from_secs(30);
@@ -40,6 +42,8 @@ struct Inner {
     instance_stats: Arc<StatsCache>,
     rendered_accounts: RenderedAccounts,
     credential_accounts: RenderedAccounts,
+    viewers: ViewerCache,
+    relationships: RelationshipCache,
     trusted_proxies: Vec<ipnet::IpNet>,
     fetch_slots: FetchSlots,
     /// Built on first use (building can fail; starting the server should not).
@@ -103,6 +107,10 @@ impl AppState {
             .counting(metrics.cache_counters("accounts"));
         let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
             .counting(metrics.cache_counters("credential_accounts"));
+        let viewers = ViewerCache::with_capacity(config.account_cache_mb << 20, 2048)
+            .counting(metrics.cache_counters("viewers"));
+        let relationships = RelationshipCache::with_capacity(config.account_cache_mb << 20, 512)
+            .counting(metrics.cache_counters("relationships"));
         // `Config::validate` refused a bad list at start.
         let trusted_proxies = config.trusted_proxy_nets().unwrap_or_default();
         let fetch_slots = FetchSlots::new(
@@ -121,6 +129,8 @@ impl AppState {
                 instance_stats: Arc::default(),
                 rendered_accounts,
                 credential_accounts,
+                viewers,
+                relationships,
                 trusted_proxies,
                 fetch_slots,
                 fetcher: OnceLock::new(),
@@ -154,6 +164,16 @@ impl AppState {
     /// This process's rendered accounts (derived; see `cache::rendered_accounts`).
     pub fn rendered_accounts(&self) -> &RenderedAccounts {
         &self.inner.rendered_accounts
+    }
+
+    /// Who each token stands for (derived; see `services::viewer::ViewerCache`).
+    pub fn viewers(&self) -> &ViewerCache {
+        &self.inner.viewers
+    }
+
+    /// Relationship pages (derived; see `services::relationships::RelationshipCache`).
+    pub fn relationships(&self) -> &RelationshipCache {
+        &self.inner.relationships
     }
 
     /// This process's rendered own accounts (`verify_credentials`; derived, like the above).

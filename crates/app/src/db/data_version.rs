@@ -10,12 +10,13 @@
 //! - after every write transaction of this process commits (`Tx::commit`) and whenever a
 //!   pooled sqlx connection is released (`Conn`), before the request that wrote answers, so a
 //!   client always reads its own writes;
-//! - every [`POLL_INTERVAL`] in the background, for commits of other processes (the
-//!   `woolly admin` CLI, a second server on the same file): those are seen within that
-//!   interval.
+//! - before every API request (`Db::fence`, `http::middleware::db_fence`), so a commit of
+//!   another process (the `woolly admin` CLI revoking a token, a second server on the same
+//!   file) that finished before the request is seen by it;
+//! - every [`POLL_INTERVAL`] in the background, for commits of other processes between
+//!   requests.
 //!
-//! PostgreSQL has no such watcher yet (several processes share one database there; the
-//! cross-process form is LISTEN/NOTIFY), so process-local caches are off on PostgreSQL.
+//! PostgreSQL's form, across processes on one server, is `pg_generation`.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -76,7 +77,8 @@ impl DataVersion {
         };
         let version = probe
             .conn
-            .query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0));
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)));
         match version {
             Ok(v) if probe.last_seen == Some(v) => {}
             Ok(v) => {

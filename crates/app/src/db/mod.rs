@@ -5,6 +5,7 @@
 //! decoders of sqlx and of the inline SQLite reads, [`sqlite_reads`]).
 
 pub mod data_version;
+pub mod fence_rounds;
 pub mod migrate;
 pub mod pg_generation;
 pub mod query;
@@ -187,7 +188,8 @@ impl Db {
             .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
             .connect_with(options.clone())
             .await?;
-        Ok(Self::Pg(pool, PgGeneration::start(&options)))
+        let generation = PgGeneration::start(&options, &pool);
+        Ok(Self::Pg(pool, generation))
     }
 
     pub fn backend(&self) -> Backend {
@@ -239,11 +241,12 @@ impl Db {
     }
 
     /// Makes [`Db::data_generation`] account for every commit that finished before this call,
-    /// in any process (PostgreSQL: one round trip, `pg_generation`; SQLite: nothing, its
-    /// generation follows the file).
+    /// in any process (PostgreSQL: a shared round trip, `pg_generation`; SQLite: a look at
+    /// the file's data version, `data_version`).
     pub async fn fence(&self) {
-        if let Self::Pg(pool, generation) = self {
-            generation.fence(pool).await;
+        match self {
+            Self::Pg(pool, generation) => generation.fence(pool).await,
+            Self::Sqlite(.., reads) => reads.data_version().check(),
         }
     }
 

@@ -21,11 +21,18 @@
 //! request began is served: a write through one process is seen through every other on the
 //! very next request. The notifications still drop outdated entries between requests.
 //!
+//! One round trip per request would cap a busy process at the database's round-trip rate,
+//! so the fence is coalesced ([`super::fence_rounds`]): a background loop reads the snapshot
+//! back to back while requests wait, and each request waits for the first read that *began*
+//! after it arrived, shared with every request that arrived during the read before it.
+//!
 //! While the listening connection is down, notifications may be missed: the generation is
 //! then unknown (`None`), nothing cached is served, and listening resumes with a new
 //! generation once the connection is back.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::fence_rounds::FenceRounds;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -37,21 +44,59 @@ pub const CHANNEL: &str = "woolly_data";
 /// Wait between attempts to listen again after the connection failed.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PgGeneration {
     generation: AtomicU64,
     listening: AtomicBool,
     /// The last transaction snapshot a fence read.
     snapshot: Mutex<String>,
+    /// The coalesced fence; used when `coalesced` (its loop was started).
+    rounds: Arc<FenceRounds>,
+    coalesced: bool,
+}
+
+impl Default for PgGeneration {
+    /// A watcher that fences by itself, one round trip per call (no loop; tests).
+    fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl Drop for PgGeneration {
+    fn drop(&mut self) {
+        self.rounds.close();
+    }
 }
 
 impl PgGeneration {
+    fn new(coalesced: bool) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            listening: AtomicBool::new(false),
+            snapshot: Mutex::new(String::new()),
+            rounds: Arc::new(FenceRounds::default()),
+            coalesced,
+        }
+    }
+
     /// Starts listening on a connection of its own (outside the request pool), in the
-    /// background; the generation is unknown until the first `LISTEN` has succeeded.
-    pub fn start(options: &PgConnectOptions) -> Arc<Self> {
-        let watcher = Arc::new(Self::default());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+    /// background; the generation is unknown until the first `LISTEN` has succeeded. Also
+    /// starts the loop of coalesced fence rounds, which read the snapshot through `pool`.
+    pub fn start(options: &PgConnectOptions, pool: &PgPool) -> Arc<Self> {
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        let watcher = Arc::new(Self::new(runtime.is_some()));
+        if let Some(runtime) = runtime {
             runtime.spawn(listen(Arc::downgrade(&watcher), options.clone()));
+            let weak = Arc::downgrade(&watcher);
+            let pool = pool.clone();
+            runtime.spawn(watcher.rounds.clone().run(move || {
+                let (weak, pool) = (weak.clone(), pool.clone());
+                async move {
+                    if let Some(w) = weak.upgrade() {
+                        w.read_snapshot(&pool).await;
+                    }
+                }
+            }));
         }
         watcher
     }
@@ -73,9 +118,26 @@ impl PgGeneration {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// Moves the generation on if anything was committed since the last fence (or if the
-    /// snapshot cannot be read: then nothing cached is trusted).
+    /// Moves the generation on if anything was committed, in any process, since the last
+    /// fence round, waiting for a round that began after this call (module documentation).
     pub async fn fence(&self, pool: &PgPool) {
+        if self.coalesced && !self.rounds.is_closed() {
+            self.rounds.wait().await;
+            if !self.rounds.is_closed() {
+                return;
+            }
+        }
+        self.read_snapshot(pool).await;
+    }
+
+    /// Fence rounds begun by the coalescing loop (tests).
+    pub fn fence_rounds(&self) -> u64 {
+        self.rounds.rounds_begun()
+    }
+
+    /// One fence round: moves the generation on if the snapshot changed since the last read
+    /// (or if it cannot be read: then nothing cached is trusted).
+    async fn read_snapshot(&self, pool: &PgPool) {
         let read = sqlx::query_scalar::<_, String>("SELECT pg_current_snapshot()::text")
             .fetch_one(pool)
             .await;

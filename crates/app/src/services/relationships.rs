@@ -1,7 +1,11 @@
 //! Relationship entities between the viewer and other accounts, built from one batch of
 //! graph facts (a fixed number of queries whatever the number of targets).
 
+use std::sync::Arc;
+
 use crate::api_types::Relationship;
+use crate::cache::ByGeneration;
+use crate::cache::by_generation::Weight;
 use crate::db::Exec;
 use crate::db::repo::follows::FollowRow;
 use crate::db::repo::relationships::{self, GraphFacts, TargetCheck};
@@ -99,6 +103,43 @@ pub async fn optimistic(
     Ok(r)
 }
 
+/// A `GET /api/v1/accounts/relationships` question: who asks about which (distinct, sorted)
+/// ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    viewer: i64,
+    with_suspended: bool,
+    ids: Vec<i64>,
+}
+
+/// Its answer, and until when it holds without a commit: a mute with an end stops at that
+/// end (milliseconds; None: until a commit).
+#[derive(Debug)]
+pub struct Page {
+    relationships: Vec<Relationship>,
+    until: Option<i64>,
+}
+
+/// Relationship pages per data generation (`state.relationships()`): asking again about the
+/// same accounts reads nothing from the database until something is committed anywhere.
+pub type RelationshipCache = ByGeneration<PageKey, Arc<Page>>;
+
+/// A relationship's size in memory, roughly (its id and note are short texts).
+const RELATIONSHIP_BYTES: u64 = 160;
+
+impl Weight for PageKey {
+    fn bytes(&self) -> u64 {
+        (std::mem::size_of::<Self>() + self.ids.len() * 8) as u64
+    }
+}
+
+impl Weight for Arc<Page> {
+    fn bytes(&self) -> u64 {
+        let notes: usize = self.relationships.iter().map(|r| r.note.len()).sum();
+        self.relationships.len() as u64 * RELATIONSHIP_BYTES + notes as u64
+    }
+}
+
 /// `GET /api/v1/accounts/relationships`: `id[]` (or `id`) cast to integers, duplicates
 /// collapsed, unknown and deleted ones dropped, suspended ones unless `with_suspended`.
 pub async fn lookup(
@@ -110,13 +151,29 @@ pub async fn lookup(
     let mut ids: Vec<i64> = raw_ids.iter().map(|s| ruby_to_i(s)).collect();
     ids.sort_unstable();
     ids.dedup();
+    let key = PageKey {
+        viewer,
+        with_suspended,
+        ids,
+    };
+    // Taken before the read: a commit racing the read leaves the page outdated at once.
+    let read_at = state.db().data_generation();
+    let now = time::now();
+    if let Some(page) = state.relationships().get(&key, read_at)
+        && page.until.is_none_or(|until| now < until)
+    {
+        return Ok(page.relationships.clone());
+    }
     let mut out = Vec::new();
+    let mut until: Option<i64> = None;
     let check = TargetCheck { with_suspended };
     // bounded IN lists: both drivers cap bound parameters
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in key.ids.chunks(CHUNK) {
         let facts =
-            relationships::facts_of_existing_inline(state.db(), viewer, chunk, check, time::now())
-                .await?;
+            relationships::facts_of_existing_inline(state.db(), viewer, chunk, check, now).await?;
+        for end in facts.muting.values().filter_map(|m| m.1) {
+            until = Some(until.map_or(end, |u| u.min(end)));
+        }
         out.extend(
             facts
                 .targets
@@ -124,6 +181,11 @@ pub async fn lookup(
                 .map(|(id, d)| build(&facts, *id, d.as_deref())),
         );
     }
+    let page = Arc::new(Page {
+        relationships: out.clone(),
+        until,
+    });
+    state.relationships().keep(key, read_at, page);
     Ok(out)
 }
 

@@ -3,6 +3,8 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::cache::ByGeneration;
+use crate::cache::by_generation::Weight;
 use crate::db::repo::accounts::AccountRecord;
 use crate::db::repo::oauth::{self, TokenRow};
 use crate::db::repo::users::UserRow;
@@ -38,6 +40,25 @@ impl Viewer {
     }
 }
 
+/// Who each token digest stands for, per data generation (`state.viewers()`): a request
+/// whose token was resolved since the last commit anywhere reads nothing from the database
+/// to know its viewer. A revoked token, a changed role or account is a commit, so it is
+/// seen on the next request (PostgreSQL: after the request's fence).
+pub type ViewerCache = ByGeneration<String, Arc<Viewer>>;
+
+/// What a viewer takes in memory, roughly: the three rows with their texts (an account's
+/// note and fields are most of it).
+const VIEWER_BYTES: u64 = 2048;
+
+impl Weight for Arc<Viewer> {
+    fn bytes(&self) -> u64 {
+        VIEWER_BYTES
+            + self.account.as_ref().map_or(0, |a| {
+                (a.account.note.len() + a.account.fields.len()) as u64
+            })
+    }
+}
+
 /// What the token string of a request amounts to.
 #[derive(Debug, Clone)]
 pub enum TokenLookup {
@@ -63,7 +84,14 @@ pub async fn resolve(
     };
     let db = state.db();
     let read_at = db.data_generation();
-    let Some(found) = viewers::find_inline(db, &secrets::digest(token)).await? else {
+    let digest = secrets::digest(token);
+    let now = time::now();
+    if let Some(viewer) = state.viewers().get(digest.as_str(), read_at)
+        && !touch_due(&viewer.token, now)
+    {
+        return Ok(TokenLookup::Found(viewer));
+    }
+    let Some(found) = viewers::find_inline(db, &digest).await? else {
         return Ok(TokenLookup::Unknown);
     };
     let ViewerRow {
@@ -79,8 +107,8 @@ pub async fn resolve(
         (Some(u), None) => standing_of(&mut db.conn().await?.exec(), u.role_id).await?,
         _ => Standing::NOBODY,
     };
-    let now = time::now();
-    if row.last_used_at.is_none_or(|t| now - t > TOUCH_INTERVAL_MS) {
+    let touched = touch_due(&row, now);
+    if touched {
         let mut conn = db.conn().await?;
         let mut ex = conn.exec();
         let ip_text = ip.map(crate::domain::ip::display);
@@ -93,14 +121,26 @@ pub async fn resolve(
         }
     }
     let scopes = Scopes::parse(&row.scopes);
-    Ok(TokenLookup::Found(Arc::new(Viewer {
+    let viewer = Arc::new(Viewer {
         token: row,
         scopes,
         user,
         account,
         read_at,
         standing,
-    })))
+    });
+    // A touch is a commit: what was read before it is outdated already.
+    if !touched {
+        state.viewers().keep(digest, read_at, viewer.clone());
+    }
+    Ok(TokenLookup::Found(viewer))
+}
+
+/// The token was not used (as far as stored) within [`TOUCH_INTERVAL_MS`].
+fn touch_due(token: &TokenRow, now: i64) -> bool {
+    token
+        .last_used_at
+        .is_none_or(|t| now - t > TOUCH_INTERVAL_MS)
 }
 
 /// A user's role standing: computed permissions and position (everyone role when unset).

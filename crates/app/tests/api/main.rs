@@ -7,6 +7,7 @@ mod auth;
 mod client;
 mod federation;
 mod graph;
+mod hot_caches;
 mod inline_reads;
 mod instance;
 mod migrations;

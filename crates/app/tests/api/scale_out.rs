@@ -38,7 +38,10 @@ pub(crate) fn unique(prefix: &str) -> String {
 
 /// A second process on `app`'s database: its own state, pool (on PostgreSQL: its own commit
 /// listener), caches and `limiter`.
-async fn second_process(app: &TestApp, limiter: Option<Arc<dyn RateLimiter>>) -> TestApp {
+pub(crate) async fn second_process(
+    app: &TestApp,
+    limiter: Option<Arc<dyn RateLimiter>>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         data_dir: dir.path().to_path_buf(),
@@ -75,7 +78,7 @@ async fn second_process(app: &TestApp, limiter: Option<Arc<dyn RateLimiter>>) ->
 }
 
 /// A PostgreSQL app, or None with a note that the test is skipped.
-async fn postgres() -> Option<TestApp> {
+pub(crate) async fn postgres() -> Option<TestApp> {
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         Some(TestApp::postgres_with(|_| {}).await)
     } else {
@@ -95,7 +98,7 @@ async fn current_schema(app: &TestApp) -> String {
 }
 
 /// Waits (bounded) until `app` listens for commits of other processes.
-async fn wait_listening(app: &TestApp) {
+pub(crate) async fn wait_listening(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while app.state.db().data_generation().is_none() {
         assert!(Instant::now() < deadline, "never started listening");
@@ -333,7 +336,7 @@ async fn a_write_through_one_process_is_seen_through_another_on_postgres() {
     assert_eq!(res.json()["display_name"], "Alice A.");
 
     // A token revoked through the first process (a password reset revokes them all) is
-    // refused by the other at once: tokens are never cached.
+    // refused by the other at once: the viewer it kept for the token is outdated by the fence.
     woolly::services::operator::reset_password(&app.state, "alice", None)
         .await
         .unwrap();
