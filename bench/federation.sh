@@ -20,7 +20,7 @@
 #    deliveries made (must be H, one per shared inbox) and how many were correctly signed
 #    (the sink verifies each against the key it fetched from Woolly's actor document).
 #
-# --tiny: 200 actors on 10 hosts, one repeat, debug binary allowed (CI smoke run).
+# --tiny: 50 actors on 5 hosts, one repeat, debug binary allowed (CI smoke run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --repeats) REPEATS="$2"; shift 2 ;;
     --concurrency) CONC="$2"; shift 2 ;;
     --bin) BIN="$2"; shift 2 ;;
-    --tiny) TINY=1; ACTORS=200; HOSTS=10; REPEATS=1; shift ;;
+    --tiny) TINY=1; ACTORS=50; HOSTS=5; REPEATS=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -76,12 +76,12 @@ cleanup() {
 trap cleanup EXIT
 
 PEER="python3 bench/fedpeer.py"
-$PEER sink --port "$SINK_PORT" --hosts "$HOSTS" --keys "$WORK/keys.pem" 2>"$WORK/sink.log" &
+$PEER sink --port "$SINK_PORT" --hosts "$HOSTS" --keys "$WORK/keys.pem" --keycount $(( TINY ? 2 : 16 )) 2>"$WORK/sink.log" &
 SINK_PID=$!
 
-"$BIN" admin create-account bench --email bench@example.com --confirmed --password benchpassword >/dev/null
+"$BIN" admin create-account bench --email bench@example.com --confirmed --password benchpassword >/dev/null 2>>"$WORK/admin.log"
 for r in $(seq 1 "$REPEATS"); do
-  "$BIN" admin create-account "warm$r" --email "warm$r@example.com" --confirmed --password benchpassword >/dev/null
+  "$BIN" admin create-account "warm$r" --email "warm$r@example.com" --confirmed --password benchpassword >/dev/null 2>>"$WORK/admin.log"
 done
 TOKEN=$("$BIN" admin token bench --scopes "read write")
 
@@ -113,7 +113,7 @@ row() { ROWS="$ROWS$1"$'\n'; }
 
 echo "== generator ceiling (GET /health)" >&2
 echo ceiling > "$WORK/phase"
-CEIL=$($PEER ceiling --base "$BASE" --count $(( TINY ? 2000 : 20000 )) --concurrency "$CONC")
+CEIL=$($PEER ceiling --base "$BASE" --count $(( TINY ? 1000 : 20000 )) --concurrency "$CONC")
 
 inbox_phase() { # name, object, tag
   local name="$1" object="$2" tag="$3" out drain
