@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod action_logs;
 pub mod activity;
 pub mod admin_accounts;
+pub mod availability;
 pub mod explain;
 pub mod federation;
 pub mod instance;

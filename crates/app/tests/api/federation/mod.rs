@@ -1,5 +1,6 @@
 //! Federation: served documents, the two-instance flow, the delivery queue.
 
+mod availability;
 mod documents;
 mod flow;
 mod queue;
