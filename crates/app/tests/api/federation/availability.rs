@@ -19,6 +19,16 @@ async fn queue(state: &AppState, from: i64, inbox: &str) {
     tx.commit().await.expect("commit");
 }
 
+async fn domains(app: &TestApp) -> Vec<(String, i64, Option<i64>)> {
+    availability::domains(&app.state).await.expect("domains")
+}
+
+async fn available(app: &TestApp, inbox: &str) -> bool {
+    availability::available(&app.state, inbox)
+        .await
+        .expect("available")
+}
+
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
@@ -47,13 +57,9 @@ async fn a_domain_failing_on_seven_days_becomes_unavailable(app: TestApp) {
     // one failure: a day recorded, the domain still tried
     queue(&app.state, id, &inbox).await;
     assert_eq!(worker::run_due(&app.state).await.expect("run"), 1);
-    let domains = availability::domains(&app.state).await.expect("domains");
-    assert_eq!(domains, [(domain.clone(), 1, None)]);
-    assert!(
-        availability::available(&app.state, &inbox)
-            .await
-            .expect("available")
-    );
+    let seen = domains(&app).await;
+    assert_eq!(seen, [(domain.clone(), 1, None)]);
+    assert!(available(&app, &inbox).await);
 
     // it has failed on six earlier days too: the next failure makes seven
     let today = woolly::domain::time::now().div_euclid(DAY_MS);
@@ -66,15 +72,11 @@ async fn a_domain_failing_on_seven_days_becomes_unavailable(app: TestApp) {
     }
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     assert_eq!(worker::run_due(&app.state).await.expect("run"), 1);
-    assert!(
-        !availability::available(&app.state, &inbox)
-            .await
-            .expect("available")
-    );
-    let domains = availability::domains(&app.state).await.expect("domains");
-    assert_eq!(domains.len(), 1);
-    assert_eq!(domains[0].1, 7);
-    assert!(domains[0].2.is_some(), "unavailable since");
+    assert!(!available(&app, &inbox).await);
+    let seen = domains(&app).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].1, 7);
+    assert!(seen[0].2.is_some(), "unavailable since");
 
     // deliveries to it are dropped untried: the retry and a new one
     queue(&app.state, id, &inbox).await;
@@ -87,27 +89,14 @@ async fn a_domain_failing_on_seven_days_becomes_unavailable(app: TestApp) {
             .is_empty()
     );
     // other domains are not affected
-    assert!(
-        availability::available(&app.state, "http://127.0.0.1:1/inbox")
-            .await
-            .expect("available")
-    );
+    assert!(available(&app, "http://127.0.0.1:1/inbox").await);
 
     // a signed activity from it (what the inbox calls) makes it available again
     availability::reset(&app.state, &inbox)
         .await
         .expect("reset");
-    assert!(
-        availability::available(&app.state, &inbox)
-            .await
-            .expect("available")
-    );
-    assert!(
-        availability::domains(&app.state)
-            .await
-            .expect("domains")
-            .is_empty()
-    );
+    assert!(available(&app, &inbox).await);
+    assert!(domains(&app).await.is_empty());
 }
 
 #[db_test(config = |c| { c.allow_private_fetches = true; c.delivery_retry_base_ms = 1; })]
@@ -118,13 +107,7 @@ async fn an_answer_clears_the_failures(app: TestApp) {
     let inbox = format!("http://127.0.0.1:{port}/inbox");
     queue(&app.state, id, &inbox).await;
     assert_eq!(worker::run_due(&app.state).await.expect("run"), 1);
-    assert_eq!(
-        availability::domains(&app.state)
-            .await
-            .expect("domains")
-            .len(),
-        1
-    );
+    assert_eq!(domains(&app).await.len(), 1);
     // the retry waits 1 ms (the configured base), then finds the inbox up
     let run_at = app.scalar("SELECT run_at FROM federation_jobs").await;
     assert!(
@@ -140,12 +123,7 @@ async fn an_answer_clears_the_failures(app: TestApp) {
             .expect("pending")
             .is_empty()
     );
-    assert!(
-        availability::domains(&app.state)
-            .await
-            .expect("domains")
-            .is_empty()
-    );
+    assert!(domains(&app).await.is_empty());
 }
 
 #[db_test(config = |c| { c.allow_private_fetches = true; c.delivery_retry_base_ms = 1; })]
@@ -168,6 +146,6 @@ async fn a_refusal_no_retry_can_change_is_not_retried(app: TestApp) {
             .as_deref()
             .is_some_and(|t| t.contains(&busy.to_string()))
     );
-    let domains = availability::domains(&app.state).await.expect("domains");
-    assert_eq!(domains, [(format!("127.0.0.1:{busy}"), 1, None)]);
+    let seen = domains(&app).await;
+    assert_eq!(seen, [(format!("127.0.0.1:{busy}"), 1, None)]);
 }

@@ -582,17 +582,19 @@ async fn signature_refusals(a: &Node, b: &Node, alice: &Fixture) {
         ))
         .await;
     // RFC 9421: Signature-Input + Signature + Content-Digest
+    let rfc9421 = |body: &str| {
+        message_signature::sign(
+            "POST",
+            &url,
+            Some(body.as_bytes()),
+            &key_id,
+            &key,
+            SystemTime::now(),
+        )
+        .expect("sign")
+    };
     let body = follow("rfc9421");
-    let headers = message_signature::sign(
-        "POST",
-        &url,
-        Some(body.as_bytes()),
-        &key_id,
-        &key,
-        SystemTime::now(),
-    )
-    .expect("sign");
-    assert_eq!(post_raw(b, &headers, &body).await, 202);
+    assert_eq!(post_raw(b, &rfc9421(&body), &body).await, 202);
     assert_eq!(jobs().await, before + 1);
     assert_eq!(
         b.app
@@ -605,15 +607,6 @@ async fn signature_refusals(a: &Node, b: &Node, alice: &Fixture) {
     );
     // tampered after signing
     let body = follow("rfc9421-tampered");
-    let headers = message_signature::sign(
-        "POST",
-        &url,
-        Some(body.as_bytes()),
-        &key_id,
-        &key,
-        SystemTime::now(),
-    )
-    .expect("sign");
-    assert_eq!(post_raw(b, &headers, &format!("{body} ")).await, 401);
+    assert_eq!(post_raw(b, &rfc9421(&body), &format!("{body} ")).await, 401);
     assert_eq!(jobs().await, before + 1);
 }
