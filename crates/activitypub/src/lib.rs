@@ -1,14 +1,17 @@
 //! The ActivityPub side of Woolly that needs no database and no network: the JSON-LD
 //! documents it serves and reads (actors, collections, activities), WebFinger/host-meta/
-//! NodeInfo, and HTTP signatures (draft-cavage, rsa-sha256, with `Digest`). The app crate
-//! stores, fetches and delivers; this crate only builds, parses, signs and verifies.
+//! NodeInfo, and HTTP signatures (draft-cavage, rsa-sha256, with `Digest`; RFC 9421 message
+//! signatures inbound). The app crate stores, fetches and delivers; this crate only builds,
+//! parses, signs and verifies.
 
 pub mod activity;
 pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod digest;
+pub mod inbound;
 pub mod keys;
+pub mod message_signature;
 pub mod nodeinfo;
 pub mod note;
 pub mod signature;

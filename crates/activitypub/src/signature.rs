@@ -142,7 +142,7 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     /// All values of a header joined with ", " (as draft-cavage asks); None when absent.
-    fn header(&self, name: &str) -> Option<String> {
+    pub fn header(&self, name: &str) -> Option<String> {
         let values: Vec<&str> = self
             .headers
             .iter()
@@ -275,10 +275,20 @@ fn check_time(
         }
         (None, None) => return Err(SignatureError::BadDate("missing".into())),
     };
+    check_window(created, sig.expires, now)
+}
+
+/// Upstream's time window: valid from `created` (1 hour of clock skew allowed) until
+/// `expires`, or 5 minutes after `created`, and never more than 12 hours after it.
+pub(crate) fn check_window(
+    created: i64,
+    expires: Option<i64>,
+    now: SystemTime,
+) -> Result<(), SignatureError> {
     let skew = i64::try_from(CLOCK_SKEW.as_secs()).unwrap_or(0);
     let default = i64::try_from(DEFAULT_VALIDITY.as_secs()).unwrap_or(0);
     let max = i64::try_from(MAX_VALIDITY.as_secs()).unwrap_or(0);
-    let expires = sig.expires.unwrap_or(created + default).min(created + max);
+    let expires = expires.unwrap_or(created + default).min(created + max);
     let now = unix(now);
     if created > now + skew || now > expires + skew {
         return Err(SignatureError::Expired);

@@ -257,7 +257,7 @@ fn malformed_signature_headers_are_refused() {
 
 #[test]
 fn actors_of_other_servers_parse() {
-    let m = RemoteActor::parse(&fixture("mastodon_actor.json")).unwrap();
+    let m = RemoteActor::parse(&fixture("mastodon/actor_admin.json")).unwrap();
     assert_eq!(m.id, "http://mastodon.example.org/users/admin");
     assert_eq!(m.preferred_username, "admin");
     assert_eq!(m.name, "", "null name");
@@ -276,14 +276,14 @@ fn actors_of_other_servers_parse() {
     assert_eq!(key.owner, m.id);
     VerifyingKey::from_pem(&key.pem).unwrap();
 
-    let k = RemoteActor::parse(&fixture("misskey_actor.json")).unwrap();
+    let k = RemoteActor::parse(&fixture("misskey/actor.json")).unwrap();
     assert_eq!(k.preferred_username, "aimu");
     assert_eq!(k.name, "あいむ");
     assert_eq!(k.discoverable, Some(true));
     assert_eq!(k.shared_inbox.as_deref(), Some("https://misskey.io/inbox"));
     VerifyingKey::from_pem(&k.public_key.unwrap().pem).unwrap(); // 4096-bit
 
-    let a = RemoteActor::parse(&fixture("akkoma_actor.json")).unwrap();
+    let a = RemoteActor::parse(&fixture("akkoma/actor.json")).unwrap();
     assert_eq!(a.url.as_deref(), Some("https://p.helene.moe/users/helene"));
     assert_eq!(
         a.featured.as_deref(),
@@ -295,7 +295,7 @@ fn actors_of_other_servers_parse() {
 
 #[test]
 fn mitra_actor_parses_and_its_weak_test_key_is_refused() {
-    let m = RemoteActor::parse(&fixture("mitra_actor.json")).unwrap();
+    let m = RemoteActor::parse(&fixture("mitra/actor.json")).unwrap();
     assert_eq!(m.preferred_username, "testuser");
     assert_eq!(m.summary, "testbio");
     assert_eq!(m.discoverable, Some(true));
@@ -308,7 +308,7 @@ fn mitra_actor_parses_and_its_weak_test_key_is_refused() {
 
 #[test]
 fn gotosocial_update_of_its_actor_parses() {
-    let doc = fixture("gotosocial_update_person.json");
+    let doc = fixture("gotosocial/update_person.json");
     let a = woolly_activitypub::activity::Incoming::parse(&doc).unwrap();
     assert_eq!(a.kind, "Update");
     assert_eq!(a.object_kind(), Some("Person"));
@@ -328,10 +328,10 @@ fn gotosocial_update_of_its_actor_parses() {
 
 #[test]
 fn non_actors_are_refused() {
-    let mut doc = fixture("mastodon_actor.json");
+    let mut doc = fixture("mastodon/actor_admin.json");
     doc["type"] = "Note".into();
     assert!(RemoteActor::parse(&doc).is_err());
-    let mut doc = fixture("mastodon_actor.json");
+    let mut doc = fixture("mastodon/actor_admin.json");
     doc.as_object_mut().unwrap().remove("inbox");
     assert!(RemoteActor::parse(&doc).is_err());
     assert!(RemoteActor::parse(&Value::String("x".into())).is_err());

@@ -69,6 +69,10 @@ pub struct Config {
     pub fetch_concurrency: usize,
     /// Outbound requests in flight at once to any one host.
     pub fetch_per_host: usize,
+    /// Milliseconds before a failed federation job (a delivery) is tried again; the wait
+    /// doubles with each attempt (capped at a day) and 16 attempts span about a week with the
+    /// default 30 s, upstream's window. Tests shorten it.
+    pub delivery_retry_base_ms: u64,
     /// Memory for what the hot reads take from the database, kept between commits (`cache/`),
     /// in MiB for each of the four caches (rendered `accounts/:id` and `verify_credentials`,
     /// viewers by token, relationship pages); 0 turns them off.
@@ -188,6 +192,7 @@ impl Default for Config {
             verify_profile_links: true,
             fetch_concurrency: 16,
             fetch_per_host: 4,
+            delivery_retry_base_ms: 30_000,
             account_cache_mb: 8,
             rules: Vec::new(),
             extended_description: String::new(),

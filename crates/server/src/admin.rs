@@ -84,7 +84,8 @@ pub enum AdminCommand {
     /// Run the scheduled maintenance once now: purge accounts suspended more than 30 days ago
     /// and delete expired mutes (what `serve` does every few minutes).
     PurgeExpired,
-    /// List the federation queue: deliveries and inbound activities waiting or retrying.
+    /// List the federation queue (deliveries and inbound activities waiting or retrying),
+    /// then the domains whose deliveries fail and those marked unavailable.
     Deliveries,
     /// Print the SQL and query plan of an admin accounts list request, e.g.
     /// `explain-accounts "status=active&username=al"` (v2 parameters; `--v1` for v1).
@@ -228,6 +229,18 @@ pub async fn run(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                     target.unwrap_or_default(),
                     error.unwrap_or_default()
                 );
+            }
+            let domains = woolly::services::federation::availability::domains(state)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for (domain, days, since) in domains {
+                match since {
+                    Some(at) => println!(
+                        "unavailable\t{domain}\tsince {}\tfailed on {days} day(s)",
+                        woolly::domain::time::iso8601(at)
+                    ),
+                    None => println!("failing\t{domain}\tfailed on {days} day(s)"),
+                }
             }
         }
         AdminCommand::Roles => {

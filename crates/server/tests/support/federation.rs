@@ -14,20 +14,23 @@ pub struct Instance {
     pub base: String,
     pub domain: String,
     pub server: ServerGuard,
+    /// Extra environment the instance was started with (kept for `restart`).
+    pub env: Vec<(String, String)>,
 }
 
 pub async fn start(http: &reqwest::Client) -> Instance {
+    start_with(http, &[]).await
+}
+
+/// [`start`] with extra environment (`WOOLLY_DELIVERY_RETRY_BASE_MS`, …).
+pub async fn start_with(http: &reqwest::Client, env: &[(&str, &str)]) -> Instance {
     let dir = tempfile::tempdir().unwrap_or_else(fail);
     let port = free_port();
-    let child = woolly(dir.path(), port)
-        .env("WOOLLY_ALLOW_PRIVATE_FETCHES", "true")
-        .env("WOOLLY_RATE_LIMITS", "false")
-        .arg("serve")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap_or_else(fail);
-    let mut server = ServerGuard(child);
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let mut server = spawn(dir.path(), port, &env);
     let base = format!("http://127.0.0.1:{port}");
     wait_until_up(http, &base, &mut server).await;
     Instance {
@@ -36,7 +39,34 @@ pub async fn start(http: &reqwest::Client) -> Instance {
         base,
         domain: format!("127.0.0.1:{port}"),
         server,
+        env,
     }
+}
+
+fn spawn(dir: &std::path::Path, port: u16, env: &[(String, String)]) -> ServerGuard {
+    let child = woolly(dir, port)
+        .env("WOOLLY_ALLOW_PRIVATE_FETCHES", "true")
+        .env("WOOLLY_RATE_LIMITS", "false")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(fail);
+    ServerGuard(child)
+}
+
+/// Kills the instance's process (as a crash would: no graceful shutdown).
+pub fn stop(i: &mut Instance) {
+    let _ = i.server.0.kill();
+    let _ = i.server.0.wait();
+}
+
+/// Starts the instance again on the same data folder and port, waited for until it answers.
+pub async fn restart(http: &reqwest::Client, i: &mut Instance) {
+    stop(i);
+    i.server = spawn(i.dir.path(), i.port, &i.env);
+    wait_until_up(http, &i.base, &mut i.server).await;
 }
 
 /// A confirmed user with a token; `role` for the moderator.

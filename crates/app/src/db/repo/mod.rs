@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod action_logs;
 pub mod activity;
 pub mod admin_accounts;
+pub mod availability;
 pub mod domain_blocks;
 pub mod explain;
 pub mod federation;

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 use woolly_activitypub::activity::{Incoming, same_origin};
+use woolly_activitypub::inbound::InboundSignature;
 use woolly_activitypub::keys::VerifyingKey;
 use woolly_activitypub::signature::{self, Request};
 
@@ -16,7 +17,7 @@ use crate::db::repo::federation::{self as repo, NewJob};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::domain_policy;
-use crate::services::federation::{outbound, remote};
+use crate::services::federation::{availability, outbound, remote};
 use crate::state::AppState;
 
 /// What the handler passes: the request as received.
@@ -52,13 +53,14 @@ async fn key_for(state: &AppState, key_id: &str, refresh: bool) -> ApiResult<(i6
 }
 
 fn verify_with(
+    state: &AppState,
     pem: &str,
-    sig: &signature::SignatureHeader,
+    sig: &InboundSignature,
     req: &Request<'_>,
 ) -> Result<(), signature::SignatureError> {
     let key =
         VerifyingKey::from_pem(pem).map_err(|e| signature::SignatureError::Key(e.to_string()))?;
-    signature::verify(sig, req, &key, SystemTime::now())
+    sig.verify(req, &state.config().scheme, &key, SystemTime::now())
 }
 
 /// Verifies and queues one inbox POST.
@@ -69,14 +71,11 @@ pub async fn receive(state: &AppState, r: Received<'_>) -> ApiResult<()> {
             .await?
             .ok_or(ApiError::NotFound)?;
     }
-    let header = r
-        .headers
-        .iter()
-        .find(|(n, _)| n == "signature")
-        .map(|(_, v)| v.clone())
-        .ok_or(unauthorized("Request not signed"))?;
-    let sig =
-        signature::parse(&header).map_err(|_| unauthorized("Incompatible request signature"))?;
+    // draft-cavage `Signature`, or RFC 9421 `Signature-Input` + `Signature`
+    let sig = InboundSignature::from_headers(&r.headers).map_err(|e| match e {
+        signature::SignatureError::Missing => unauthorized("Request not signed"),
+        _ => unauthorized("Incompatible request signature"),
+    })?;
     let req = Request {
         method: "POST",
         path: r.path,
@@ -85,21 +84,21 @@ pub async fn receive(state: &AppState, r: Received<'_>) -> ApiResult<()> {
         body: r.body,
     };
     // a refused domain is not even asked for its key (upstream answers 403)
-    if domain_policy::refused_url_now(state, &sig.key_id).await? {
+    if domain_policy::refused_url_now(state, sig.key_id()).await? {
         return Err(ApiError::Forbidden(format!(
             "Public key not found for key {}",
-            sig.key_id
+            sig.key_id()
         )));
     }
-    let (mut signer_id, pem) = key_for(state, &sig.key_id, false).await?;
-    if let Err(first) = verify_with(&pem, &sig, &req) {
+    let (mut signer_id, pem) = key_for(state, sig.key_id(), false).await?;
+    if let Err(first) = verify_with(state, &pem, &sig, &req) {
         // Only a signature that failed against a possibly old key is worth a refetch.
         if first != signature::SignatureError::Invalid {
-            tracing::info!(error = %first, key_id = %sig.key_id, "inbox signature refused");
+            tracing::info!(error = %first, key_id = %sig.key_id(), "inbox signature refused");
             return Err(unauthorized("Verification failed"));
         }
-        let (id, pem) = key_for(state, &sig.key_id, true).await?;
-        verify_with(&pem, &sig, &req).map_err(|_| unauthorized("Verification failed"))?;
+        let (id, pem) = key_for(state, sig.key_id(), true).await?;
+        verify_with(state, &pem, &sig, &req).map_err(|_| unauthorized("Verification failed"))?;
         signer_id = id;
     }
     let doc: Value =
@@ -116,6 +115,7 @@ pub async fn receive(state: &AppState, r: Received<'_>) -> ApiResult<()> {
     if activity.actor != signer_uri || !same_origin(&activity.id, &activity.actor) {
         return Err(unauthorized("Activity actor does not match the signature"));
     }
+    availability::heard_from(state, signer_id).await?;
     queue(state, signer_id, &activity.id, &doc).await
 }
 

@@ -5,6 +5,7 @@
 //! request to another server goes through `federation::fetch` (SSRF rules, slots, limits).
 
 pub mod apply;
+pub mod availability;
 pub mod client;
 pub mod collections;
 pub mod documents;

@@ -14,7 +14,7 @@ use crate::db::repo::federation::{self as repo, JobRow};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::services::domain_policy;
-use crate::services::federation::{apply, client, documents, keys, outbound};
+use crate::services::federation::{apply, availability, client, documents, keys, outbound};
 use crate::state::AppState;
 
 /// Attempts before a job is given up.
@@ -27,12 +27,16 @@ const BATCH: i64 = 16;
 /// How often an idle worker looks for due jobs (it is also woken when jobs are queued).
 const POLL: Duration = Duration::from_secs(2);
 
-/// The delay before attempt `attempts + 1`.
+/// The delay before attempt `attempts + 1`, with the default first delay.
 pub fn backoff_ms(attempts: i32) -> i64 {
+    backoff_from(BASE_DELAY_MS, attempts)
+}
+
+/// The delay before attempt `attempts + 1` when the first retry waits `base_ms`
+/// (`delivery_retry_base_ms`; tests shorten it).
+pub fn backoff_from(base_ms: i64, attempts: i32) -> i64 {
     let shift = u32::try_from(attempts.clamp(0, 20)).unwrap_or(0);
-    BASE_DELAY_MS
-        .saturating_mul(1_i64 << shift)
-        .min(MAX_DELAY_MS)
+    base_ms.saturating_mul(1_i64 << shift).min(MAX_DELAY_MS)
 }
 
 /// Runs the worker until the process stops.
@@ -72,7 +76,9 @@ pub async fn run_due(state: &AppState) -> ApiResult<usize> {
             }
             Err(error) => {
                 tracing::info!(%error, kind = %job.kind, target = ?job.target_url, attempts = job.attempts + 1, "federation job failed; will retry");
-                let at = time::now() + backoff_ms(job.attempts);
+                let base =
+                    i64::try_from(state.config().delivery_retry_base_ms).unwrap_or(BASE_DELAY_MS);
+                let at = time::now() + backoff_from(base, job.attempts);
                 repo::retry_at(&mut tx.exec(), job.id, at, &error).await?;
             }
         }
@@ -111,14 +117,28 @@ async fn local_uri(state: &AppState, account_id: i64) -> ApiResult<(String, Stri
 async fn deliver(state: &AppState, job: &JobRow) -> ApiResult<()> {
     let from = job.account_id.ok_or(ApiError::NotFound)?;
     let inbox = job.target_url.as_deref().ok_or(ApiError::NotFound)?;
-    // queued before its domain was blocked: dropped, not sent
+    // queued before its domain was blocked, or to a domain unavailable since: dropped
     if domain_policy::refused_url_now(state, inbox).await? {
+        return Ok(());
+    }
+    if !availability::available(state, inbox).await? {
+        tracing::info!(%inbox, "delivery dropped: the domain is unavailable");
         return Ok(());
     }
     let (uri, _) = local_uri(state, from).await?;
     let signer = keys::local_signer(state, from, &uri).await?;
-    client::post_activity(state, inbox, job.payload.as_bytes(), &signer).await?;
-    Ok(())
+    match client::post_activity(state, inbox, job.payload.as_bytes(), &signer).await {
+        Ok(()) => availability::reset(state, inbox).await,
+        // an answer that no retry changes: done, as upstream (the server is there)
+        Err(client::RemoteError::Status(s)) if availability::answered(s) => {
+            tracing::info!(%inbox, status = s, "delivery refused; not retried");
+            availability::reset(state, inbox).await
+        }
+        Err(e) => {
+            availability::track_failure(state, inbox).await?;
+            Err(e.into())
+        }
+    }
 }
 
 async fn inbound(state: &AppState, job: &JobRow) -> ApiResult<()> {

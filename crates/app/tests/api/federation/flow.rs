@@ -511,4 +511,119 @@ async fn inbox_refusals(a: &Node, b: &Node, alice: &Fixture) {
     assert_eq!(post_signed(a, b, alice, good.as_bytes(), false).await, 202);
     assert_eq!(post_signed(a, b, alice, good.as_bytes(), false).await, 202);
     assert_eq!(jobs().await, before + 1);
+    signature_refusals(a, b, alice).await;
+}
+
+/// A POST to `b`'s shared inbox with `headers` (lowercase names) and `body`.
+async fn post_raw(b: &Node, headers: &[(&str, String)], body: &str) -> u16 {
+    let mut req = reqwest::Client::new()
+        .post(format!("http://{}/inbox", b.domain))
+        .header("content-type", "application/activity+json");
+    for (n, v) in headers {
+        if *n != "host" {
+            req = req.header(*n, v);
+        }
+    }
+    req.body(body.to_owned())
+        .send()
+        .await
+        .expect("post")
+        .status()
+        .as_u16()
+}
+
+/// Malformed signature headers, a signature by a key that is not the actor's, a replay two
+/// hours late: 401 and nothing queued. An RFC 9421 signature (Signature-Input) is verified
+/// like a draft-cavage one, and a signed activity makes its domain available again.
+async fn signature_refusals(a: &Node, b: &Node, alice: &Fixture) {
+    use std::time::Duration;
+    use woolly_activitypub::keys::SigningKey;
+    use woolly_activitypub::{message_signature, signature};
+
+    let alice_uri = format!("http://{}/users/alice", a.domain);
+    let key_id = format!("{alice_uri}#main-key");
+    let url = url::Url::parse(&format!("http://{}/inbox", b.domain)).expect("url");
+    let follow = |n: &str| {
+        serde_json::json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{alice_uri}#{n}"), "type": "Follow", "actor": alice_uri, "object": format!("http://{}/users/bob", b.domain)}).to_string()
+    };
+    let jobs = || {
+        b.app
+            .scalar("SELECT COUNT(*) FROM federation_jobs WHERE kind = 'inbox'")
+    };
+    let before = jobs().await;
+    let pem = private_pem(a, alice).await;
+    let key = SigningKey::from_pem(&pem).expect("key");
+    let cavage = |body: &str, key: &SigningKey, at: SystemTime| {
+        signature::sign("POST", &url, Some(body.as_bytes()), &key_id, key, at)
+            .expect("sign")
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    // malformed Signature headers
+    for bad in [
+        "keyId",
+        "keyId=\"x\",signature=\"%%%\"",
+        "signature=\"AAAA\"",
+    ] {
+        let body = follow("malformed");
+        let mut headers = cavage(&body, &key, SystemTime::now());
+        headers.retain(|(n, _)| *n != "signature");
+        headers.push(("signature", bad.to_owned()));
+        assert_eq!(post_raw(b, &headers, &body).await, 401, "{bad}");
+    }
+    // signed by another key (Mastodon's spec key) under alice's keyId: refetched, still bad
+    let stranger = SigningKey::from_pem(include_str!(
+        "../../../../activitypub/tests/fixtures/test_key.pem"
+    ))
+    .expect("test key");
+    let body = follow("stranger");
+    assert_eq!(
+        post_raw(b, &cavage(&body, &stranger, SystemTime::now()), &body).await,
+        401
+    );
+    // replayed two hours after it was signed (upstream's window is 5 minutes + 1 hour)
+    let body = follow("stale");
+    let stale = cavage(
+        &body,
+        &key,
+        SystemTime::now() - Duration::from_secs(2 * 3600),
+    );
+    assert_eq!(post_raw(b, &stale, &body).await, 401);
+    assert_eq!(jobs().await, before, "nothing queued");
+
+    // b stopped delivering to a (its domain unavailable); an activity from a lifts that
+    let domain = a.domain.clone();
+    b.app
+        .sql(&format!(
+            "INSERT INTO unavailable_domains (domain, created_at) VALUES ('{domain}', 1)"
+        ))
+        .await;
+    // RFC 9421: Signature-Input + Signature + Content-Digest
+    let rfc9421 = |body: &str| {
+        message_signature::sign(
+            "POST",
+            &url,
+            Some(body.as_bytes()),
+            &key_id,
+            &key,
+            SystemTime::now(),
+        )
+        .expect("sign")
+    };
+    let body = follow("rfc9421");
+    assert_eq!(post_raw(b, &rfc9421(&body), &body).await, 202);
+    assert_eq!(jobs().await, before + 1);
+    assert_eq!(
+        b.app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM unavailable_domains WHERE domain = '{domain}'"
+            ))
+            .await,
+        0,
+        "available again"
+    );
+    // tampered after signing
+    let body = follow("rfc9421-tampered");
+    assert_eq!(post_raw(b, &rfc9421(&body), &format!("{body} ")).await, 401);
+    assert_eq!(jobs().await, before + 1);
 }

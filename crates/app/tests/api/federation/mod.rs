@@ -1,5 +1,6 @@
 //! Federation: served documents, the two-instance flow, moves, the delivery queue.
 
+mod availability;
 mod documents;
 pub(crate) mod flow;
 mod moves;
