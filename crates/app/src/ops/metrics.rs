@@ -19,6 +19,9 @@ pub struct Gauges {
     pub pool_max: u32,
     pub link_checks: usize,
     pub outbound: usize,
+    /// Federation jobs in the database queue (shared by every process): all, and due now.
+    /// `None` when the database did not answer.
+    pub federation_jobs: Option<(i64, i64)>,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -60,6 +63,8 @@ pub struct Metrics {
     pool_max: Gauge,
     link_checks: Gauge,
     outbound: Gauge,
+    jobs_queued: Gauge,
+    jobs_due: Gauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -84,6 +89,7 @@ impl Default for Metrics {
         let (pool_size, pool_idle, pool_max) =
             (Gauge::default(), Gauge::default(), Gauge::default());
         let (link_checks, outbound) = (Gauge::default(), Gauge::default());
+        let (jobs_queued, jobs_due) = (Gauge::default(), Gauge::default());
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, route template and status",
@@ -134,6 +140,16 @@ impl Default for Metrics {
             "Outbound HTTP requests holding a fetch slot",
             outbound.clone(),
         );
+        registry.register(
+            "federation_jobs_queued",
+            "Federation jobs (deliveries, fan-outs, inbound activities) in the queue, all processes'",
+            jobs_queued.clone(),
+        );
+        registry.register(
+            "federation_jobs_due",
+            "Queued federation jobs whose time has come (a backlog when it keeps growing)",
+            jobs_due.clone(),
+        );
         Self {
             registry,
             requests,
@@ -146,6 +162,8 @@ impl Default for Metrics {
             pool_max,
             link_checks,
             outbound,
+            jobs_queued,
+            jobs_due,
         }
     }
 }
@@ -179,6 +197,10 @@ impl Metrics {
         self.pool_size.set(i64::from(now.pool_size));
         self.pool_idle.set(gauge(now.pool_idle));
         self.pool_max.set(i64::from(now.pool_max));
+        if let Some((queued, due)) = now.federation_jobs {
+            self.jobs_queued.set(queued);
+            self.jobs_due.set(due);
+        }
         let mut out = String::with_capacity(8 * 1024);
         prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
         Ok(out)

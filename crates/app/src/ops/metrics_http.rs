@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn show(State(state): State<AppState>) -> Response {
-    match state.metrics().render(&gauges(&state)) {
+    let federation_jobs = crate::services::federation::worker::queue_depth(&state)
+        .await
+        .ok();
+    match state.metrics().render(&gauges(&state, federation_jobs)) {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,
@@ -55,7 +58,7 @@ async fn show(State(state): State<AppState>) -> Response {
     }
 }
 
-fn gauges(state: &AppState) -> Gauges {
+fn gauges(state: &AppState, federation_jobs: Option<(i64, i64)>) -> Gauges {
     let (pool_size, pool_idle, pool_max) = state.db().pool_stats();
     Gauges {
         pool_size,
@@ -63,5 +66,6 @@ fn gauges(state: &AppState) -> Gauges {
         pool_max,
         link_checks: state.verify_jobs().running(),
         outbound: state.fetch_slots().in_flight(),
+        federation_jobs,
     }
 }

@@ -284,6 +284,32 @@ async fn metrics_count_requests_by_route_template_and_status(app: TestApp) {
 }
 
 #[db_test]
+async fn metrics_show_the_federation_queue(app: TestApp) {
+    let before = metrics(&app).await;
+    assert_eq!(
+        sample(&before, "woolly_federation_jobs_queued "),
+        0.0,
+        "{before}"
+    );
+    app.sql(
+        "INSERT INTO federation_jobs (id, kind, payload, run_at, created_at) VALUES \
+         (1, 'deliver', '{}', 0, 0), (2, 'deliver', '{}', 9999999999999, 0)",
+    )
+    .await;
+    let after = metrics(&app).await;
+    assert_eq!(
+        sample(&after, "woolly_federation_jobs_queued "),
+        2.0,
+        "{after}"
+    );
+    assert_eq!(
+        sample(&after, "woolly_federation_jobs_due "),
+        1.0,
+        "{after}"
+    );
+}
+
+#[db_test]
 async fn health_answers_ok_while_the_database_answers(app: TestApp) {
     let res = app.get("/health", None).await;
     assert_eq!(res.status, 200);

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use crate::db::query::{args, execute, fetch_all, fetch_optional, fetch_scalars};
+use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars};
 use crate::db::repo::follows::FollowKind;
 use crate::db::{Backend, Exec};
 
@@ -269,6 +269,13 @@ pub async fn pending(ex: &mut Exec<'_>) -> Result<Vec<PendingJob>, sqlx::Error> 
     let sql =
         "SELECT kind, target_url, attempts, last_error FROM federation_jobs ORDER BY run_at, id";
     fetch_all(ex, sql, &[]).await
+}
+
+/// Jobs in the queue: (all, due by `now`).
+pub async fn queue_depth(ex: &mut Exec<'_>, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN run_at <= $1 THEN 1 ELSE 0 END), 0) \
+               FROM federation_jobs";
+    fetch_one(ex, sql, &args![now]).await
 }
 
 /// The instance actor's (public, private) PEM.
