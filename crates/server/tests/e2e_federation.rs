@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::federation::{eventually, get, post, rel, resolve, start, user};
+use support::federation::{eventually, follow_accepted, get, post, rel, resolve, start, user};
 use support::{json, send};
 
 #[tokio::test]
@@ -34,16 +34,7 @@ async fn two_servers_federate_accounts() {
     let bob_id = resolve(&http, &a, &alice, &format!("bob@{}", b.domain)).await;
 
     // an open account: requested, then following once the Accept is in
-    post(
-        &http,
-        &format!("{}/api/v1/accounts/{bob_id}/follow", a.base),
-        &alice,
-    )
-    .await;
-    eventually("bob's Accept", || async {
-        rel(&http, &a, &alice, &bob_id).await["following"] == true
-    })
-    .await;
+    follow_accepted(&http, &a, &alice, &bob_id).await;
     let bob_there = get(
         &http,
         &format!("{}/api/v1/accounts/verify_credentials", b.base),

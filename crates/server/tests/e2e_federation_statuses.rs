@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::federation::{eventually, get, post, rel, resolve, start, user};
+use support::federation::{eventually, follow_accepted, get, resolve, start, user};
 use support::json;
 
 #[tokio::test]
@@ -16,16 +16,7 @@ async fn a_post_and_its_deletion_reach_the_followers_server() {
     let bob = user(&b, "bob", None);
 
     let bob_id = resolve(&http, &a, &alice, &format!("bob@{}", b.domain)).await;
-    post(
-        &http,
-        &format!("{}/api/v1/accounts/{bob_id}/follow", a.base),
-        &alice,
-    )
-    .await;
-    eventually("bob's Accept", || async {
-        rel(&http, &a, &alice, &bob_id).await["following"] == true
-    })
-    .await;
+    follow_accepted(&http, &a, &alice, &bob_id).await;
 
     let status = json(
         http.post(format!("{}/api/v1/statuses", b.base))

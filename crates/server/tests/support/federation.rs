@@ -136,3 +136,17 @@ pub async fn rel(http: &reqwest::Client, on: &Instance, token: &str, id: &str) -
     .await[0]
         .clone()
 }
+
+/// Follows the remote account `id` (as known on `on`) and waits until its Accept is in.
+pub async fn follow_accepted(http: &reqwest::Client, on: &Instance, token: &str, id: &str) {
+    post(
+        http,
+        &format!("{}/api/v1/accounts/{id}/follow", on.base),
+        token,
+    )
+    .await;
+    eventually("the Accept of a follow", || async {
+        rel(http, on, token, id).await["following"] == true
+    })
+    .await;
+}
