@@ -246,7 +246,7 @@ impl Db {
     pub async fn fence(&self) {
         match self {
             Self::Pg(pool, generation) => generation.fence(pool).await,
-            Self::Sqlite(.., reads) => reads.data_version().check(),
+            Self::Sqlite(.., reads) => reads.data_version().fence(),
         }
     }
 
