@@ -1,7 +1,8 @@
 //! End to end: two `woolly serve` processes on loopback, with different domains (ports),
 //! federating through the client API only: search with resolve, follow of an open and of
 //! locked accounts (Accept after authorize, Reject after reject), counters and followers on
-//! both sides, a profile update reaching the other side, block, suspension and deletion.
+//! both sides, a profile update reaching the other side, block, remove_from_followers,
+//! suspension and deletion.
 //! `WOOLLY_ALLOW_PRIVATE_FETCHES` (the test-only setting) lets them fetch each other.
 //! SQLite only: the two-instance flow runs on PostgreSQL in `tests/api/federation_flow.rs`.
 
@@ -156,6 +157,31 @@ async fn two_servers_federate_accounts() {
     })
     .await;
     assert_eq!(rel(&http, &a, &alice, &carol_id).await["following"], false);
+
+    // remove_from_followers there ends the follow here (a Reject of it)
+    let alice_for_bob = resolve(&http, &b, &bob, &format!("alice@{}", a.domain)).await;
+    post(
+        &http,
+        &format!(
+            "{}/api/v1/accounts/{alice_for_bob}/remove_from_followers",
+            b.base
+        ),
+        &bob,
+    )
+    .await;
+    eventually("bob's Reject of the follow", || async {
+        rel(&http, &a, &alice, &bob_id).await["following"] == false
+    })
+    .await;
+    let bob_now = get(
+        &http,
+        &format!("{}/api/v1/accounts/verify_credentials", b.base),
+        &bob,
+    )
+    .await;
+    assert_eq!(bob_now["followers_count"], 0, "{bob_now}");
+    // and alice follows again, to hear of what follows
+    follow_accepted(&http, &a, &alice, &bob_id).await;
 
     // suspension, then deletion, of bob there
     let bob_local = bob_there["id"].as_str().unwrap_or_default().to_owned();
