@@ -2,6 +2,7 @@
 //! The counter store is a trait: in memory for one process (the default), in Redis when
 //! several processes must share the limits (`redis_url`).
 
+mod ahead;
 mod memory;
 mod redis;
 pub mod throttles;

@@ -9,6 +9,11 @@
 //! counts all of them in order ([`batcher`]): one round trip, and one script call in Redis,
 //! for however many requests a process serves at once.
 //!
+//! A request far under all its limits does not wait at all: it is counted ahead of Redis
+//! ([`super::ahead`]) and its increments go in the next script call, added up per counter.
+//! Only within a margin of a limit (or for a counter not heard of lately) does a request wait
+//! for Redis's answer, so the request that crosses a limit is found exactly.
+//!
 //! A counter over its limit stays over until its window ends (counts only grow within a
 //! window), so this process remembers it ([`OverLimits`]) and refuses the next requests of
 //! that key without asking Redis again.
@@ -18,13 +23,14 @@
 //! whole API.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{mpsc, oneshot};
 
+use super::ahead::Ledger;
 use super::{Check, Hit, RateLimiter, window};
 use crate::domain::time;
 
@@ -41,10 +47,10 @@ const WARN_EVERY_MS: i64 = 5_000;
 const MAX_BATCH: usize = 256;
 
 /// Several requests' counters. KEYS: every request's counters in order; ARGV: for each
-/// request, how many counters it has, then the expiry seconds and limit of each. Returns one
-/// count per key: counted up to and including a request's first counter over its limit, 0
-/// for the request's counters after it (not counted). A counter gets its expiry when it is
-/// created, inside the script, so it can never be left without one.
+/// request, how many counters it has, then the expiry seconds, limit and increment of each.
+/// Returns one count per key: counted up to and including a request's first counter over its
+/// limit, 0 for the request's counters after it (not counted). A counter gets its expiry when
+/// it is created, inside the script, so it can never be left without one.
 const COUNT_SCRIPT: &str = "\
 local out, k, a = {}, 1, 1
 while a <= #ARGV do
@@ -55,13 +61,14 @@ while a <= #ARGV do
     if over then
       out[k] = 0
     else
-      local c = redis.call('INCR', KEYS[k])
-      if c == 1 then redis.call('EXPIRE', KEYS[k], ARGV[a]) end
+      local by = tonumber(ARGV[a + 2])
+      local c = redis.call('INCRBY', KEYS[k], by)
+      if c == by then redis.call('EXPIRE', KEYS[k], ARGV[a]) end
       out[k] = c
       over = c > tonumber(ARGV[a + 1])
     end
     k = k + 1
-    a = a + 2
+    a = a + 3
   end
 end
 return out";
@@ -70,6 +77,9 @@ pub struct RedisLimiter {
     batches: mpsc::UnboundedSender<Pending>,
     prefix: String,
     over: OverLimits,
+    ledger: Arc<Ledger>,
+    /// Requests that waited for Redis's answer (the others were counted ahead).
+    waited: AtomicU64,
     last_warning_ms: AtomicI64,
 }
 
@@ -101,13 +111,21 @@ impl RedisLimiter {
             .query_async(&mut conn)
             .await?;
         let (batches, pending) = mpsc::unbounded_channel();
-        tokio::spawn(batcher(conn, script_sha, pending));
+        let ledger = Arc::new(Ledger::default());
+        tokio::spawn(batcher(conn, script_sha, pending, ledger.clone()));
         Ok(Self {
             batches,
             prefix: prefix.to_owned(),
             over: OverLimits::default(),
+            ledger,
+            waited: AtomicU64::new(0),
             last_warning_ms: AtomicI64::new(i64::MIN),
         })
+    }
+
+    /// How many requests waited for Redis's answer so far; the others were counted ahead.
+    pub fn requests_waited(&self) -> u64 {
+        self.waited.load(Ordering::Relaxed)
     }
 
     /// The Redis key of `key`'s counter for window `n` of `period_secs`.
@@ -115,16 +133,23 @@ impl RedisLimiter {
         format!("{}{key}:{period_secs}:{n}", self.prefix)
     }
 
-    /// Counts one request's `keys` (with their `(expiry, limit)` pairs in `args`) in the
+    /// Counts one request's `keys` (with their `(expiry, limit, 1)` triples in `args`) in the
     /// next script call: the counts, as [`COUNT_SCRIPT`] returns them.
     async fn run_script(&self, keys: Vec<String>, args: Vec<u64>) -> Result<Vec<u64>, String> {
+        self.waited.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         self.batches
-            .send(Pending { keys, args, reply })
+            .send(Pending::Answer { keys, args, reply })
             .map_err(|_| "the rate limit batcher stopped".to_owned())?;
         answer
             .await
             .map_err(|_| "the rate limit batcher stopped".to_owned())?
+    }
+
+    /// Sends the increment of a counter counted ahead with the next script call.
+    fn send_ahead(&self, key: String, expiry_secs: u64) {
+        // A stopped batcher already answered every waiting request with an error.
+        let _ = self.batches.send(Pending::Ahead { key, expiry_secs });
     }
 
     fn warn_unavailable(&self, error: &str) {
@@ -145,7 +170,7 @@ impl RedisLimiter {
 impl RateLimiter for RedisLimiter {
     async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String> {
         let keys = vec![self.full_key(key, period_secs, n)];
-        let args = vec![period_secs.saturating_add(EXPIRY_SLACK_SECS), u64::MAX];
+        let args = vec![period_secs.saturating_add(EXPIRY_SLACK_SECS), u64::MAX, 1];
         match self.run_script(keys, args).await {
             Ok(counts) => Ok(counts.first().copied().unwrap_or(0)),
             Err(error) => {
@@ -156,8 +181,10 @@ impl RateLimiter for RedisLimiter {
     }
 
     async fn hit_all(&self, checks: &[Check<'_>], now_ms: i64) -> Result<Vec<Hit>, String> {
+        let now = Instant::now();
+        let mut hits = Vec::with_capacity(checks.len());
         let mut keys = Vec::with_capacity(checks.len());
-        let mut args = Vec::with_capacity(checks.len() * 2);
+        let mut args = Vec::with_capacity(checks.len() * 3);
         let mut known_over = None;
         for c in checks {
             let (n, reset_at_ms) = window(c.period_secs, now_ms);
@@ -171,13 +198,25 @@ impl RateLimiter for RedisLimiter {
                 });
                 break;
             }
+            let expiry = c.period_secs.saturating_add(EXPIRY_SLACK_SECS);
+            // Checks are counted ahead only until one must ask: from there on, Redis counts
+            // them in order and stops at the first over its limit.
+            if keys.is_empty()
+                && let Some(count) = self.ledger.try_ahead(&key, c.limit, now)
+            {
+                self.send_ahead(key, expiry);
+                hits.push(Hit {
+                    limit: c.limit,
+                    count,
+                    reset_at_ms,
+                });
+                continue;
+            }
             keys.push(key);
-            args.push(c.period_secs.saturating_add(EXPIRY_SLACK_SECS));
-            args.push(c.limit);
+            args.extend([expiry, c.limit, 1]);
         }
-        let mut hits = Vec::with_capacity(checks.len());
         if !keys.is_empty() {
-            let sent = keys.len();
+            let asked = &checks[hits.len()..hits.len() + keys.len()];
             let counts = match self.run_script(keys, args).await {
                 Ok(counts) => Some(counts),
                 Err(error) => {
@@ -185,7 +224,7 @@ impl RateLimiter for RedisLimiter {
                     None
                 }
             };
-            for (i, c) in checks.iter().take(sent).enumerate() {
+            for (i, c) in asked.iter().enumerate() {
                 // Without an answer from Redis, every check passes uncounted.
                 let count = match &counts {
                     Some(counts) => match counts.get(i) {
@@ -213,36 +252,68 @@ impl RateLimiter for RedisLimiter {
     }
 }
 
-/// One request waiting for the next script call.
-struct Pending {
-    keys: Vec<String>,
-    args: Vec<u64>,
-    reply: oneshot::Sender<Result<Vec<u64>, String>>,
+/// What the next script call counts.
+enum Pending {
+    /// A request waiting for the counts of its `keys` (`args`: expiry, limit and 1 for each).
+    Answer {
+        keys: Vec<String>,
+        args: Vec<u64>,
+        reply: oneshot::Sender<Result<Vec<u64>, String>>,
+    },
+    /// One increment of a counter already counted ahead; nobody waits for it.
+    Ahead { key: String, expiry_secs: u64 },
 }
 
-/// Owns the connection: takes every request waiting (up to [`MAX_BATCH`]), counts them all
-/// in one script call, answers each, and starts again; ends with the limiter.
+/// Owns the connection: takes everything waiting (up to [`MAX_BATCH`]), counts it all in one
+/// script call (the increments counted ahead first, added up per counter, then each waiting
+/// request in order), answers the requests, tells the ledger what Redis counted, and starts
+/// again; ends with the limiter.
 async fn batcher(
     mut conn: ConnectionManager,
     script_sha: String,
     mut pending: mpsc::UnboundedReceiver<Pending>,
+    ledger: Arc<Ledger>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while pending.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let keys: Vec<&str> = batch
+        let mut ahead: Vec<(String, u64, u64)> = Vec::new();
+        let mut ahead_index: HashMap<String, usize> = HashMap::new();
+        let mut waiting = Vec::with_capacity(batch.len());
+        for p in batch.drain(..) {
+            match p {
+                Pending::Ahead { key, expiry_secs } => match ahead_index.get(&key) {
+                    Some(&i) => ahead[i].2 += 1,
+                    None => {
+                        ahead_index.insert(key.clone(), ahead.len());
+                        ahead.push((key, expiry_secs, 1));
+                    }
+                },
+                Pending::Answer { keys, args, reply } => waiting.push((keys, args, reply)),
+            }
+        }
+        let keys: Vec<&str> = ahead
             .iter()
-            .flat_map(|p| p.keys.iter().map(String::as_str))
+            .map(|(key, _, _)| key.as_str())
+            .chain(
+                waiting
+                    .iter()
+                    .flat_map(|(keys, _, _)| keys.iter().map(String::as_str)),
+            )
             .collect();
-        let mut args = Vec::with_capacity(keys.len() * 2 + batch.len());
-        for p in &batch {
-            args.push(p.keys.len() as u64);
-            args.extend_from_slice(&p.args);
+        let mut args = Vec::with_capacity(keys.len() * 4);
+        for (_, expiry, by) in &ahead {
+            args.extend([1, *expiry, u64::MAX, *by]);
+        }
+        for (keys, request_args, _) in &waiting {
+            args.push(keys.len() as u64);
+            args.extend_from_slice(request_args);
         }
         let invocation = |command: &str, script: &str| {
             let mut cmd = ::redis::cmd(command);
             cmd.arg(script).arg(keys.len()).arg(&keys).arg(&args);
             cmd
         };
+        let sent_at = Instant::now();
         // EVAL loads the script again when Redis lost it (a restart or `SCRIPT FLUSH`).
         let result: Result<Vec<u64>, ::redis::RedisError> = match invocation("EVALSHA", &script_sha)
             .query_async(&mut conn)
@@ -255,17 +326,27 @@ async fn batcher(
             }
             other => other,
         };
-        let mut offset = 0;
-        for p in batch.drain(..) {
+        if let Ok(counts) = &result {
+            for ((key, _, by), count) in ahead.iter().zip(counts) {
+                ledger.heard(key, *count, *by, sent_at);
+            }
+            for (key, count) in keys.iter().zip(counts).skip(ahead.len()) {
+                if *count > 0 {
+                    ledger.heard(key, *count, 0, sent_at);
+                }
+            }
+        }
+        let mut offset = ahead.len();
+        for (keys, _, reply) in waiting {
             let answer = match &result {
                 Ok(counts) => counts
-                    .get(offset..offset + p.keys.len())
+                    .get(offset..offset + keys.len())
                     .map(<[u64]>::to_vec)
                     .ok_or_else(|| "Redis answered too few counts".to_owned()),
                 Err(e) => Err(e.to_string()),
             };
-            offset += p.keys.len();
-            let _ = p.reply.send(answer);
+            offset += keys.len();
+            let _ = reply.send(answer);
         }
     }
 }

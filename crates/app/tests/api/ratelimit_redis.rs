@@ -1,6 +1,7 @@
 //! The Redis limiter counts all of a request's throttles in one round trip, in order, stopping
 //! at the first one over its limit (as rack-attack); it remembers a counter over its limit
-//! until the window ends, and lets requests through uncounted while Redis is unreachable.
+//! until the window ends, counts requests far from their limits ahead of Redis without
+//! losing the exact crossing, and lets requests through uncounted while Redis is unreachable.
 //! Needs `TEST_REDIS_URL` (skipped without it).
 #![allow(clippy::unwrap_used)]
 
@@ -106,6 +107,57 @@ async fn a_counter_over_its_limit_is_refused_without_redis_until_its_window_ends
     // A new window asks Redis again.
     let hits = one.hit_all(&checks(), T0 + 300_000).await.unwrap();
     assert_eq!(hits.iter().map(|h| h.count).collect::<Vec<_>>(), [1, 1]);
+}
+
+#[needs_env("TEST_REDIS_URL")]
+#[tokio::test]
+async fn far_from_a_limit_requests_do_not_wait_and_the_one_crossing_it_is_still_found() {
+    let Some(url) =
+        redis_url("far_from_a_limit_requests_do_not_wait_and_the_one_crossing_it_is_still_found")
+    else {
+        return;
+    };
+    let prefix = unique("woolly:test:");
+    let (one, two) = (limiter(&url, &prefix).await, limiter(&url, &prefix).await);
+    let check = [Check {
+        key: "token",
+        limit: 100,
+        period_secs: 300,
+    }];
+    // Two processes take turns: the first 100 requests pass, whichever serves them.
+    for i in 0..100u64 {
+        let process = if i % 2 == 0 { &one } else { &two };
+        let hits = process.hit_all(&check, T0).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert!(!hits[0].exceeded(), "request {} refused", i + 1);
+    }
+    // The 101st is refused through either, with the exact count.
+    let hits = two.hit_all(&check, T0).await.unwrap();
+    assert!(hits[0].exceeded());
+    assert_eq!(hits[0].count, 101);
+    assert!(one.hit_all(&check, T0).await.unwrap()[0].exceeded());
+    // Most requests were counted ahead, without waiting for Redis (within a margin of the
+    // limit, and for each process's first request, they wait).
+    let waited = one.requests_waited() + two.requests_waited();
+    assert!(waited < 80, "{waited} of 102 requests waited for Redis");
+    // Every increment reached Redis.
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let key = format!("{prefix}token:300:{}", T0 / 300_000);
+    let mut stored = 0u64;
+    for _ in 0..100 {
+        stored = redis::cmd("GET")
+            .arg(&key)
+            .query_async::<Option<u64>>(&mut conn)
+            .await
+            .unwrap()
+            .unwrap_or(0);
+        if stored == 102 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(stored, 102);
 }
 
 /// A TCP relay to Redis that can be cut: connections through it fail once it is stopped.

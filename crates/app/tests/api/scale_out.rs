@@ -212,10 +212,23 @@ async fn the_301st_request_is_refused_whichever_process_serves_it(app: TestApp) 
             .get("/api/v1/accounts/verify_credentials", Some(&alice.token))
             .await;
         assert_eq!(res.status, 200, "request {}", i + 1);
-        assert_eq!(
-            res.header("x-ratelimit-remaining"),
-            Some((299 - i).to_string())
-        );
+        let remaining: u64 = res
+            .header("x-ratelimit-remaining")
+            .unwrap()
+            .parse()
+            .unwrap();
+        // Far from the limit a process counts ahead of what it has heard from the other, so
+        // the header may be too high, by less than the margin (a tenth of the limit); within
+        // the margin it is exact.
+        if i >= 280 {
+            assert_eq!(remaining, 299 - i, "request {}", i + 1);
+        } else {
+            assert!(
+                (299 - i..329 - i).contains(&remaining),
+                "request {}: remaining {remaining}",
+                i + 1
+            );
+        }
     }
     for by in [&one, &two] {
         let res = by
