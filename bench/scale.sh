@@ -7,6 +7,10 @@
 #
 #   bench/scale.sh [--accounts N] [--duration 10s] [--rounds N] [--bin PATH]
 #
+# Three setups per limiter: one process (default threads: one per core), three processes
+# behind nginx with default threads, and three with one worker thread each
+# (WOOLLY_WORKER_THREADS=1: on two cores, processes × threads ≈ cores).
+#
 # --rounds N repeats the whole matrix N times, interleaved (each round runs every setup), and
 #   prints ranges (min–max) over the rounds: the machine may be shared.
 # Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432; a throwaway
@@ -85,15 +89,16 @@ TOKEN=$("$BIN" admin token benchadmin --scopes "read write follow profile admin:
 
 PORTS=()
 for _ in 1 2 3; do PORTS+=("$(free_port)"); done
-start_servers() { # limiter: memory|redis
+start_servers() { # limiter (memory|redis), worker threads per process (0: one per core)
   local i=0
   for port in "${PORTS[@]}"; do
     i=$((i + 1))
     if [ "$1" = redis ]; then
-      WOOLLY_REDIS_URL="$REDIS_URL" WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_DATA_DIR="$WORK/p$i" \
-        "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
+      WOOLLY_REDIS_URL="$REDIS_URL" WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" \
+        WOOLLY_DATA_DIR="$WORK/p$i" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
     else
-      WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_DATA_DIR="$WORK/p$i" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
+      WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_DATA_DIR="$WORK/p$i" \
+        "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
     fi
     PIDS+=($!)
   done
@@ -135,7 +140,7 @@ NGINX
 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx"
 
 # The accounts the requests name (through process 1).
-start_servers memory
+start_servers memory 0
 P1="http://127.0.0.1:${PORTS[0]}"
 json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
 PAGE=$(curl -sf -H "Authorization: Bearer $TOKEN" "$P1/api/v2/admin/accounts?origin=local&status=active&limit=40")
@@ -170,12 +175,17 @@ EOF
 for round in $(seq 1 "$ROUNDS"); do
   for limiter in memory redis; do
     echo "== round $round, $limiter limiter" >&2
-    start_servers "$limiter"
+    start_servers "$limiter" 0
     sleep 1
     for pid in "${PIDS[@]}"; do printf "%s\t%s\t%s\tidle\t%s\n" "$round" "$limiter" "$pid" "$(rss_mb "$pid")" >>"$WORK/rss.tsv"; done
     measure "1 process" "$limiter" "$round" "$P1"
     measure "3 processes + nginx" "$limiter" "$round" "http://127.0.0.1:$LB_PORT"
     for pid in "${PIDS[@]}"; do printf "%s\t%s\t%s\tloaded\t%s\n" "$round" "$limiter" "$pid" "$(rss_mb "$pid")" >>"$WORK/rss.tsv"; done
+    stop_servers
+    # Three processes on two cores: one worker thread each (processes × threads ≈ cores).
+    start_servers "$limiter" 1
+    sleep 1
+    measure "3 processes (1 thread each) + nginx" "$limiter" "$round" "http://127.0.0.1:$LB_PORT"
     stop_servers
   done
 done

@@ -41,6 +41,9 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the pool.
     pub database_pool_size: u32,
+    /// Threads that serve requests (the async runtime's workers); 0: one per core. Several
+    /// processes on one host serve best with about cores ÷ processes each.
+    pub worker_threads: usize,
     /// Instance title shown by `/api/v1/instance`.
     pub title: String,
     pub description: String,
@@ -178,6 +181,7 @@ impl Default for Config {
             scheme: "http".into(),
             database_url: String::new(),
             database_pool_size: 8,
+            worker_threads: 0,
             title: "Woolly".into(),
             description: "A Woolly server".into(),
             contact_email: String::new(),

@@ -126,16 +126,27 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // The format is configuration; a configuration error is reported in text below.
-    let format = Config::load(cli.config.as_deref())
-        .map(|c| c.log_format)
-        .unwrap_or_default();
+    // The format and threads are configuration; a configuration error is reported in text
+    // below.
+    let loaded = Config::load(cli.config.as_deref());
+    let format = loaded.as_ref().map(|c| c.log_format).unwrap_or_default();
+    let workers = loaded.as_ref().map(|c| c.worker_threads).unwrap_or(0);
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if workers > 0 {
+        runtime.worker_threads(workers);
+    }
+    let runtime = match runtime.build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     wiring::init_logs(format);
-    let result = run(cli).await;
-    match result {
+    match runtime.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

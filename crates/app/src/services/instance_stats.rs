@@ -46,17 +46,22 @@ pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
 }
 
 /// Counts at start, holding the cache so that requests arriving meanwhile wait for these
-/// counts instead of counting again.
+/// counts instead of counting again. Stored counts of any age are served at once (old ones
+/// are refreshed in the background): only a database never counted is counted first.
 pub async fn warm(state: AppState) {
     let cache = state.instance_stats_cache();
     let mut last = cache.last.lock().await;
     if last.is_none() {
         match stored(&state).await {
-            Ok(Some((at, stats))) if time::now() - at <= FRESH_FOR_MS => {
+            Ok(Some((at, stats))) => {
                 *last = Some((at, stats));
+                if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel)
+                {
+                    tokio::spawn(refresh(state.clone()));
+                }
                 return;
             }
-            Ok(_) => {}
+            Ok(None) => {}
             Err(error) => tracing::warn!(%error, "reading the stored instance stats failed"),
         }
         match count(&state).await {
@@ -76,8 +81,9 @@ pub async fn refresh(state: AppState) {
     cache.refreshing.store(false, Ordering::Release);
 }
 
-/// Counts now and stores the counts for the other processes and the next start.
-async fn count(state: &AppState) -> ApiResult<InstanceStats> {
+/// Counts now and stores the counts for the other processes and the next start (also after
+/// a bulk import such as `woolly admin seed`).
+pub async fn count(state: &AppState) -> ApiResult<InstanceStats> {
     let counted_at = time::now();
     let counts = {
         let mut conn = state.db().conn().await?;

@@ -111,8 +111,12 @@ pub async fn run(state: &AppState, plan: SeedPlan, progress: Progress<'_>) -> Ap
     seeded.accounts(&mut rng, &plan, &graph, &hash).await?;
     seeded.follows(&graph.pairs).await?;
     seeded.statuses(&mut rng).await?;
-    let mut conn = state.db().conn().await?;
-    seed::analyze(&mut conn.exec()).await?;
+    {
+        let mut conn = state.db().conn().await?;
+        seed::analyze(&mut conn.exec()).await?;
+    }
+    // As a running deployment has them: a process that starts answers the instance at once.
+    crate::services::instance_stats::count(state).await?;
     Ok(())
 }
 

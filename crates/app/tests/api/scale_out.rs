@@ -436,6 +436,34 @@ async fn a_fresh_process_answers_instance_counts_from_the_stored_ones(app: TestA
     );
 }
 
+#[db_test]
+async fn a_starting_process_serves_old_stored_counts_at_once_and_recounts_behind(app: TestApp) {
+    app.user("alice").await;
+    woolly::services::instance_stats::refresh(app.state.clone()).await;
+    app.user("bob").await;
+    // Counts stored a day ago (the deployment was down, or one process restarted).
+    app.sql("UPDATE instance_counts SET counted_at = counted_at - 86400000")
+        .await;
+    let fresh = second_process(&app, None).await;
+    woolly::services::instance_stats::warm(fresh.state.clone()).await;
+    // Served at once from the old counts (a full count at a million accounts takes a second)...
+    assert_eq!(
+        fresh.get("/api/v1/instance", None).await.json()["stats"]["user_count"],
+        1
+    );
+    // ...while a recount runs behind them and is served once done.
+    let mut user_count = serde_json::Value::Null;
+    for _ in 0..100 {
+        user_count =
+            fresh.get("/api/v1/instance", None).await.json()["stats"]["user_count"].clone();
+        if user_count == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(user_count, 2);
+}
+
 /// The fence alone (no listener): a commit anywhere that finished before it moves the
 /// generation on; nothing committed keeps it.
 #[needs_env("TEST_DATABASE_URL")]
