@@ -45,6 +45,9 @@ const WARN_EVERY_MS: i64 = 5_000;
 
 /// Requests counted by one script call at most.
 const MAX_BATCH: usize = 256;
+/// How long increments counted ahead (which nobody waits for) may be gathered before they
+/// are sent: fewer, fuller script calls. Well under [`super::ahead::FRESH`].
+const AHEAD_GATHER: Duration = Duration::from_millis(1);
 
 /// Several requests' counters. KEYS: every request's counters in order; ARGV: for each
 /// request, how many counters it has, then the expiry seconds, limit and increment of each.
@@ -264,10 +267,12 @@ enum Pending {
     Ahead { key: String, expiry_secs: u64 },
 }
 
-/// Owns the connection: takes everything waiting (up to [`MAX_BATCH`]), counts it all in one
-/// script call (the increments counted ahead first, added up per counter, then each waiting
-/// request in order), answers the requests, tells the ledger what Redis counted, and starts
-/// again; ends with the limiter.
+/// Owns the connection: takes everything waiting (up to [`MAX_BATCH`] requests), counts it
+/// all in one script call (the increments counted ahead first, added up per counter, then
+/// each waiting request in order), answers the requests, tells the ledger what Redis
+/// counted, and starts again; ends with the limiter. When only increments counted ahead are
+/// pending, nobody waits for them: they are gathered for up to [`AHEAD_GATHER`] (or until a
+/// request that waits arrives), so one call carries more of them.
 async fn batcher(
     mut conn: ConnectionManager,
     script_sha: String,
@@ -279,16 +284,27 @@ async fn batcher(
         let mut ahead: Vec<(String, u64, u64)> = Vec::new();
         let mut ahead_index: HashMap<String, usize> = HashMap::new();
         let mut waiting = Vec::with_capacity(batch.len());
+        let mut take = |p: Pending, waiting: &mut Vec<_>| match p {
+            Pending::Ahead { key, expiry_secs } => match ahead_index.get(&key) {
+                Some(&i) => ahead[i].2 += 1,
+                None => {
+                    ahead_index.insert(key.clone(), ahead.len());
+                    ahead.push((key, expiry_secs, 1));
+                }
+            },
+            Pending::Answer { keys, args, reply } => waiting.push((keys, args, reply)),
+        };
         for p in batch.drain(..) {
-            match p {
-                Pending::Ahead { key, expiry_secs } => match ahead_index.get(&key) {
-                    Some(&i) => ahead[i].2 += 1,
-                    None => {
-                        ahead_index.insert(key.clone(), ahead.len());
-                        ahead.push((key, expiry_secs, 1));
-                    }
-                },
-                Pending::Answer { keys, args, reply } => waiting.push((keys, args, reply)),
+            take(p, &mut waiting);
+        }
+        if waiting.is_empty() {
+            let until = tokio::time::Instant::now() + AHEAD_GATHER;
+            while waiting.is_empty() {
+                match tokio::time::timeout_at(until, pending.recv()).await {
+                    Ok(Some(p)) => take(p, &mut waiting),
+                    // Closed, or the time is up.
+                    Ok(None) | Err(_) => break,
+                }
             }
         }
         let keys: Vec<&str> = ahead
