@@ -22,9 +22,7 @@ pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
     let mut last = cache.last.lock().await;
     match *last {
         Some((at, stats)) => {
-            if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel) {
-                tokio::spawn(refresh(state.clone()));
-            }
+            refresh_if_old(state, at);
             Ok(stats)
         }
         None => {
@@ -32,10 +30,7 @@ pub async fn load(state: &AppState) -> ApiResult<InstanceStats> {
             // the first caller counts while the others wait for its answer.
             if let Some((at, stats)) = stored(state).await? {
                 *last = Some((at, stats));
-                if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel)
-                {
-                    tokio::spawn(refresh(state.clone()));
-                }
+                refresh_if_old(state, at);
                 return Ok(stats);
             }
             let stats = count(state).await?;
@@ -55,10 +50,7 @@ pub async fn warm(state: AppState) {
         match stored(&state).await {
             Ok(Some((at, stats))) => {
                 *last = Some((at, stats));
-                if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel)
-                {
-                    tokio::spawn(refresh(state.clone()));
-                }
+                refresh_if_old(&state, at);
                 return;
             }
             Ok(None) => {}
@@ -68,6 +60,14 @@ pub async fn warm(state: AppState) {
             Ok(stats) => *last = Some((time::now(), stats)),
             Err(error) => tracing::warn!(%error, "counting instance stats failed"),
         }
+    }
+}
+
+/// Starts a background [`refresh`] when counts taken at `at` are old and none is running.
+fn refresh_if_old(state: &AppState, at: i64) {
+    let cache = state.instance_stats_cache();
+    if time::now() - at > FRESH_FOR_MS && !cache.refreshing.swap(true, Ordering::AcqRel) {
+        tokio::spawn(refresh(state.clone()));
     }
 }
 
