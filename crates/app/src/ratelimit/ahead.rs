@@ -16,17 +16,15 @@
 //! requests in less than [`FRESH`] across the deployment. The count this process reports
 //! (`X-RateLimit-Remaining`) is low by what it has not heard of yet, less than the margin.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use super::shards::Shards;
 
 /// How long a count heard from Redis may be counted ahead of.
 pub const FRESH: Duration = Duration::from_millis(50);
 
-const SHARDS: usize = 16;
-/// Past this many counters in a shard, those not heard of for [`FRESH`] are forgotten
-/// (they could not be counted ahead of anyway).
+/// Past this many counters in a shard, those neither heard of for [`FRESH`] nor over their
+/// limit in a window still running are forgotten (forgetting only costs a round trip).
 const SHARD_MAX: usize = 4_096;
 
 /// How far under its limit a counter must stay to be counted ahead of.
@@ -42,68 +40,92 @@ struct Heard {
     sent_at: Instant,
     /// Increments let through by this process and not yet answered by Redis.
     ahead: u64,
+    /// The end of the counter's window (ms since the epoch) once Redis answered a count over
+    /// its limit: counts only grow within a window, so until then every request of it is
+    /// refused without asking. 0 while not known to be over.
+    over_until_ms: i64,
 }
 
-#[derive(Debug)]
+/// What this process may do with one request's counter without asking Redis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ahead {
+    /// Over its limit until its window ends: refuse.
+    Over,
+    /// Counted ahead of Redis: the count to report.
+    Counted(u64),
+    /// Ask Redis and wait for its answer.
+    Ask,
+}
+
+/// What this process knows of each counter in Redis (the keys name their window).
+#[derive(Debug, Default)]
 pub struct Ledger {
-    shards: Vec<Mutex<HashMap<String, Heard>>>,
-    hasher: RandomState,
-}
-
-impl Default for Ledger {
-    fn default() -> Self {
-        Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
-            hasher: RandomState::new(),
-        }
-    }
+    counters: Shards<Heard>,
 }
 
 impl Ledger {
-    fn shard(&self, key: &str) -> &Mutex<HashMap<String, Heard>> {
-        let index = usize::try_from(self.hasher.hash_one(key) % SHARDS as u64).unwrap_or(0);
-        &self.shards[index]
-    }
-
-    /// Counts one request against `key` ahead of Redis when that is safe (see the module):
-    /// the count to report, or `None` when the request must ask Redis.
-    pub fn try_ahead(&self, key: &str, limit: u64, now: Instant) -> Option<u64> {
-        let Ok(mut shard) = self.shard(key).lock() else {
-            return None;
+    /// Counts one request against `key` ahead of Redis when that is safe (see the module),
+    /// unless `may_count` is false; in any case tells whether the counter is known over.
+    pub fn try_ahead(&self, key: &str, limit: u64, now: Instant, may_count: bool) -> Ahead {
+        let Some(mut shard) = self.counters.lock(key) else {
+            return Ahead::Ask;
         };
-        let heard = shard.get_mut(key)?;
+        let Some(heard) = shard.get_mut(key) else {
+            return Ahead::Ask;
+        };
+        if heard.over_until_ms != 0 {
+            return Ahead::Over;
+        }
         let margin = margin(limit);
         let count = heard.count.saturating_add(heard.ahead).saturating_add(1);
-        let safe = now.saturating_duration_since(heard.sent_at) < FRESH
+        let safe = may_count
+            && now.saturating_duration_since(heard.sent_at) < FRESH
             && count.saturating_add(margin) <= limit
             && heard.ahead < margin / 4;
         if !safe {
-            return None;
+            return Ahead::Ask;
         }
         heard.ahead += 1;
-        Some(count)
+        Ahead::Counted(count)
     }
 
     /// Redis answered `count` for `key` to a call sent at `sent_at`, which carried `applied`
     /// of this process's increments counted ahead.
     pub fn heard(&self, key: &str, count: u64, applied: u64, sent_at: Instant) {
-        let Ok(mut shard) = self.shard(key).lock() else {
+        self.update(key, sent_at, |heard| {
+            heard.count = heard.count.max(count);
+            heard.sent_at = heard.sent_at.max(sent_at);
+            heard.ahead = heard.ahead.saturating_sub(applied);
+        });
+    }
+
+    /// Redis answered a count over its limit for `key`, whose window ends at `reset_at_ms`.
+    pub fn over(&self, key: &str, reset_at_ms: i64) {
+        self.update(key, Instant::now(), |heard| {
+            heard.over_until_ms = reset_at_ms.max(1);
+        });
+    }
+
+    fn update(&self, key: &str, now: Instant, change: impl FnOnce(&mut Heard)) {
+        let Some(mut shard) = self.counters.lock(key) else {
             return;
         };
         if shard.len() >= SHARD_MAX && !shard.contains_key(key) {
-            shard.retain(|_, h| sent_at.saturating_duration_since(h.sent_at) < FRESH);
+            let now_ms = crate::domain::time::now();
+            shard.retain(|_, h| {
+                now.saturating_duration_since(h.sent_at) < FRESH || h.over_until_ms > now_ms
+            });
             if shard.len() >= SHARD_MAX {
                 return;
             }
         }
         let heard = shard.entry(key.to_owned()).or_insert(Heard {
-            count,
-            sent_at,
+            count: 0,
+            sent_at: now,
             ahead: 0,
+            over_until_ms: 0,
         });
-        heard.count = heard.count.max(count);
-        heard.sent_at = heard.sent_at.max(sent_at);
-        heard.ahead = heard.ahead.saturating_sub(applied);
+        change(heard);
     }
 }
 
@@ -114,8 +136,8 @@ mod tests {
     #[test]
     fn an_unknown_counter_asks_redis() {
         assert_eq!(
-            Ledger::default().try_ahead("k", 1_000, Instant::now()),
-            None
+            Ledger::default().try_ahead("k", 1_000, Instant::now(), true),
+            Ahead::Ask
         );
     }
 
@@ -124,13 +146,13 @@ mod tests {
         let ledger = Ledger::default();
         let now = Instant::now();
         ledger.heard("k", 10, 0, now);
-        assert_eq!(ledger.try_ahead("k", 1_000, now), Some(11));
-        assert_eq!(ledger.try_ahead("k", 1_000, now), Some(12));
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(11));
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(12));
         // Redis applied both: the count goes on from its answer.
         ledger.heard("k", 12, 2, now);
-        assert_eq!(ledger.try_ahead("k", 1_000, now), Some(13));
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(13));
         // Stale: ask again.
-        assert_eq!(ledger.try_ahead("k", 1_000, now + FRESH), None);
+        assert_eq!(ledger.try_ahead("k", 1_000, now + FRESH, true), Ahead::Ask);
     }
 
     #[test]
@@ -139,12 +161,12 @@ mod tests {
         let now = Instant::now();
         // limit 300: margin 30, so up to a count of 270 may be counted ahead.
         ledger.heard("k", 268, 0, now);
-        assert_eq!(ledger.try_ahead("k", 300, now), Some(269));
-        assert_eq!(ledger.try_ahead("k", 300, now), Some(270));
-        assert_eq!(ledger.try_ahead("k", 300, now), None);
+        assert_eq!(ledger.try_ahead("k", 300, now, true), Ahead::Counted(269));
+        assert_eq!(ledger.try_ahead("k", 300, now, true), Ahead::Counted(270));
+        assert_eq!(ledger.try_ahead("k", 300, now, true), Ahead::Ask);
         // Small limits are never counted ahead.
         ledger.heard("small", 0, 0, now);
-        assert_eq!(ledger.try_ahead("small", 20, now), None);
+        assert_eq!(ledger.try_ahead("small", 20, now, true), Ahead::Ask);
     }
 
     #[test]
@@ -154,11 +176,11 @@ mod tests {
         ledger.heard("k", 0, 0, now);
         // limit 1,000: margin 100, at most 25 unanswered increments.
         for i in 1..=25 {
-            assert_eq!(ledger.try_ahead("k", 1_000, now), Some(i));
+            assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(i));
         }
-        assert_eq!(ledger.try_ahead("k", 1_000, now), None);
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Ask);
         ledger.heard("k", 25, 25, now);
-        assert_eq!(ledger.try_ahead("k", 1_000, now), Some(26));
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(26));
     }
 
     #[test]
@@ -167,6 +189,24 @@ mod tests {
         let now = Instant::now();
         ledger.heard("k", 40, 0, now);
         ledger.heard("k", 30, 0, now);
-        assert_eq!(ledger.try_ahead("k", 1_000, now), Some(41));
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Counted(41));
+    }
+
+    #[test]
+    fn a_counter_over_its_limit_is_refused_without_asking() {
+        let ledger = Ledger::default();
+        let now = Instant::now();
+        ledger.heard("k", 10, 0, now);
+        // Not counted ahead when the caller may not (a check after one that asks).
+        assert_eq!(ledger.try_ahead("k", 1_000, now, false), Ahead::Ask);
+        ledger.over("k", i64::MAX);
+        assert_eq!(ledger.try_ahead("k", 1_000, now, true), Ahead::Over);
+        assert_eq!(ledger.try_ahead("k", 1_000, now, false), Ahead::Over);
+        // Known over even when never heard of below its limit, and however stale.
+        ledger.over("fresh", i64::MAX);
+        assert_eq!(
+            ledger.try_ahead("fresh", 5, now + FRESH * 100, true),
+            Ahead::Over
+        );
     }
 }

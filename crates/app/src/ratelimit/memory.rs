@@ -1,39 +1,22 @@
 //! In-process counters: right for one process; use a shared store when scaling out.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use super::RateLimiter;
+use super::shards::Shards;
 
-const SHARDS: usize = 16;
-
-#[derive(Debug)]
+/// Counters by key and period: the window number they count, and the count.
+#[derive(Debug, Default)]
 pub struct MemoryLimiter {
-    shards: Vec<Mutex<HashMap<String, (i64, u64)>>>,
-}
-
-impl Default for MemoryLimiter {
-    fn default() -> Self {
-        Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
-        }
-    }
-}
-
-impl MemoryLimiter {
-    fn shard(&self, key: &str) -> &Mutex<HashMap<String, (i64, u64)>> {
-        let h = key.bytes().fold(0usize, |acc, b| {
-            acc.wrapping_mul(31).wrapping_add(usize::from(b))
-        });
-        &self.shards[h % SHARDS]
-    }
+    counters: Shards<(i64, u64)>,
 }
 
 #[async_trait::async_trait]
 impl RateLimiter for MemoryLimiter {
     async fn count(&self, key: &str, period_secs: u64, n: i64) -> Result<u64, String> {
         let full_key = format!("{key}:{period_secs}");
-        let mut map = self.shard(&full_key).lock().map_err(|e| e.to_string())?;
+        let mut map = self
+            .counters
+            .lock(&full_key)
+            .ok_or_else(|| "a rate limit shard was poisoned".to_owned())?;
         if map.len() > 50_000 {
             // Drop counters of past windows so the map stays bounded.
             map.retain(|_, (w, _)| *w >= n);

@@ -5,6 +5,7 @@
 mod ahead;
 mod memory;
 mod redis;
+mod shards;
 pub mod throttles;
 
 pub use memory::MemoryLimiter;

@@ -15,22 +15,22 @@
 //! for Redis's answer, so the request that crosses a limit is found exactly.
 //!
 //! A counter over its limit stays over until its window ends (counts only grow within a
-//! window), so this process remembers it ([`OverLimits`]) and refuses the next requests of
-//! that key without asking Redis again.
+//! window), so this process remembers it (in the same [`Ledger`]) and refuses the next
+//! requests of that key without asking Redis again.
 //!
 //! When Redis cannot be reached the request is let through (and logged, at most every few
 //! seconds): a rate limiter that fails closed turns a Redis restart into an outage of the
 //! whole API.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
-use super::ahead::Ledger;
+use super::ahead::{Ahead, Ledger};
 use super::{Check, Hit, RateLimiter, window};
 use crate::domain::time;
 
@@ -47,7 +47,7 @@ const WARN_EVERY_MS: i64 = 5_000;
 const MAX_BATCH: usize = 256;
 /// How long increments counted ahead (which nobody waits for) may be gathered before they
 /// are sent: fewer, fuller script calls. Well under [`super::ahead::FRESH`].
-const AHEAD_GATHER: Duration = Duration::from_millis(1);
+const AHEAD_GATHER: Duration = Duration::from_millis(5);
 
 /// Several requests' counters. KEYS: every request's counters in order; ARGV: for each
 /// request, how many counters it has, then the expiry seconds, limit and increment of each.
@@ -78,8 +78,9 @@ return out";
 
 pub struct RedisLimiter {
     batches: mpsc::UnboundedSender<Pending>,
+    /// Told when a request that waits is sent: it cuts the gathering short ([`batcher`]).
+    waiting_sent: Arc<Notify>,
     prefix: String,
-    over: OverLimits,
     ledger: Arc<Ledger>,
     /// Requests that waited for Redis's answer (the others were counted ahead).
     waited: AtomicU64,
@@ -115,11 +116,18 @@ impl RedisLimiter {
             .await?;
         let (batches, pending) = mpsc::unbounded_channel();
         let ledger = Arc::new(Ledger::default());
-        tokio::spawn(batcher(conn, script_sha, pending, ledger.clone()));
+        let waiting_sent = Arc::new(Notify::new());
+        tokio::spawn(batcher(
+            conn,
+            script_sha,
+            pending,
+            waiting_sent.clone(),
+            ledger.clone(),
+        ));
         Ok(Self {
             batches,
+            waiting_sent,
             prefix: prefix.to_owned(),
-            over: OverLimits::default(),
             ledger,
             waited: AtomicU64::new(0),
             last_warning_ms: AtomicI64::new(i64::MIN),
@@ -144,6 +152,7 @@ impl RedisLimiter {
         self.batches
             .send(Pending::Answer { keys, args, reply })
             .map_err(|_| "the rate limit batcher stopped".to_owned())?;
+        self.waiting_sent.notify_one();
         answer
             .await
             .map_err(|_| "the rate limit batcher stopped".to_owned())?
@@ -192,28 +201,29 @@ impl RateLimiter for RedisLimiter {
         for c in checks {
             let (n, reset_at_ms) = window(c.period_secs, now_ms);
             let key = self.full_key(c.key, c.period_secs, n);
-            if self.over.contains(&key, now_ms) {
-                // Refused whatever Redis says; the checks before it are still counted.
-                known_over = Some(Hit {
-                    limit: c.limit,
-                    count: c.limit.saturating_add(1),
-                    reset_at_ms,
-                });
-                break;
-            }
             let expiry = c.period_secs.saturating_add(EXPIRY_SLACK_SECS);
             // Checks are counted ahead only until one must ask: from there on, Redis counts
             // them in order and stops at the first over its limit.
-            if keys.is_empty()
-                && let Some(count) = self.ledger.try_ahead(&key, c.limit, now)
-            {
-                self.send_ahead(key, expiry);
-                hits.push(Hit {
-                    limit: c.limit,
-                    count,
-                    reset_at_ms,
-                });
-                continue;
+            match self.ledger.try_ahead(&key, c.limit, now, keys.is_empty()) {
+                Ahead::Over => {
+                    // Refused whatever Redis says; the checks before it are still counted.
+                    known_over = Some(Hit {
+                        limit: c.limit,
+                        count: c.limit.saturating_add(1),
+                        reset_at_ms,
+                    });
+                    break;
+                }
+                Ahead::Counted(count) => {
+                    self.send_ahead(key, expiry);
+                    hits.push(Hit {
+                        limit: c.limit,
+                        count,
+                        reset_at_ms,
+                    });
+                    continue;
+                }
+                Ahead::Ask => {}
             }
             keys.push(key);
             args.extend([expiry, c.limit, 1]);
@@ -245,7 +255,7 @@ impl RateLimiter for RedisLimiter {
                 if hit.exceeded() {
                     let (n, _) = window(c.period_secs, now_ms);
                     let key = self.full_key(c.key, c.period_secs, n);
-                    self.over.insert(key, hit.reset_at_ms, now_ms);
+                    self.ledger.over(&key, hit.reset_at_ms);
                     return Ok(hits);
                 }
             }
@@ -277,6 +287,7 @@ async fn batcher(
     mut conn: ConnectionManager,
     script_sha: String,
     mut pending: mpsc::UnboundedReceiver<Pending>,
+    waiting_sent: Arc<Notify>,
     ledger: Arc<Ledger>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -298,13 +309,14 @@ async fn batcher(
             take(p, &mut waiting);
         }
         if waiting.is_empty() {
-            let until = tokio::time::Instant::now() + AHEAD_GATHER;
-            while waiting.is_empty() {
-                match tokio::time::timeout_at(until, pending.recv()).await {
-                    Ok(Some(p)) => take(p, &mut waiting),
-                    // Closed, or the time is up.
-                    Ok(None) | Err(_) => break,
-                }
+            // Not woken for each increment meanwhile (a wake-up per request cost more than
+            // the rest of the limiter): they are all taken when the time is up.
+            tokio::select! {
+                () = tokio::time::sleep(AHEAD_GATHER) => {}
+                () = waiting_sent.notified() => {}
+            }
+            while let Ok(p) = pending.try_recv() {
+                take(p, &mut waiting);
             }
         }
         let keys: Vec<&str> = ahead
@@ -364,38 +376,5 @@ async fn batcher(
             offset += keys.len();
             let _ = reply.send(answer);
         }
-    }
-}
-
-/// Counters known to be over their limit in this process, until their window ends (the key
-/// names the window, so a new window is a new key).
-#[derive(Debug, Default)]
-struct OverLimits {
-    keys: Mutex<HashMap<String, i64>>,
-}
-
-/// Past this many remembered keys, those whose window ended are dropped (and all of them if
-/// that is not enough: forgetting only costs a round trip).
-const OVER_LIMITS_MAX: usize = 10_000;
-
-impl OverLimits {
-    fn contains(&self, key: &str, now_ms: i64) -> bool {
-        let Ok(keys) = self.keys.lock() else {
-            return false;
-        };
-        !keys.is_empty() && keys.get(key).is_some_and(|reset| *reset > now_ms)
-    }
-
-    fn insert(&self, key: String, reset_at_ms: i64, now_ms: i64) {
-        let Ok(mut keys) = self.keys.lock() else {
-            return;
-        };
-        if keys.len() >= OVER_LIMITS_MAX {
-            keys.retain(|_, reset| *reset > now_ms);
-            if keys.len() >= OVER_LIMITS_MAX {
-                keys.clear();
-            }
-        }
-        keys.insert(key, reset_at_ms);
     }
 }
