@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::cache::RenderedAccounts;
 use crate::cache::instance_stats::StatsCache;
+use crate::cache::rendered_accounts::TYPICAL_ENTRY_BYTES;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::ids::IdGenerator;
@@ -103,10 +104,12 @@ impl AppState {
     ) -> Self {
         let ids = IdGenerator::new(config.node_id.unwrap_or(0));
         let metrics = Metrics::default();
-        let rendered_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
-            .counting(metrics.cache_counters("accounts"));
-        let credential_accounts = RenderedAccounts::with_capacity(config.account_cache_mb << 20)
-            .counting(metrics.cache_counters("credential_accounts"));
+        let rendered_accounts =
+            RenderedAccounts::with_capacity(config.account_cache_mb << 20, TYPICAL_ENTRY_BYTES)
+                .counting(metrics.cache_counters("accounts"));
+        let credential_accounts =
+            RenderedAccounts::with_capacity(config.account_cache_mb << 20, TYPICAL_ENTRY_BYTES)
+                .counting(metrics.cache_counters("credential_accounts"));
         let viewers = ViewerCache::with_capacity(config.account_cache_mb << 20, 2048)
             .counting(metrics.cache_counters("viewers"));
         let relationships = RelationshipCache::with_capacity(config.account_cache_mb << 20, 512)

@@ -1,7 +1,7 @@
 //! A bounded map whose entries are served only at the data generation they were read at
-//! (see `cache/mod.rs`): the form of the per-request caches other than the rendered
-//! accounts (who a token stands for, `cache::viewers`; relationship pages,
-//! `cache::relationships`).
+//! (see `cache/mod.rs`): the one form of every per-request cache (rendered accounts,
+//! `cache::rendered_accounts`; who a token stands for, `services::viewer`; relationship
+//! pages, `services::relationships`).
 
 use std::hash::Hash;
 
@@ -95,6 +95,23 @@ where
                 None
             }
         }
+    }
+
+    /// The value kept for `key` at `now`; else `render`ed and kept for `read_at`, the
+    /// generation taken before the rows it renders were read.
+    pub async fn get_or_render<E>(
+        &self,
+        key: K,
+        now: Option<u64>,
+        read_at: Option<u64>,
+        render: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        if let Some(value) = self.get(&key, now) {
+            return Ok(value);
+        }
+        let value = render.await?;
+        self.keep(key, read_at, value.clone());
+        Ok(value)
     }
 
     /// Keeps `value` for `read_at`, the generation taken *before* the rows it comes from were

@@ -3,10 +3,8 @@
 //!
 //! Invalidation is by generation alone: a commit anywhere moves the generation on, and an
 //! entry kept for an older one is never served again (it is overwritten or evicted later).
-//! So no write path names what it invalidates. Services read and fill a cache only through
-//! its get-or-render API (`RenderedAccounts::get_or_render`, `get_many`, `keep`) or, for the
-//! others ([`ByGeneration`]: `services::viewer`'s tokens, `services::relationships`' pages),
-//! its `get` and `keep`.
+//! So no write path names what it invalidates. Every cache is a [`ByGeneration`], read and
+//! filled only through its `get_or_render`, `get` and `keep`.
 
 pub mod by_generation;
 pub mod instance_stats;

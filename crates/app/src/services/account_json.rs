@@ -67,7 +67,8 @@ pub async fn credentials(
 pub async fn many(state: &AppState, read_at: Option<u64>, ids: &[i64]) -> ApiResult<Vec<Bytes>> {
     let db = state.db();
     let cache = state.rendered_accounts();
-    let mut found = cache.get_many(ids, db.data_generation());
+    let now = db.data_generation();
+    let mut found: Vec<Option<Bytes>> = ids.iter().map(|id| cache.get(id, now)).collect();
     let missing: Vec<i64> = ids
         .iter()
         .zip(&found)
