@@ -12,57 +12,6 @@ pub async fn find_by_uri(ex: &mut Exec<'_>, uri: &str) -> Result<Option<StatusRo
     fetch_optional(ex, &sql, &args![uri]).await
 }
 
-/// A remote status (or a reblog, when `reblog_of_id` is set) as an inbound activity gives it.
-#[derive(Debug, Clone)]
-pub struct NewRemoteStatus<'a> {
-    pub id: i64,
-    pub account_id: i64,
-    pub uri: &'a str,
-    pub url: Option<&'a str>,
-    pub content_html: &'a str,
-    pub spoiler_text: &'a str,
-    pub visibility: i64,
-    pub sensitive: bool,
-    pub language: Option<&'a str>,
-    pub in_reply_to_id: Option<i64>,
-    pub in_reply_to_account_id: Option<i64>,
-    pub reblog_of_id: Option<i64>,
-    pub has_media: bool,
-    pub created_at: i64,
-    pub now: i64,
-}
-
-/// Inserts the status unless one with its uri exists; true when inserted.
-pub async fn insert(ex: &mut Exec<'_>, s: &NewRemoteStatus<'_>) -> Result<bool, sqlx::Error> {
-    let sql = "INSERT INTO statuses (id, account_id, uri, url, text, content_html, spoiler_text, visibility, \
-               sensitive, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, has_media, \
-               created_at, updated_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-               ON CONFLICT (uri) DO NOTHING";
-    let n = execute(
-        ex,
-        sql,
-        &args![
-            s.id,
-            s.account_id,
-            s.uri,
-            s.url,
-            s.content_html,
-            s.spoiler_text,
-            s.visibility,
-            s.sensitive,
-            s.language,
-            s.in_reply_to_id,
-            s.in_reply_to_account_id,
-            s.reblog_of_id,
-            s.has_media,
-            s.created_at,
-            s.now
-        ],
-    )
-    .await?;
-    Ok(n == 1)
-}
-
 /// What an Update of a remote note may change.
 #[derive(Debug, Clone)]
 pub struct RemoteEdit<'a> {

@@ -41,11 +41,15 @@ pub(crate) const COLUMNS: &str = "s.id, s.account_id, s.uri, s.url, s.text, s.co
     s.visibility, s.sensitive, s.language, s.in_reply_to_id, s.in_reply_to_account_id, s.reblog_of_id, \
     s.application_id, s.has_media, s.replies_count, s.reblogs_count, s.favourites_count, s.edited_at, s.created_at";
 
-/// A new status as the services build it.
+/// A new status as the services build it: a local post or reblog (no `uri`: its ActivityPub
+/// id is derived from `id`), or a remote one as an inbound activity gives it.
 #[derive(Debug, Clone)]
 pub struct NewStatus<'a> {
     pub id: i64,
     pub account_id: i64,
+    /// The ActivityPub id of a remote status (unique); `None` for a local one.
+    pub uri: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub text: &'a str,
     pub content_html: &'a str,
     pub spoiler_text: &'a str,
@@ -57,19 +61,27 @@ pub struct NewStatus<'a> {
     pub reblog_of_id: Option<i64>,
     pub application_id: Option<i64>,
     pub has_media: bool,
+    /// When it was posted: `now` for a local status, the note's `published` for a remote one.
+    pub created_at: i64,
     pub now: i64,
 }
 
-pub async fn insert(ex: &mut Exec<'_>, s: &NewStatus<'_>) -> Result<(), sqlx::Error> {
-    let sql = "INSERT INTO statuses (id, account_id, text, content_html, spoiler_text, visibility, sensitive, \
-               language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, has_media, \
-               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)";
-    execute(
+/// Inserts the status unless one with its `uri` exists (only a remote status has one); true
+/// when inserted.
+pub async fn insert(ex: &mut Exec<'_>, s: &NewStatus<'_>) -> Result<bool, sqlx::Error> {
+    let sql = "INSERT INTO statuses (id, account_id, uri, url, text, content_html, spoiler_text, visibility, \
+               sensitive, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, \
+               has_media, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+               ON CONFLICT (uri) DO NOTHING";
+    let n = execute(
         ex,
         sql,
         &args![
             s.id,
             s.account_id,
+            s.uri,
+            s.url,
             s.text,
             s.content_html,
             s.spoiler_text,
@@ -81,11 +93,12 @@ pub async fn insert(ex: &mut Exec<'_>, s: &NewStatus<'_>) -> Result<(), sqlx::Er
             s.reblog_of_id,
             s.application_id,
             s.has_media,
+            s.created_at,
             s.now
         ],
     )
     .await?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// A status that is not deleted.

@@ -12,8 +12,8 @@ use woolly_activitypub::note::{RemoteNote, audience, visibility_of};
 
 use crate::db::Exec;
 use crate::db::repo::federation as repo;
-use crate::db::repo::remote_statuses::{self as store, NewRemoteStatus, RemoteEdit, RemoteMedia};
-use crate::db::repo::statuses::{self, Counter, StatusRow};
+use crate::db::repo::remote_statuses::{self as store, RemoteEdit, RemoteMedia};
+use crate::db::repo::statuses::{self, Counter, NewStatus, StatusRow};
 use crate::domain::time;
 use crate::error::ApiResult;
 use crate::services::federation::{client, keys, remote};
@@ -109,13 +109,14 @@ async fn store_note(state: &AppState, author_id: i64, n: &RemoteNote) -> ApiResu
         None => None,
     };
     let id = state.next_id();
-    let inserted = store::insert(
+    let inserted = statuses::insert(
         &mut ex,
-        &NewRemoteStatus {
+        &NewStatus {
             id,
             account_id: author_id,
-            uri: &n.id,
+            uri: Some(&n.id),
             url: n.url.as_deref(),
+            text: "",
             content_html: &content,
             spoiler_text: &n.summary,
             visibility,
@@ -124,6 +125,7 @@ async fn store_note(state: &AppState, author_id: i64, n: &RemoteNote) -> ApiResu
             in_reply_to_id: thread.as_ref().map(|t| t.id),
             in_reply_to_account_id: thread.as_ref().map(|t| t.account_id),
             reblog_of_id: None,
+            application_id: None,
             has_media: !n.attachments.is_empty(),
             created_at: published(n.published.as_deref()).unwrap_or(now),
             now,
@@ -266,13 +268,14 @@ pub async fn announce(state: &AppState, actor_id: i64, a: &Incoming, doc: &Value
     let to = audience(doc.get("to"));
     let cc = audience(doc.get("cc"));
     let visibility = visibility_value(visibility_of(&to, &cc, followers.as_deref(), None));
-    let inserted = store::insert(
+    let inserted = statuses::insert(
         &mut ex,
-        &NewRemoteStatus {
+        &NewStatus {
             id: state.next_id(),
             account_id: actor_id,
-            uri: &a.id,
+            uri: Some(&a.id),
             url: None,
+            text: "",
             content_html: "",
             spoiler_text: "",
             visibility,
@@ -281,6 +284,7 @@ pub async fn announce(state: &AppState, actor_id: i64, a: &Incoming, doc: &Value
             in_reply_to_id: None,
             in_reply_to_account_id: None,
             reblog_of_id: Some(original.id),
+            application_id: None,
             has_media: false,
             created_at: published(doc.get("published").and_then(Value::as_str)).unwrap_or(now),
             now,

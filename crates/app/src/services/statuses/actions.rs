@@ -121,6 +121,9 @@ pub async fn reblog(
     let now = time::now();
     let rid = state.next_id();
     let row = NewStatus {
+        uri: None,
+        url: None,
+        created_at: now,
         id: rid,
         account_id: my_id,
         text: "",

@@ -243,6 +243,9 @@ pub async fn create(
     let now = time::now();
     let id = state.next_id();
     let row = NewStatus {
+        uri: None,
+        url: None,
+        created_at: now,
         id,
         account_id: my_id,
         text: &post.text,
