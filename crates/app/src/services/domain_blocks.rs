@@ -249,9 +249,8 @@ async fn apply(ex: &mut Exec<'_>, b: &DomainBlockRow, severity_changed: bool) ->
         Some(Severity::Suspend) => {
             // the suspended accounts' follows end both ways; nothing is sent to a
             // suspended domain
-            for id in repo::suspend(ex, &domains, b.created_at).await? {
-                sever_all(ex, id).await?;
-            }
+            let suspended = repo::suspend(ex, &domains, b.created_at).await?;
+            sever_all(ex, &suspended).await?;
         }
         Some(Severity::Noop) | None => {}
     }

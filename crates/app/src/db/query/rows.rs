@@ -34,7 +34,8 @@ pub async fn page_rows<T: EitherRow>(
     Ok(rows)
 }
 
-/// `sql` with its `{list}` (the inside of an `IN (…)`) numbered after `leading`, and all the
+/// `sql` with every `{list}` (the inside of an `IN (…)`; each names the same values) numbered
+/// after `leading`, and all the
 /// values; `None` for an empty list, which matches nothing and needs no statement.
 fn with_list<V: Into<Arg>>(
     sql: &str,
@@ -43,7 +44,8 @@ fn with_list<V: Into<Arg>>(
 ) -> Option<(String, Args)> {
     let before = args.len();
     let placeholders = args.list(list);
-    (args.len() > before).then(|| (sql.replacen("{list}", &placeholders, 1), args))
+    // Every `{list}` names the same (numbered) parameters.
+    (args.len() > before).then(|| (sql.replace("{list}", &placeholders), args))
 }
 
 /// The rows of `sql` whose `IN ({list})` takes `list` (after the `leading` values).

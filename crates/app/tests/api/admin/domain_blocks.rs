@@ -778,3 +778,68 @@ async fn a_blocked_domain_stops_federating_until_unblocked(app: TestApp) {
     settle(&x, &y).await;
     assert_eq!(display_name(&x, &carol, &alice_on_x).await, "Alice Again");
 }
+
+/// Accounts whose counters disagree with their follow rows.
+const MISCOUNTED: &str = "SELECT COUNT(*) FROM accounts a WHERE \
+     a.following_count <> (SELECT COUNT(*) FROM follows f WHERE f.account_id = a.id) \
+     OR a.followers_count <> (SELECT COUNT(*) FROM follows f WHERE f.target_account_id = a.id)";
+
+/// A suspension severs every follow and follow request of the domain's accounts in a few
+/// statements, both ways and between two of them, and leaves every counter equal to the rows.
+#[db_test]
+async fn a_suspension_severs_follows_both_ways_and_keeps_the_counters(app: TestApp) {
+    let own = app.owner("own").await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let id = |s: String| s.parse::<i64>().unwrap();
+    let spam = id(app.remote_account("spammer", "spam.example", false).await);
+    let sub = id(app.remote_account("sub", "a.spam.example", false).await);
+    let other = id(app.remote_account("other", "other.example", false).await);
+    for (from, to) in [
+        (alice.account_id.clone(), spam.to_string()),
+        (spam.to_string(), alice.account_id.clone()),
+        (spam.to_string(), sub.to_string()),
+        (sub.to_string(), spam.to_string()),
+        (sub.to_string(), bob.account_id.clone()),
+        (alice.account_id.clone(), other.to_string()),
+        (bob.account_id.clone(), alice.account_id.clone()),
+    ] {
+        app.follow_row(&from, &to).await;
+    }
+    app.sql_with(
+        "INSERT INTO follow_requests (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, 0)",
+        &[app.state.next_id(), spam, bob.account_id.parse::<i64>().unwrap()],
+    )
+    .await;
+    app.sql(
+        "UPDATE accounts SET \
+         following_count = (SELECT COUNT(*) FROM follows f WHERE f.account_id = accounts.id), \
+         followers_count = (SELECT COUNT(*) FROM follows f WHERE f.target_account_id = accounts.id)",
+    )
+    .await;
+    assert_eq!(app.scalar(MISCOUNTED).await, 0);
+
+    created(
+        &app,
+        own.token.as_str(),
+        &[("domain", "spam.example"), ("severity", "suspend")],
+    )
+    .await;
+    assert_eq!(
+        app.scalar(MISCOUNTED).await,
+        0,
+        "every counter follows its rows"
+    );
+    for gone in [spam, sub] {
+        assert_eq!(follows_of(&app, gone).await, 0, "{gone}");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM follow_requests").await, 0);
+    // What did not involve the domain stays: alice → other, bob → alice.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM follows").await, 2);
+    let alice_counts = app
+        .get(&format!("/api/v1/accounts/{}", alice.account_id), None)
+        .await
+        .json();
+    assert_eq!(alice_counts["following_count"], 1);
+    assert_eq!(alice_counts["followers_count"], 1);
+}
