@@ -9,7 +9,8 @@
 #
 # Three setups per limiter: one process (default threads: one per core), three processes
 # behind nginx with default threads, and three with one worker thread each
-# (WOOLLY_WORKER_THREADS=1: on two cores, processes × threads ≈ cores).
+# (WOOLLY_WORKER_THREADS=1: on two cores, processes × threads ≈ cores). The processes share
+# one fence (WOOLLY_FENCE_SOCKET), as processes of one host should.
 #
 # --rounds N repeats the whole matrix N times, interleaved (each round runs every setup), and
 #   prints ranges (min–max) over the rounds: the machine may be shared.
@@ -95,10 +96,11 @@ start_servers() { # limiter (memory|redis), worker threads per process (0: one p
     i=$((i + 1))
     if [ "$1" = redis ]; then
       WOOLLY_REDIS_URL="$REDIS_URL" WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" \
+        WOOLLY_FENCE_SOCKET="$WORK/fence.sock" \
         WOOLLY_DATA_DIR="$WORK/p$i" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
     else
       WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_DATA_DIR="$WORK/p$i" \
-        "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
+        WOOLLY_FENCE_SOCKET="$WORK/fence.sock" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
     fi
     PIDS+=($!)
   done

@@ -75,12 +75,15 @@ export WOOLLY_DOMAIN="127.0.0.1:$lb_port" WOOLLY_SCHEME=http WOOLLY_LOG_FORMAT=j
 unset WOOLLY_NODE_ID
 "$WOOLLY_BIN" migrate >/dev/null
 
-# --- three servers, no node id configured: each leases its own ---
+# --- three servers, no node id configured: each leases its own. They share one fence on
+# this host (the first leads; killing a process below may kill the leader, and the others
+# then read for themselves until one leads in its place) ---
 ports=() metrics=()
 for i in 1 2 3; do
   port="$(free_port)"; mport="$(free_port)"
   ports+=("$port"); metrics+=("$mport")
   WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_METRICS_LISTEN="127.0.0.1:$mport" \
+    WOOLLY_FENCE_SOCKET="$work/fence.sock" \
     WOOLLY_DATA_DIR="$work/p$i" "$WOOLLY_BIN" serve >"$work/p$i.out" 2>"$work/p$i.log" &
   pids+=($!)
 done

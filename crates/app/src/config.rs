@@ -106,6 +106,10 @@ pub struct Config {
     /// `redis://host:port/db`: rate-limit counters shared by every process (empty: counted
     /// in this process, right for one process only).
     pub redis_url: String,
+    /// A Unix socket path shared by the `woolly serve` processes of one host on one PostgreSQL
+    /// database: they then share one fence (snapshot reads before requests) instead of each
+    /// reading for itself (`db::fence_host`). Empty: each process reads for itself.
+    pub fence_socket: String,
     /// Address of the Prometheus `GET /metrics` listener (`127.0.0.1:9100`); empty: off.
     pub metrics_listen: String,
     /// Log lines as `text` (for people) or `json` (one object a line, for collectors).
@@ -209,6 +213,7 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             streaming_recheck_secs: 10,
             redis_url: String::new(),
+            fence_socket: String::new(),
             metrics_listen: String::new(),
             log_format: LogFormat::Text,
             s3: S3Config::default(),

@@ -74,6 +74,10 @@ async fn open_state(config: Config, db: Db) -> anyhow::Result<AppState> {
 const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 async fn serve(state: AppState, lease: &Lease) -> anyhow::Result<()> {
+    if !state.config().fence_socket.is_empty() {
+        let path = std::path::PathBuf::from(&state.config().fence_socket);
+        state.db().share_fence_on_host(&path).await;
+    }
     let metrics = wiring::serve_metrics(&state).await?;
     let listen = state.config().listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)

@@ -5,6 +5,7 @@
 //! decoders of sqlx and of the inline SQLite reads, [`sqlite_reads`]).
 
 pub mod data_version;
+pub mod fence_host;
 pub mod fence_rounds;
 pub mod migrate;
 pub mod pg_generation;
@@ -188,7 +189,7 @@ impl Db {
             .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
             .connect_with(options.clone())
             .await?;
-        let generation = PgGeneration::start(&options, &pool);
+        let generation = PgGeneration::start(&options);
         Ok(Self::Pg(pool, generation))
     }
 
@@ -247,6 +248,23 @@ impl Db {
         match self {
             Self::Pg(pool, generation) => generation.fence(pool).await,
             Self::Sqlite(.., reads) => reads.data_version().fence(),
+        }
+    }
+
+    /// Fence rounds run so far, and of those the snapshot reads made in this process
+    /// (PostgreSQL; SQLite's fence is a file look, counted as nothing).
+    pub fn fence_stats(&self) -> (u64, u64) {
+        match self {
+            Self::Pg(_, generation) => (generation.fence_rounds(), generation.snapshot_reads()),
+            Self::Sqlite(..) => (0, 0),
+        }
+    }
+
+    /// Shares the fence with the other processes of this host that name the same `path`
+    /// (`fence_host`; PostgreSQL only: SQLite's fence reads a local file anyway).
+    pub async fn share_fence_on_host(&self, path: &std::path::Path) {
+        if let Self::Pg(_, generation) = self {
+            generation.share_on_host(path).await;
         }
     }
 

@@ -30,28 +30,50 @@
 //! then unknown (`None`), nothing cached is served, and listening resumes with a new
 //! generation once the connection is back.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use super::fence_host::{FenceHost, LeaderRead};
 use super::fence_rounds::FenceRounds;
-use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPoolOptions};
+use sqlx::{Connection, PgPool};
 
 /// The channel the triggers notify.
 pub const CHANNEL: &str = "woolly_data";
 /// Wait between attempts to listen again after the connection failed.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The fence's read: the running and the next transaction ids, changed by every commit.
+const SNAPSHOT: &str = "SELECT pg_current_snapshot()::text";
+/// How long a fence round (with connecting, when needed) may take before it counts as failed.
+const FENCE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the latest fence round read.
+#[derive(Debug, Default)]
+struct LastRound {
+    /// The last transaction snapshot read.
+    snapshot: String,
+    /// Whether the latest round read it (false: that round failed).
+    ok: bool,
+}
 
 #[derive(Debug)]
 pub struct PgGeneration {
     generation: AtomicU64,
     listening: AtomicBool,
-    /// The last transaction snapshot a fence read.
-    snapshot: Mutex<String>,
+    /// The last fence round's outcome.
+    last_round: Mutex<LastRound>,
+    /// The processes of this host sharing one fence (`fence_host`), once joined.
+    host: OnceLock<Arc<FenceHost>>,
     /// The coalesced fence; used when `coalesced` (its loop was started).
     rounds: Arc<FenceRounds>,
+    /// Snapshots the coalescing loop read from PostgreSQL itself (not through a leader).
+    snapshot_reads: AtomicU64,
+    /// The PostgreSQL backend of the fence rounds' connection (0: none open).
+    fence_backend: Arc<AtomicI32>,
     coalesced: bool,
 }
 
@@ -73,27 +95,51 @@ impl PgGeneration {
         Self {
             generation: AtomicU64::new(0),
             listening: AtomicBool::new(false),
-            snapshot: Mutex::new(String::new()),
+            last_round: Mutex::new(LastRound::default()),
+            host: OnceLock::new(),
             rounds: Arc::new(FenceRounds::default()),
+            snapshot_reads: AtomicU64::new(0),
+            fence_backend: Arc::new(AtomicI32::new(0)),
             coalesced,
         }
     }
 
     /// Starts listening on a connection of its own (outside the request pool), in the
     /// background; the generation is unknown until the first `LISTEN` has succeeded. Also
-    /// starts the loop of coalesced fence rounds, which read the snapshot through `pool`.
-    pub fn start(options: &PgConnectOptions, pool: &PgPool) -> Arc<Self> {
+    /// starts the loop of coalesced fence rounds, which read the snapshot on a second
+    /// connection of their own ([`FenceConnection`]).
+    pub fn start(options: &PgConnectOptions) -> Arc<Self> {
         let runtime = tokio::runtime::Handle::try_current().ok();
         let watcher = Arc::new(Self::new(runtime.is_some()));
         if let Some(runtime) = runtime {
             runtime.spawn(listen(Arc::downgrade(&watcher), options.clone()));
             let weak = Arc::downgrade(&watcher);
-            let pool = pool.clone();
+            let connection = Arc::new(tokio::sync::Mutex::new(FenceConnection {
+                options: options.clone().application_name("woolly fence"),
+                connection: None,
+                backend: watcher.fence_backend.clone(),
+            }));
             runtime.spawn(watcher.rounds.clone().run(move || {
-                let (weak, pool) = (weak.clone(), pool.clone());
+                let (weak, connection) = (weak.clone(), connection.clone());
                 async move {
+                    let host = weak.upgrade().and_then(|w| w.host.get().cloned());
+                    if let Some(host) = host
+                        && let Some(read) = host.read(&weak).await
+                    {
+                        if let Some(w) = weak.upgrade() {
+                            w.saw_snapshot(match read {
+                                LeaderRead::Snapshot(text) => Some(text),
+                                LeaderRead::Failed => None,
+                            });
+                        }
+                        return;
+                    }
                     if let Some(w) = weak.upgrade() {
-                        w.read_snapshot(&pool).await;
+                        w.snapshot_reads.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let read = connection.lock().await.read_snapshot().await;
+                    if let Some(w) = weak.upgrade() {
+                        w.saw_snapshot(read.ok());
                     }
                 }
             }));
@@ -135,31 +181,126 @@ impl PgGeneration {
         self.rounds.rounds_begun()
     }
 
-    /// One fence round: moves the generation on if the snapshot changed since the last read
-    /// (or if it cannot be read: then nothing cached is trusted).
+    /// Of those, the rounds that read PostgreSQL here rather than through the host's leader
+    /// (tests).
+    pub fn snapshot_reads(&self) -> u64 {
+        self.snapshot_reads.load(Ordering::Relaxed)
+    }
+
+    /// The process id of the PostgreSQL backend the fence rounds read on, once one is open
+    /// (tests: they end it to show the rounds recover).
+    pub fn fence_backend_pid(&self) -> Option<i32> {
+        Some(self.fence_backend.load(Ordering::Acquire)).filter(|pid| *pid != 0)
+    }
+
+    /// One fence round by itself, through the pool (no loop running; tests).
     async fn read_snapshot(&self, pool: &PgPool) {
-        let read = sqlx::query_scalar::<_, String>("SELECT pg_current_snapshot()::text")
+        let read = sqlx::query_scalar::<_, String>(SNAPSHOT)
             .fetch_one(pool)
             .await;
+        self.saw_snapshot(read.ok());
+    }
+
+    /// Moves the generation on if the snapshot changed since the last read, or if it could
+    /// not be read (`None`: then nothing cached is trusted).
+    fn saw_snapshot(&self, read: Option<String>) {
+        let mut last = match self.last_round.lock() {
+            Ok(l) => l,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        last.ok = read.is_some();
         match read {
-            Ok(now) => {
-                let mut last = match self.snapshot.lock() {
-                    Ok(l) => l,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
-                if *last != now {
-                    *last = now;
-                    self.advance();
-                }
+            Some(now) if now == last.snapshot => {}
+            Some(now) => {
+                last.snapshot = now;
+                self.advance();
             }
-            Err(_) => self.advance(),
+            None => self.advance(),
         }
+    }
+
+    /// Shares this process's fence with the other processes of the host at `path`
+    /// (`fence_host`): leads them, or follows the one that does.
+    pub async fn share_on_host(self: &Arc<Self>, path: &Path) {
+        let host = FenceHost::join(path, Arc::downgrade(self)).await;
+        let _ = self.host.set(host);
+    }
+
+    /// Whether this process leads its host's fence (tests).
+    pub async fn leads_host_fence(&self) -> bool {
+        match self.host.get() {
+            Some(host) => host.is_leader().await,
+            None => false,
+        }
+    }
+
+    /// For a follower on this host: waits for a round of this process's that began after
+    /// the call, and gives its snapshot (`None`: it failed, or the rounds have ended).
+    pub(super) async fn round_for_follower(&self) -> Option<String> {
+        if !self.coalesced || self.rounds.is_closed() {
+            return None;
+        }
+        self.rounds.wait().await;
+        if self.rounds.is_closed() {
+            return None;
+        }
+        let last = match self.last_round.lock() {
+            Ok(l) => l,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        last.ok.then(|| last.snapshot.clone())
     }
 
     fn set_listening(&self, listening: bool) {
         self.advance();
         self.listening.store(listening, Ordering::Release);
         self.advance();
+    }
+}
+
+/// The connection the fence rounds read on, opened when first needed and again after a
+/// failure. One connection of its own rather than the request pool's: the rounds run back
+/// to back on it, so one PostgreSQL backend stays awake and warm for them instead of a
+/// different pooled backend being woken for each round, and a round never waits behind
+/// requests for a pooled connection.
+struct FenceConnection {
+    options: PgConnectOptions,
+    connection: Option<PgConnection>,
+    /// Its backend's process id, for [`PgGeneration::fence_backend_pid`].
+    backend: Arc<AtomicI32>,
+}
+
+impl FenceConnection {
+    /// Reads the snapshot, opening the connection first if needed. A round that takes longer
+    /// than [`FENCE_TIMEOUT`] fails (the requests waiting for it go on with caches off) and
+    /// the connection is opened afresh next round.
+    async fn read_snapshot(&mut self) -> Result<String, sqlx::Error> {
+        let read = tokio::time::timeout(FENCE_TIMEOUT, self.read_on_connection())
+            .await
+            .unwrap_or(Err(sqlx::Error::PoolTimedOut));
+        if read.is_err() {
+            // A failed or abandoned connection may be half-way through a reply.
+            self.connection = None;
+            self.backend.store(0, Ordering::Release);
+        }
+        read
+    }
+
+    async fn read_on_connection(&mut self) -> Result<String, sqlx::Error> {
+        let connection = match &mut self.connection {
+            Some(c) => c,
+            None => {
+                let mut opened = PgConnection::connect_with(&self.options).await?;
+                let pid = sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+                    .fetch_one(&mut opened)
+                    .await?;
+                self.backend.store(pid, Ordering::Release);
+                self.connection.insert(opened)
+            }
+        };
+        sqlx::query_scalar::<_, String>(SNAPSHOT)
+            .fetch_one(connection)
+            .await
     }
 }
 
@@ -189,7 +330,7 @@ async fn listen_once(
         .max_lifetime(None)
         .idle_timeout(None)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options.clone())
+        .connect_with(options.clone().application_name("woolly listen"))
         .await?;
     let mut listener = PgListener::connect_with(&pool).await?;
     listener.listen(CHANNEL).await?;

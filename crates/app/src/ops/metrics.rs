@@ -19,6 +19,10 @@ pub struct Gauges {
     pub pool_max: u32,
     pub link_checks: usize,
     pub outbound: usize,
+    /// Fence rounds run since start (PostgreSQL; 0 on SQLite), and of those the snapshot
+    /// reads made here (the others were answered by the host's fence leader).
+    pub fence_rounds: u64,
+    pub fence_reads: u64,
     /// Federation jobs in the database queue (shared by every process): all, and due now.
     /// `None` when the database did not answer.
     pub federation_jobs: Option<(i64, i64)>,
@@ -65,6 +69,10 @@ pub struct Metrics {
     outbound: Gauge,
     jobs_queued: Gauge,
     jobs_due: Gauge,
+    fence_rounds: Counter,
+    fence_reads: Counter,
+    /// Held while the fence counters are carried over, so two scrapes at once add once.
+    carrying: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -90,6 +98,7 @@ impl Default for Metrics {
             (Gauge::default(), Gauge::default(), Gauge::default());
         let (link_checks, outbound) = (Gauge::default(), Gauge::default());
         let (jobs_queued, jobs_due) = (Gauge::default(), Gauge::default());
+        let (fence_rounds, fence_reads) = (Counter::default(), Counter::default());
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, route template and status",
@@ -150,6 +159,16 @@ impl Default for Metrics {
             "Queued federation jobs whose time has come (a backlog when it keeps growing)",
             jobs_due.clone(),
         );
+        registry.register(
+            "fence_rounds",
+            "Fence rounds before API requests (PostgreSQL), each shared by the requests waiting",
+            fence_rounds.clone(),
+        );
+        registry.register(
+            "fence_snapshot_reads",
+            "Fence rounds that read PostgreSQL's snapshot in this process (the others asked the host's fence leader)",
+            fence_reads.clone(),
+        );
         Self {
             registry,
             requests,
@@ -164,6 +183,9 @@ impl Default for Metrics {
             outbound,
             jobs_queued,
             jobs_due,
+            fence_rounds,
+            fence_reads,
+            carrying: std::sync::Mutex::new(()),
         }
     }
 }
@@ -197,6 +219,14 @@ impl Metrics {
         self.pool_size.set(i64::from(now.pool_size));
         self.pool_idle.set(gauge(now.pool_idle));
         self.pool_max.set(i64::from(now.pool_max));
+        // Counters kept by the fence itself: carried over by what they grew since the last scrape.
+        let _carrying = self.carrying.lock();
+        for (counter, total) in [
+            (&self.fence_rounds, now.fence_rounds),
+            (&self.fence_reads, now.fence_reads),
+        ] {
+            counter.inc_by(total.saturating_sub(counter.get()));
+        }
         if let Some((queued, due)) = now.federation_jobs {
             self.jobs_queued.set(queued);
             self.jobs_due.set(due);

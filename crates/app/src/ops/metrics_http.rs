@@ -60,7 +60,10 @@ async fn show(State(state): State<AppState>) -> Response {
 
 fn gauges(state: &AppState, federation_jobs: Option<(i64, i64)>) -> Gauges {
     let (pool_size, pool_idle, pool_max) = state.db().pool_stats();
+    let (fence_rounds, fence_reads) = state.db().fence_stats();
     Gauges {
+        fence_rounds,
+        fence_reads,
         pool_size,
         pool_idle,
         pool_max,

@@ -169,3 +169,42 @@ async fn concurrent_fences_share_rounds_on_postgres() {
     app.state.db().fence().await;
     assert_ne!(generation.current_unchecked(), seen, "the commit is seen");
 }
+
+/// PostgreSQL: the fence rounds read on a connection of their own; when it ends (a restart,
+/// an operator's `pg_terminate_backend`), the next rounds open another, and a fence still
+/// sees a commit that finished before it.
+#[tokio::test]
+async fn fence_rounds_recover_when_their_connection_ends() {
+    let Some(app) = postgres().await else {
+        return;
+    };
+    let Db::Pg(pool, generation) = app.state.db() else {
+        unreachable!()
+    };
+    app.state.db().fence().await;
+    let first = generation
+        .fence_backend_pid()
+        .expect("a fence round opened its connection");
+    // Waits (up to 5 s) until the backend has ended.
+    sqlx::query("SELECT pg_terminate_backend($1, 5000)")
+        .bind(first)
+        .execute(pool)
+        .await
+        .unwrap();
+    // The round that finds the connection gone fails: nothing cached is trusted after it.
+    let seen = generation.current_unchecked();
+    app.state.db().fence().await;
+    assert_ne!(
+        generation.current_unchecked(),
+        seen,
+        "a failed round outdates the caches"
+    );
+    let other = second_process(&app, None).await;
+    app.state.db().fence().await;
+    let seen = generation.current_unchecked();
+    other.user("carol").await;
+    app.state.db().fence().await;
+    assert_ne!(generation.current_unchecked(), seen, "the commit is seen");
+    let second = generation.fence_backend_pid().expect("a new connection");
+    assert_ne!(second, first);
+}

@@ -492,3 +492,62 @@ async fn a_fence_sees_every_commit_that_finished_before_it() {
     );
     assert!(watcher.current_unchecked() > quiet);
 }
+
+/// Processes of one host naming the same fence socket share one fence: a follower's rounds
+/// read the snapshot through the leader (none of its own) and still see a commit that
+/// finished before them; when the leader goes, the follower reads for itself at once, then
+/// leads in its place.
+#[needs_env("TEST_DATABASE_URL")]
+#[tokio::test]
+async fn processes_of_a_host_share_one_fence_and_outlive_its_leader() {
+    use woolly::db::pg_generation::PgGeneration;
+    let Some(app) = postgres().await else {
+        return;
+    };
+    let Db::Pg(pool, _) = app.state.db() else {
+        unreachable!()
+    };
+    let url = std::env::var("TEST_DATABASE_URL").unwrap();
+    let schema = current_schema(&app).await;
+    let options = PgConnectOptions::from_str(&url)
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fence.sock");
+    let leader = PgGeneration::start(&options);
+    leader.share_on_host(&path).await;
+    assert!(leader.leads_host_fence().await);
+    let follower = PgGeneration::start(&options);
+    follower.share_on_host(&path).await;
+    assert!(!follower.leads_host_fence().await);
+
+    follower.fence(pool).await;
+    let seen = follower.current_unchecked();
+    app.user("bob").await;
+    follower.fence(pool).await;
+    assert_ne!(follower.current_unchecked(), seen, "the commit is seen");
+    assert_eq!(
+        follower.snapshot_reads(),
+        0,
+        "every round went through the leader"
+    );
+    assert!(leader.snapshot_reads() >= 2, "the leader read for it");
+
+    drop(leader);
+    let seen = follower.current_unchecked();
+    app.user("carol").await;
+    follower.fence(pool).await;
+    assert_ne!(follower.current_unchecked(), seen, "seen without a leader");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !follower.leads_host_fence().await {
+        assert!(Instant::now() < deadline, "never took the lead");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        follower.fence(pool).await;
+    }
+    let reads = follower.snapshot_reads();
+    follower.fence(pool).await;
+    assert!(
+        follower.snapshot_reads() > reads,
+        "the new leader reads itself"
+    );
+}
