@@ -15,7 +15,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BINS=() PROCS=1 THREADS=0 SOCKET=0 ROUNDS=1 ACCOUNTS=10000 DURATION=12
-PG_URL_BASE="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) BINS+=("$2"); shift 2 ;;
@@ -35,62 +34,26 @@ if [ "${#BINS[@]}" -eq 0 ]; then
   BINS=("${CARGO_TARGET_DIR:-target}/release/woolly")
 fi
 
-WORK=$(mktemp -d /tmp/woolly-cpu-bench.XXXXXX)
-chmod 755 "$WORK"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-DBNAME="woolly_cpu_bench_$$"
-psql "$PG_URL_BASE/postgres" -qc "CREATE DATABASE $DBNAME" >/dev/null
-LB_PORT=$(free_port)
-export DATABASE_URL="$PG_URL_BASE/$DBNAME" WOOLLY_DOMAIN="127.0.0.1:$LB_PORT" WOOLLY_SCHEME=http \
-  WOOLLY_RATE_LIMITS=true WOOLLY_RATE_LIMIT_MULTIPLIER=1000000 RUST_LOG=warn WOOLLY_DATA_DIR="$WORK/cli"
-unset WOOLLY_NODE_ID WOOLLY_REDIS_URL
-PIDS=()
-stop_servers() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-cleanup() {
-  stop_servers
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  sleep 0.5
-  psql "$PG_URL_BASE/postgres" -qc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source bench/lib.sh
+bench_setup cpu
 
 "${BINS[0]}" migrate >/dev/null
 "${BINS[0]}" admin seed --accounts "$ACCOUNTS" --follows-per-account 10 --statuses-per-account 2 >/dev/null 2>&1
 PORTS=() MPORTS=()
 for _ in $(seq 1 "$PROCS"); do PORTS+=("$(free_port)"); MPORTS+=("$(free_port)"); done
 start_servers() { # binary
-  local i=0 socket=""
+  local i socket=""
   [ "$SOCKET" = 1 ] && socket="$WORK/fence.sock"
-  for port in "${PORTS[@]}"; do
-    i=$((i + 1))
-    WOOLLY_METRICS_LISTEN="127.0.0.1:${MPORTS[$((i - 1))]}" \
-    WOOLLY_WORKER_THREADS="$THREADS" WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_FENCE_SOCKET="$socket" \
-      WOOLLY_DATA_DIR="$WORK/p$i" "$1" serve >>"$WORK/p$i.log" 2>&1 &
-    PIDS+=($!)
+  BIN="$1"
+  for i in "${!PORTS[@]}"; do
+    start_server WOOLLY_METRICS_LISTEN="127.0.0.1:${MPORTS[$i]}" WOOLLY_WORKER_THREADS="$THREADS" \
+      WOOLLY_LISTEN="127.0.0.1:${PORTS[$i]}" WOOLLY_FENCE_SOCKET="$socket"
   done
-  for port in "${PORTS[@]}"; do
-    for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
-  done
+  for i in "${!PORTS[@]}"; do wait_http "http://127.0.0.1:${PORTS[$i]}/health"; done
 }
 BASE="http://127.0.0.1:${PORTS[0]}"
 if [ "$PROCS" -gt 1 ]; then
-  mkdir -p "$WORK/nginx"; chmod 777 "$WORK/nginx"
-  {
-    echo "daemon on; pid $WORK/nginx.pid; error_log $WORK/nginx/error.log warn; worker_processes 1;"
-    echo "events { worker_connections 1024; }"
-    echo "http { access_log off; client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy;"
-    echo "  upstream woolly {"
-    for port in "${PORTS[@]}"; do echo "    server 127.0.0.1:$port;"; done
-    echo "    keepalive 64; }"
-    echo "  server { listen 127.0.0.1:$LB_PORT; location / { proxy_pass http://woolly; proxy_http_version 1.1;"
-    echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
-  } >"$WORK/nginx.conf"
-  nginx -c "$WORK/nginx.conf" -p "$WORK/nginx"
+  write_nginx "${PORTS[@]}"
   BASE="http://127.0.0.1:$LB_PORT"
 fi
 # The local account the requests name (any seeded one will do: every one is cached alike).
@@ -139,7 +102,8 @@ per = [(int(b) - int(a)) / hz / max(served, 1) * 1e6 for a, b in zip(ticks[::2],
 share = f"{rps / max(health, 1) * 100:.1f} %"
 (r0, s0), (r1, s1) = (map(int, f0.split()), map(int, f1.split()))
 fence = f"{(r1 - r0) / max(served, 1):.3f} | {(s1 - s0) / max(served, 1):.3f}"
-print(f"| {name} | {rnd} | {ep} | {rps:,} | {share} | {p99} | " + " | ".join(f"{v:.1f}" for v in per) + f" | {fence} |")
+# A process gone before the second read (a short run) reads as nothing, not negative.
+print(f"| {name} | {rnd} | {ep} | {rps:,} | {share} | {p99} | " + " | ".join(f"{v:.1f}" if v >= 0 else "—" for v in per) + f" | {fence} |")
 PY
     done
     stop_servers

@@ -28,7 +28,6 @@ DURATION=10s
 WARMUP=2s
 ROUNDS=1
 BIN=""
-PG_URL_BASE="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/5}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -52,34 +51,8 @@ if [ -z "$BIN" ]; then
 fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
-WORK=$(mktemp -d /tmp/woolly-scale-bench.XXXXXX)
-chmod 755 "$WORK"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-DBNAME="woolly_scale_bench_$$"
-psql "$PG_URL_BASE/postgres" -qc "CREATE DATABASE $DBNAME" >/dev/null
-LB_PORT=$(free_port)
-export DATABASE_URL="$PG_URL_BASE/$DBNAME" WOOLLY_DOMAIN="127.0.0.1:$LB_PORT" WOOLLY_SCHEME=http \
-  WOOLLY_RATE_LIMITS=true WOOLLY_RATE_LIMIT_MULTIPLIER=1000000 RUST_LOG=warn \
-  WOOLLY_DATA_DIR="$WORK/cli"
-unset WOOLLY_NODE_ID WOOLLY_REDIS_URL
-PIDS=()
-stop_servers() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-cleanup() {
-  stop_servers
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  sleep 0.5
-  psql "$PG_URL_BASE/postgres" -qc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-wait_http() {
-  for _ in $(seq 1 600); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "error: $1 did not answer" >&2; return 1
-}
+source bench/lib.sh
+bench_setup scale
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 echo "== seeding $ACCOUNTS accounts (postgres)" >&2
@@ -91,55 +64,16 @@ TOKEN=$("$BIN" admin token benchadmin --scopes "read write follow profile admin:
 PORTS=()
 for _ in 1 2 3; do PORTS+=("$(free_port)"); done
 start_servers() { # limiter (memory|redis), worker threads per process (0: one per core)
-  local i=0
+  local port redis=()
+  [ "$1" = redis ] && redis=(WOOLLY_REDIS_URL="$REDIS_URL")
   for port in "${PORTS[@]}"; do
-    i=$((i + 1))
-    if [ "$1" = redis ]; then
-      WOOLLY_REDIS_URL="$REDIS_URL" WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" \
-        WOOLLY_FENCE_SOCKET="$WORK/fence.sock" \
-        WOOLLY_DATA_DIR="$WORK/p$i" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
-    else
-      WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" WOOLLY_DATA_DIR="$WORK/p$i" \
-        WOOLLY_FENCE_SOCKET="$WORK/fence.sock" "$BIN" serve >>"$WORK/p$i.log" 2>&1 &
-    fi
-    PIDS+=($!)
+    # The processes of one host share one fence, as they should.
+    start_server "${redis[@]}" WOOLLY_WORKER_THREADS="$2" WOOLLY_LISTEN="127.0.0.1:$port" \
+      WOOLLY_FENCE_SOCKET="$WORK/fence.sock"
   done
   for port in "${PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health"; done
 }
-
-mkdir -p "$WORK/nginx"
-chmod 777 "$WORK/nginx"
-cat >"$WORK/nginx.conf" <<NGINX
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-worker_processes 1;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  upstream woolly {
-    server 127.0.0.1:${PORTS[0]};
-    server 127.0.0.1:${PORTS[1]};
-    server 127.0.0.1:${PORTS[2]};
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:$LB_PORT;
-    location / {
-      proxy_pass http://woolly;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-    }
-  }
-}
-NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK/nginx"
+write_nginx "${PORTS[@]}"
 
 # The accounts the requests name (through process 1).
 start_servers memory 0
