@@ -139,6 +139,20 @@ async fn kept_viewers_and_pages_follow_another_process_on_postgres() {
     assert_eq!(other.verify_credentials(&bob.token).await.status, 401);
 }
 
+/// A commit through a second process, finished before `app`'s next fence, moves `app`'s
+/// generation on.
+async fn a_fence_sees_another_process_commit(app: &TestApp) {
+    let Db::Pg(_, generation) = app.state.db() else {
+        unreachable!()
+    };
+    let other = second_process(app, None).await;
+    app.state.db().fence().await;
+    let seen = generation.current_unchecked();
+    other.user("carol").await;
+    app.state.db().fence().await;
+    assert_ne!(generation.current_unchecked(), seen, "the commit is seen");
+}
+
 /// PostgreSQL: fences that wait at the same time share rounds (far fewer snapshot reads
 /// than fences), and a fence still sees a commit that finished before it.
 #[tokio::test]
@@ -162,12 +176,7 @@ async fn concurrent_fences_share_rounds_on_postgres() {
     let rounds = generation.fence_rounds() - before;
     assert!((1..=3).contains(&rounds), "64 fences took {rounds} rounds");
 
-    let other = second_process(&app, None).await;
-    app.state.db().fence().await;
-    let seen = generation.current_unchecked();
-    other.user("carol").await;
-    app.state.db().fence().await;
-    assert_ne!(generation.current_unchecked(), seen, "the commit is seen");
+    a_fence_sees_another_process_commit(&app).await;
 }
 
 /// PostgreSQL: the fence rounds read on a connection of their own; when it ends (a restart,
@@ -199,12 +208,7 @@ async fn fence_rounds_recover_when_their_connection_ends() {
         seen,
         "a failed round outdates the caches"
     );
-    let other = second_process(&app, None).await;
-    app.state.db().fence().await;
-    let seen = generation.current_unchecked();
-    other.user("carol").await;
-    app.state.db().fence().await;
-    assert_ne!(generation.current_unchecked(), seen, "the commit is seen");
+    a_fence_sees_another_process_commit(&app).await;
     let second = generation.fence_backend_pid().expect("a new connection");
     assert_ne!(second, first);
 }
