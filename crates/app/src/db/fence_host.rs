@@ -77,15 +77,10 @@ impl FenceHost {
     /// Joins (or leads) the processes sharing `path`; `watcher` is this process's fence,
     /// whose rounds a leader shares.
     pub async fn join(path: &Path, watcher: Weak<PgGeneration>) -> Arc<Self> {
-        let host = Arc::new(Self {
+        Arc::new(Self {
             path: path.to_owned(),
-            role: Mutex::new(Role::Alone {
-                since: Instant::now(),
-            }),
-        });
-        let role = elect(path, watcher).await;
-        *host.role.lock().await = role;
-        host
+            role: Mutex::new(elect(path, watcher).await),
+        })
     }
 
     /// Whether this process serves the others (tests).

@@ -122,25 +122,20 @@ impl PgGeneration {
             runtime.spawn(watcher.rounds.clone().run(move || {
                 let (weak, connection) = (weak.clone(), connection.clone());
                 async move {
-                    let host = weak.upgrade().and_then(|w| w.host.get().cloned());
-                    if let Some(host) = host
-                        && let Some(read) = host.read(&weak).await
-                    {
-                        if let Some(w) = weak.upgrade() {
-                            w.saw_snapshot(match read {
-                                LeaderRead::Snapshot(text) => Some(text),
-                                LeaderRead::Failed => None,
-                            });
+                    let Some(w) = weak.upgrade() else { return };
+                    let from_leader = match w.host.get() {
+                        Some(host) => host.read(&weak).await,
+                        None => None,
+                    };
+                    let read = match from_leader {
+                        Some(LeaderRead::Snapshot(text)) => Some(text),
+                        Some(LeaderRead::Failed) => None,
+                        None => {
+                            w.snapshot_reads.fetch_add(1, Ordering::Relaxed);
+                            connection.lock().await.read_snapshot().await.ok()
                         }
-                        return;
-                    }
-                    if let Some(w) = weak.upgrade() {
-                        w.snapshot_reads.fetch_add(1, Ordering::Relaxed);
-                    }
-                    let read = connection.lock().await.read_snapshot().await;
-                    if let Some(w) = weak.upgrade() {
-                        w.saw_snapshot(read.ok());
-                    }
+                    };
+                    w.saw_snapshot(read);
                 }
             }));
         }

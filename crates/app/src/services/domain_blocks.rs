@@ -12,7 +12,7 @@ use crate::api_types::domain_block::{
 };
 use crate::db::Exec;
 use crate::db::repo::domain_blocks::{self as repo, DomainAllowRow, DomainBlockRow};
-use crate::db::repo::federation::sever_all;
+use crate::db::repo::follows::sever_all;
 use crate::domain::domain_rules::{self, Limits, Severity, covers};
 use crate::domain::page::{Cursor, Page};
 use crate::domain::{permissions, time};

@@ -3,8 +3,7 @@
 
 use sqlx::FromRow;
 
-use crate::db::query::rows::execute_in;
-use crate::db::query::{Args, args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars};
+use crate::db::query::{args, execute, fetch_all, fetch_one, fetch_optional, fetch_scalars};
 use crate::db::repo::follows::FollowKind;
 use crate::db::{Backend, Exec};
 
@@ -356,38 +355,6 @@ pub async fn update_remote_profile(
     ];
     execute(ex, sql, &a).await?;
     crate::db::repo::search::index_name(ex, account_id, p.display_name).await
-}
-
-/// Accounts severed per statement: one domain suspension may sever thousands, and each
-/// statement names its accounts as parameters.
-const SEVER_CHUNK: usize = 500;
-
-/// Deletes every follow and follow request of `accounts`, both ways, fixing both sides'
-/// counters (a remote actor deleted, or a domain suspended): four statements per
-/// [`SEVER_CHUNK`] accounts, however many follows they had. A follow between two chunks goes
-/// with the first, whose counts include it.
-pub async fn sever_all(ex: &mut Exec<'_>, accounts: &[i64]) -> Result<(), sqlx::Error> {
-    const TOUCHED: &str = "(f.account_id IN ({list}) OR f.target_account_id IN ({list}))";
-    for chunk in accounts.chunks(SEVER_CHUNK) {
-        for (counter, side) in [
-            ("following_count", "account_id"),
-            ("followers_count", "target_account_id"),
-        ] {
-            let sql = format!(
-                "UPDATE accounts SET {counter} = {counter} - \
-                 (SELECT count(*) FROM follows f WHERE f.{side} = accounts.id AND {TOUCHED}) \
-                 WHERE id IN (SELECT f.{side} FROM follows f WHERE {TOUCHED})"
-            );
-            execute_in(ex, &sql, Args::new(), chunk.iter().copied()).await?;
-        }
-        for table in ["follows", "follow_requests"] {
-            let sql = format!(
-                "DELETE FROM {table} WHERE account_id IN ({{list}}) OR target_account_id IN ({{list}})"
-            );
-            execute_in(ex, &sql, Args::new(), chunk.iter().copied()).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Marks a remote account deleted (its actor sent Delete): a tombstone remains, as upstream.

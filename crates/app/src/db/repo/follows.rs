@@ -3,9 +3,9 @@
 
 use sqlx::FromRow;
 
-use crate::db::query::rows::fetch_in;
+use crate::db::query::rows::{execute_in, fetch_in};
 use crate::db::query::{
-    args, execute, fetch_all, fetch_one, fetch_optional, id_bounds, owner_page_args,
+    Args, args, execute, fetch_all, fetch_one, fetch_optional, id_bounds, owner_page_args,
 };
 use crate::db::repo::pairs::{self, OnConflict, Pair};
 use crate::db::sqlite_reads::query_rows;
@@ -125,6 +125,41 @@ pub async fn delete(
         adjust_counters(ex, account_id, target_account_id, -1).await?;
     }
     Ok(deleted)
+}
+
+/// Accounts severed per statement: one domain suspension may sever thousands, and each
+/// statement names its accounts as parameters.
+const SEVER_CHUNK: usize = 500;
+
+/// Deletes every follow and follow request of `accounts`, both ways, and takes them off both
+/// sides' counters (never below 0): a remote actor deleted, a domain suspended, an account
+/// purged. Four statements per [`SEVER_CHUNK`] accounts, however many follows they had; a
+/// follow between two chunks goes with the first, whose counts include it.
+pub async fn sever_all(ex: &mut Exec<'_>, accounts: &[i64]) -> Result<(), sqlx::Error> {
+    const TOUCHED: &str = "(f.account_id IN ({list}) OR f.target_account_id IN ({list}))";
+    for chunk in accounts.chunks(SEVER_CHUNK) {
+        for (counter, side) in [
+            ("following_count", "account_id"),
+            ("followers_count", "target_account_id"),
+        ] {
+            let gone = format!(
+                "(SELECT count(*) FROM follows f WHERE f.{side} = accounts.id AND {TOUCHED})"
+            );
+            let sql = format!(
+                "UPDATE accounts SET {counter} = CASE WHEN {counter} > {gone} \
+                 THEN {counter} - {gone} ELSE 0 END \
+                 WHERE id IN (SELECT f.{side} FROM follows f WHERE {TOUCHED})"
+            );
+            execute_in(ex, &sql, Args::new(), chunk.iter().copied()).await?;
+        }
+        for table in ["follows", "follow_requests"] {
+            let sql = format!(
+                "DELETE FROM {table} WHERE account_id IN ({{list}}) OR target_account_id IN ({{list}})"
+            );
+            execute_in(ex, &sql, Args::new(), chunk.iter().copied()).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn adjust_counters(

@@ -277,15 +277,11 @@ pub async fn destroy_account(ex: &mut Exec<'_>, account_id: i64) -> Result<(), s
 }
 
 /// Statements that fix other accounts' and statuses' stored counters before the purge deletes
-/// the account's follows and statuses (and, by cascade, others' reblogs of its statuses). Each
+/// the account's statuses (and, by cascade, others' reblogs of them); its follows go first,
+/// with their counters, through `follows::sever_all`. Each
 /// is one set-based statement; the counting rules are those of status creation and deletion
 /// (`services/statuses`): direct statuses do not count, replies count when public or unlisted.
 const PURGE_COUNTERS: &[&str] = &[
-    // the other side of each follow
-    "UPDATE accounts SET followers_count = CASE WHEN followers_count > 0 THEN followers_count - 1 ELSE 0 END \
-     WHERE id IN (SELECT target_account_id FROM follows WHERE account_id = $1) AND id <> $1",
-    "UPDATE accounts SET following_count = CASE WHEN following_count > 0 THEN following_count - 1 ELSE 0 END \
-     WHERE id IN (SELECT account_id FROM follows WHERE target_account_id = $1) AND id <> $1",
     // authors of reblogs of the purged statuses, which cascade away
     "UPDATE accounts SET statuses_count = CASE \
        WHEN statuses_count - (SELECT COUNT(*) FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id \
@@ -310,8 +306,6 @@ const PURGE_COUNTERS: &[&str] = &[
 
 /// Statements that purge an account's data, keeping the account row as a tombstone.
 const PURGE: &[&str] = &[
-    "DELETE FROM follows WHERE account_id = $1 OR target_account_id = $1",
-    "DELETE FROM follow_requests WHERE account_id = $1 OR target_account_id = $1",
     "DELETE FROM blocks WHERE account_id = $1 OR target_account_id = $1",
     "DELETE FROM mutes WHERE account_id = $1 OR target_account_id = $1",
     "DELETE FROM account_domain_blocks WHERE account_id = $1",
@@ -360,6 +354,8 @@ pub async fn purge_account(
     now: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     let keys = file_keys(ex, account_id).await?;
+    // Follows first, with both sides' counters; the rest of the counters before the rows go.
+    crate::db::repo::follows::sever_all(ex, &[account_id]).await?;
     for sql in PURGE_COUNTERS.iter().chain(PURGE) {
         execute(ex, sql, &[Arg::Int(account_id)]).await?;
     }

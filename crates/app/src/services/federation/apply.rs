@@ -277,7 +277,7 @@ async fn update(state: &AppState, actor_id: i64, a: &Incoming) -> ApiResult<()> 
 async fn delete(state: &AppState, actor_id: i64) -> ApiResult<()> {
     let mut tx = state.db().begin().await?;
     let mut ex = tx.exec();
-    repo::sever_all(&mut ex, &[actor_id]).await?;
+    crate::db::repo::follows::sever_all(&mut ex, &[actor_id]).await?;
     repo::mark_deleted(&mut ex, actor_id, time::now()).await?;
     tx.commit().await?;
     Ok(())
